@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from jishi.core.models import AuditHead, AuditRecord
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: visible in the admin, never changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ("id", "at", "actor_name", "actor_role", "action", "object_type", "object_id", "summary", "chain_seq")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor_name", "summary")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(ReadOnlyAdmin):
+    list_display = ("chain_seq", "hash", "sealed_at")

@@ -1,0 +1,73 @@
+"""Rows every domain needs: timestamps, and the append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: when a row was created and last changed."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditRecord(models.Model):
+    """One change made through a service function. Append-only.
+
+    Rows are inserted without a hash (no global lock on the hot path); a background job seals
+    them into the chain in insertion order, giving each a ``chain_seq`` and a hash over its
+    content and the previous row's hash. ``jishi verify-audit`` recomputes the chain.
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", db_constraint=False,
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    actor_role = models.CharField(_("角色"), max_length=40, blank=True)
+    action = models.CharField(_("动作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    chain_seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["chain_seq"], name="audit_unsealed_idx", condition=models.Q(chain_seq__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The single row holding the chain head: the last sealed sequence number and hash.
+
+    Sealers lock this row, so two sealers never interleave; writers never touch it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    chain_seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"{self.chain_seq}:{self.hash[:12]}"

@@ -1,0 +1,202 @@
+"""Django settings for Jishi, read from environment variables (see README: Configuration).
+
+Every variable is prefixed JISHI_; a bad value stops start-up with a clear message.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from jishi.env import ConfigError, env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+TESTING = "pytest" in sys.modules or env_bool("JISHI_TESTING")
+
+DATA_DIR = env_path("JISHI_DATA_DIR", PROJECT_DIR / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("JISHI_DEBUG", False)
+PRODUCTION = env_bool("JISHI_PRODUCTION", False)
+
+
+def _secret_key() -> str:
+    key = env_str("JISHI_SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("JISHI_SECRET_KEY must be at least 32 characters")
+        return key
+    if PRODUCTION:
+        raise ConfigError("JISHI_SECRET_KEY is required when JISHI_PRODUCTION=1")
+    # Development and demo: a random key kept in the data directory, never in the repository.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("JISHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("JISHI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    "jishi.core",
+    "jishi.org",
+    "jishi.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jishi.urls"
+WSGI_APPLICATION = "jishi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jishi.web.context.jishi",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL) by default; PostgreSQL with JISHI_DATABASE_URL=postgres://user@host:5432/name.
+SQLITE_PATH = DATA_DIR / "jishi.sqlite3"
+DATABASE_URL = env_str("JISHI_DATABASE_URL") or f"sqlite:///{SQLITE_PATH}"
+try:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("JISHI_DB_CONN_MAX_AGE", 600, 0))
+except Exception as exc:  # dj_database_url raises several kinds
+    raise ConfigError(f"JISHI_DATABASE_URL is not a database URL Jishi understands: {exc}") from exc
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # WAL + synchronous=NORMAL: a committed write survives the process being killed (kill -9);
+        # IMMEDIATE transactions avoid lock upgrades that fail under concurrent writers.
+        "init_command": (
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=20000;PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;"
+            "PRAGMA mmap_size=268435456;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["CONN_HEALTH_CHECKS"] = False
+elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
+    _db["ENGINE"] = "django.db.backends.postgresql"
+    _db["CONN_HEALTH_CHECKS"] = True
+else:
+    raise ConfigError(f"JISHI_DATABASE_URL: unsupported database engine {_db['ENGINE']} (SQLite or PostgreSQL)")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = _db["ENGINE"] == "django.db.backends.postgresql"
+
+# --- Background work (huey): SQLite file by default, Redis when JISHI_REDIS_URL is set -------
+REDIS_URL = env_str("JISHI_REDIS_URL")
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "jishi",
+        "url": REDIS_URL,
+        "immediate": TESTING,
+        "consumer": {"workers": env_int("JISHI_WORKER_THREADS", 2, 1, 64), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "jishi",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": TESTING,
+        "consumer": {"workers": env_int("JISHI_WORKER_THREADS", 2, 1, 64), "worker_type": "thread"},
+    }
+
+# --- Auth ------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env_int("JISHI_SESSION_SECONDS", 8 * 3600, 300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("JISHI_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Language, time --------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files -----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = env_path("JISHI_STATIC_ROOT", DATA_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING or DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_path("JISHI_MEDIA_ROOT", DATA_DIR / "media")
+UPLOAD_MAX_BYTES = env_int("JISHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Jishi -----------------------------------------------------------------------------------
+JISHI_MAP_TILE_URL = env_str("JISHI_MAP_TILE_URL")  # e.g. a 天地图 tile URL; empty: boundaries only
+JISHI_MAP_TILE_ATTRIBUTION = env_str("JISHI_MAP_TILE_ATTRIBUTION")
+JISHI_CITY_NAME = env_str("JISHI_CITY_NAME", "澄江市")
+JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("JISHI_LOG_LEVEL", "WARNING")},
+}

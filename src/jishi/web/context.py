@@ -1,0 +1,17 @@
+"""Template context shared by every page: city name, the user's roles, the navigation."""
+
+from django.conf import settings
+
+from jishi.web.nav import navigation_for
+
+
+def jishi(request):
+    user = getattr(request, "user", None)
+    nav, roles = navigation_for(user) if user is not None else ([], [])
+    return {
+        "city_name": settings.JISHI_CITY_NAME,
+        "nav": nav,
+        "user_roles": roles,
+        "map_tile_url": settings.JISHI_MAP_TILE_URL,
+        "map_tile_attribution": settings.JISHI_MAP_TILE_ATTRIBUTION,
+    }

@@ -1,0 +1,28 @@
+"""Role-aware navigation of the workbench shell. Each later domain adds its entries here."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jishi.org.choices import Role
+from jishi.org.scope import roles_of
+
+STAFF_ROLES = {
+    Role.ADMIN, Role.CITY_COMMANDER, Role.TOWN_COMMANDER, Role.VILLAGE_CADRE, Role.GRID_LEADER,
+    Role.GRID_WORKER, Role.MICROGRID_LIAISON, Role.VOLUNTEER, Role.LINE_SPECIALIST, Role.DEPARTMENT_HANDLER,
+}
+REGION_ROLES = STAFF_ROLES - {Role.DEPARTMENT_HANDLER}
+
+
+def navigation_for(user) -> tuple[list[dict], list[str]]:
+    if not getattr(user, "is_authenticated", False):
+        return [], []
+    roles = roles_of(user)
+    items = [{"label": _("工作台"), "url": reverse("home"), "key": "home"}]
+    if set(roles) & REGION_ROLES:
+        items.append({"label": _("区域网格"), "url": reverse("region-tree"), "key": "regions"})
+        items.append({"label": _("人员查询"), "url": reverse("people"), "key": "people"})
+    if Role.ADMIN in roles or user.is_staff:
+        items.append({"label": _("系统管理"), "url": reverse("admin:index"), "key": "admin"})
+    return items, roles
