@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "jishi.core",
     "jishi.org",
+    "jishi.notify",
+    "jishi.cases",
+    "jishi.api",
     "jishi.web",
 ]
 

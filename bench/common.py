@@ -1,0 +1,57 @@
+"""Helpers shared by the benchmarks: Django set-up on a throw-away database, timing, results."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    bench: str
+    measure: str
+    value: float
+    baseline: float
+    unit: str
+    target: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("nan")
+
+    def row(self) -> str:
+        return (f"| {self.bench} | {self.measure} | {self.value:,.1f} {self.unit} | {self.baseline:,.1f} {self.unit} "
+                f"| {self.ratio:.2f} | {self.target} |")
+
+
+def setup_django(db_url: str | None = None) -> None:
+    """Point Django at a benchmark database (default: var/bench.sqlite3) and migrate it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jishi.settings")
+    if db_url is not None:
+        os.environ["JISHI_DATABASE_URL"] = db_url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def rate(fn: Callable[[], int], min_seconds: float = 1.0) -> float:
+    """Items per second of ``fn`` (which returns how many items it processed), repeated ≥ min_seconds."""
+    n, t0 = 0, time.perf_counter()
+    while True:
+        n += fn()
+        elapsed = time.perf_counter() - t0
+        if elapsed >= min_seconds:
+            return n / elapsed
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+TABLE_HEAD = "| benchmark | measure | value | baseline | ratio | target |\n|---|---|---|---|---|---|"

@@ -1,0 +1,3 @@
+"""Case pages (mounted at /cases/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Org pages beyond the workbench (mounted at /org/): imports."""
+
+urlpatterns: list = []
