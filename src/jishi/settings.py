@@ -203,3 +203,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("JISHI_LOG_LEVEL", "WARNING")},
 }
+JISHI_NOTIFY_BACKEND = env_str(
+    "JISHI_NOTIFY_BACKEND",
+    "jishi.notify.backends.NullBackend" if TESTING else "jishi.notify.backends.ConsoleBackend",
+)

@@ -7,7 +7,8 @@ column (denormalised ancestor columns, so every filter is an equality/IN lookup)
     scope_fields = {"town": "town_id", "village": "village_id", "grid": "grid_id",
                     "microgrid": "microgrid_id", "department": "department_id", "person": "person_id"}
 
-A model without ``scope_fields``, or a scope that grants nothing, yields an empty queryset.
+A model may instead define a classmethod ``scope_filter(scope) -> Q | None`` (None: nothing visible).
+A model without either, or a scope that grants nothing, yields an empty queryset.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ EVERYTHING = Scope(everything=True)
 
 def restrict(qs: QuerySet, scope: Scope) -> QuerySet:
     """Filter ``qs`` to what ``scope`` may see. Deny by default."""
+    custom = getattr(qs.model, "scope_filter", None)
+    if custom is not None:  # a model whose visibility is more than columns (e.g. cases assigned to departments)
+        q = custom(scope)
+        return qs.none() if q is None else qs.filter(q)
     fields = getattr(qs.model, "scope_fields", None)
     if fields is None:
         return qs if scope.everything else qs.none()

@@ -1,0 +1,70 @@
+"""The verbs of notification: notify (inbox + outbound after commit), mark read, unread count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from jishi.notify.models import Notification, OutboundMessage
+
+
+def backend():
+    return import_string(settings.JISHI_NOTIFY_BACKEND)()
+
+
+def notify(recipients: Iterable, *, kind: str, title: str, body: str = "", url: str = "", obj=None,
+           level: str = "info", outbound: bool = False) -> list[Notification]:
+    """Put a message in each recipient's inbox (in the caller's transaction); with ``outbound``,
+    also send it through the configured channel once the transaction commits."""
+    users = [u for u in {getattr(u, "pk", None): u for u in recipients if u is not None}.values() if u is not None]
+    rows = [
+        Notification(recipient=u, kind=kind, title=title[:200], body=body, url=url, level=level,
+                     object_type=obj._meta.label_lower if obj is not None else "",
+                     object_id=str(obj.pk) if obj is not None else "")
+        for u in users
+    ]
+    Notification.objects.bulk_create(rows)
+    if outbound and users:
+        messages = [
+            OutboundMessage(recipient=u, channel=backend().channel, address=_address(u), text=f"{title} {body}".strip())
+            for u in users
+        ]
+        OutboundMessage.objects.bulk_create(messages)
+        ids = [m.pk for m in messages]
+        transaction.on_commit(lambda: send_outbound(ids))
+    return rows
+
+
+def _address(user) -> str:
+    person = getattr(user, "person", None)
+    return getattr(person, "phone", "") or ""
+
+
+def send_outbound(ids: list[int]) -> int:
+    """Deliver pending outbound messages; failures stay 'failed' with the error for a retry."""
+    sent = 0
+    channel = backend()
+    for msg in OutboundMessage.objects.filter(pk__in=ids, status="pending"):
+        try:
+            channel.send(msg.address, msg.text)
+            msg.status, msg.sent_at = "sent", timezone.now()
+            sent += 1
+        except Exception as exc:  # a gateway error must not lose the message
+            msg.status, msg.error = "failed", str(exc)[:300]
+        msg.save(update_fields=["status", "sent_at", "error"])
+    return sent
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
