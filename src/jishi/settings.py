@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI from its bundled static files (no CDN)
     "jishi.core",
     "jishi.org",
     "jishi.notify",
@@ -175,6 +176,7 @@ USE_TZ = True
 
 # --- Files -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("JISHI_STATIC_ROOT", DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jishi.core.models import AuditHead, AuditRecord
+from jishi.core.models import AuditHead, AuditRecord, CalendarDay
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,3 +28,10 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 @admin.register(AuditHead)
 class AuditHeadAdmin(ReadOnlyAdmin):
     list_display = ("chain_seq", "hash", "sealed_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "note", "updated_at")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"

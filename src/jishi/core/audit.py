@@ -7,6 +7,7 @@ and after commits); ``verify_chain()`` recomputes every hash and reports what do
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -93,10 +94,9 @@ def _schedule_seal() -> None:
     def enqueue() -> None:
         from jishi.core.tasks import seal_audit_task
 
-        try:
+        # The queue being unavailable must never fail a user's change; the periodic sweep seals later.
+        with contextlib.suppress(Exception):
             seal_audit_task()
-        except Exception:  # the queue being unavailable must never fail a user's change
-            pass
 
     if not getattr(settings, "TESTING", False):
         transaction.on_commit(enqueue)

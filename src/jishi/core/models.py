@@ -71,3 +71,24 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain_seq}:{self.hash[:12]}"
+
+
+class CalendarDay(models.Model):
+    """An admin-entered override of the working-day calendar (an extra holiday or working day).
+
+    ``jishi.core.calendar`` uses the ``chinesecalendar`` package for statutory holidays and
+    make-up working days; a row here wins over it for its date.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

@@ -1,0 +1,65 @@
+"""`jishi serve`: the production server (granian, WSGI) plus the background worker (huey consumer).
+
+Both run as child processes; Ctrl-C or SIGTERM stops both. Use --no-worker when the worker runs
+elsewhere (e.g. a Redis-backed worker on another machine).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Jishi with granian (WSGI) and run the background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("JISHI_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("JISHI_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("JISHI_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+
+    def handle(self, *args, host, port, workers, no_worker, **opts):
+        bindir = os.path.dirname(sys.executable)
+        granian = os.path.join(bindir, "granian")
+        jishi = os.path.join(bindir, "jishi")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jishi.settings"}
+        procs: list[subprocess.Popen] = []
+        if not no_worker:
+            procs.append(subprocess.Popen([jishi, "run_huey", "--quiet"], env=env))
+        procs.append(subprocess.Popen(
+            [granian, "--interface", "wsgi", "--host", host, "--port", str(port), "--workers", str(workers),
+             "--blocking-threads", "1", "--no-ws", "--log-level", "warning", "jishi.wsgi:application"],
+            env=env,
+        ))
+        self.stdout.write(self.style.SUCCESS(
+            f"基石 Jishi serving on http://{host}:{port}/ (granian, {workers} workers"
+            f"{'' if no_worker else ', background worker'}; database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        ))
+
+        def stop(*_):
+            for p in procs:
+                if p.poll() is None:
+                    p.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+        finally:
+            stop()
+            for p in procs:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        code = next((p.returncode for p in procs if p.returncode not in (0, None, -15)), 0)
+        if code:
+            raise SystemExit(code)
