@@ -58,12 +58,15 @@ INSTALLED_APPS = [
     "jishi.org",
     "jishi.notify",
     "jishi.cases",
+    "jishi.points",
     "jishi.api",
     "jishi.web",
+    "jishi.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jishi.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jishi.security.middleware.LoginThrottleMiddleware",
+    "jishi.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -89,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jishi.web.context.jishi",
+                "jishi.security.context_processors.csp",
             ],
         },
     },
@@ -165,6 +171,33 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("JISHI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- Security baseline (jishi.security; docs/operations.md) ----------------------------------
+AUTHENTICATION_BACKENDS = ["jishi.security.backends.ThrottledModelBackend"]  # login throttling
+if not TESTING:
+    try:  # Argon2 when argon2-cffi is installed, else Django's PBKDF2-SHA256 (1,000,000 iterations)
+        import argon2  # noqa: F401
+
+        PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
+                            "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    except ImportError:
+        PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                            "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher"]
+JISHI_REQUIRE_TOTP = env_bool("JISHI_REQUIRE_TOTP", False)  # admins and commanders must enrol a TOTP app
+# Reverse proxies whose X-Forwarded-For is believed (login throttling counts the real client address).
+JISHI_TRUSTED_PROXIES = env_list("JISHI_TRUSTED_PROXIES", [])
+JISHI_CSP_UNSAFE_EVAL = env_bool("JISHI_CSP_UNSAFE_EVAL", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # Behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto (see docs/operations.md).
+    if env_bool("JISHI_BEHIND_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("JISHI_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's plain-HTTP health check
+    SECURE_HSTS_SECONDS = env_int("JISHI_HSTS_SECONDS", 31_536_000, 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JISHI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("JISHI_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # the browsers' preload list is for public sites
 
 # --- Language, time --------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -198,6 +231,7 @@ JISHI_MAP_TILE_URL = env_str("JISHI_MAP_TILE_URL")  # e.g. a 天地图 tile URL;
 JISHI_MAP_TILE_ATTRIBUTION = env_str("JISHI_MAP_TILE_ATTRIBUTION")
 JISHI_CITY_NAME = env_str("JISHI_CITY_NAME", "澄江市")
 JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)
+JISHI_BENCH_VIEWS = env_bool("JISHI_BENCH_VIEWS", False)  # /__bench__/ baselines for `make bench` only
 
 LOGGING = {
     "version": 1,

@@ -12,8 +12,18 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("jishi.org.urls")),
     path("cases/", include("jishi.cases.urls")),
+    path("points/", include("jishi.points.urls")),
     path("admin/", admin.site.urls),
+    path("security/", include("jishi.security.urls")),
     path("", include("jishi.web.urls")),
 ]
 if settings.DEBUG or settings.TESTING:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.TESTING:  # test-only write endpoint for the crash-safety test (never in production)
+    from jishi.security.testviews import urlpatterns as _test_urls
+
+    urlpatterns += _test_urls()
+if getattr(settings, "JISHI_BENCH_VIEWS", False):  # `make bench` baselines (never on a user-facing server)
+    from jishi.benchviews import urlpatterns as _bench_urls
+
+    urlpatterns = _bench_urls() + urlpatterns

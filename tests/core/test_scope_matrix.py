@@ -58,11 +58,13 @@ def test_people_visibility_matrix(city, role, sees, hidden):
 
 
 @pytest.mark.django_db
-def test_departments_see_their_own_department_only(city):
+def test_departments_are_reference_data_for_staff_and_private_to_each_other(city):
     urban = visible(Department.objects.all(), city.user("dept_urban"))
     assert list(urban) == [city.departments["urban"]]
-    assert visible(Department.objects.all(), city.user("grid_worker")).count() == 0
+    assert visible(Department.objects.all(), city.user("town_commander")).count() == 2  # dispatches to any
+    assert visible(Department.objects.all(), city.user("grid_worker")).count() == 2
     assert visible(Department.objects.all(), city.user("city_commander")).count() == 2
+    assert visible(Department.objects.all(), city.user("resident")).count() == 0
 
 
 @pytest.mark.django_db

@@ -1,5 +1,35 @@
-"""The API under /api/v1 (django-ninja). Each domain contributes a Router from its api.py."""
+"""The API under /api/v1 (django-ninja). Each domain contributes a Router from its api.py.
+
+Auth: a bearer token or the page session (see jishi.api.auth); errors: problem+json (jishi.api.problems).
+OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs served from ninja's bundled files (offline).
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Jishi API", version="1", urls_namespace="api-v1")
+from jishi.api import problems
+from jishi.api.auth import SessionAuth, TokenAuth
+from jishi.api.parser import JishiParser
+from jishi.cases.api import categories_router
+from jishi.cases.api import router as cases_router
+from jishi.org.api import router as org_router
+from jishi.points.api import router as points_router
+
+
+class JishiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return problems.document(super().get_openapi_schema(*args, **kwargs))
+
+
+api = JishiAPI(
+    title="Jishi API",
+    version="1",
+    description="基石开放接口：事件上报与办理、组织架构。令牌：`Authorization: Bearer jsk_…`。错误为 RFC 9457 problem+json。",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+    parser=JishiParser(),
+)
+problems.install(api)
+api.add_router("/org", org_router, tags=["org"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/categories", categories_router, tags=["cases"])
+api.add_router("/points", points_router, tags=["points"])

@@ -1,3 +1,21 @@
 """Case pages (mounted at /cases/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from jishi.cases import views
+
+urlpatterns = [
+    path("", views.home, name="cases-home"),
+    path("grid/", views.grid, name="cases-grid"),
+    path("report/", views.report, name="cases-report"),
+    path("mine/", views.mine, name="cases-mine"),
+    path("dept/", views.dept, name="cases-dept"),
+    path("board/", views.board, name="cases-board"),
+    path("board/dispatch/", views.bulk_dispatch, name="cases-bulk-dispatch"),
+    path("inbox/", views.inbox, name="cases-inbox"),
+    path("inbox/read-all/", views.inbox_read_all, name="cases-inbox-read-all"),
+    path("inbox/<int:pk>/", views.inbox_open, name="cases-inbox-open"),
+    path("files/<int:pk>/", views.attachment, name="case-file"),
+    path("<int:pk>/", views.detail, name="case-detail"),
+    path("<int:pk>/do/<slug:verb>/", views.act, name="case-act"),
+]

@@ -31,38 +31,39 @@ DAY_HOURS = sum((datetime.combine(date.min, e) - datetime.combine(date.min, s)).
 CACHE_SECONDS = 60
 
 _lock = threading.Lock()
-_cache: dict[str, object] = {"overrides": None, "loaded": 0.0}
+_cache: dict[str, object] = {"overrides": None, "loaded": 0.0, "days": {}}
 
 
 def clear_cache() -> None:
     with _lock:
-        _cache["overrides"] = None
+        _cache["overrides"], _cache["days"] = None, {}
 
 
-def _overrides() -> dict[date, bool]:
-    with _lock:
-        data = _cache["overrides"]
-        if data is not None and _time.monotonic() - float(_cache["loaded"]) < CACHE_SECONDS:
-            return data  # type: ignore[return-value]
-    from jishi.core.models import CalendarDay
+def _days() -> dict[date, bool]:
+    """The per-date answers, valid while the overrides they were computed with are fresh."""
+    if _cache["overrides"] is None or _time.monotonic() - float(_cache["loaded"]) >= CACHE_SECONDS:
+        from jishi.core.models import CalendarDay
 
-    data = dict(CalendarDay.objects.values_list("date", "is_workday"))
-    with _lock:
-        _cache["overrides"], _cache["loaded"] = data, _time.monotonic()
-    return data
+        data = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        with _lock:
+            _cache["overrides"], _cache["loaded"], _cache["days"] = data, _time.monotonic(), dict(data)
+    return _cache["days"]  # type: ignore[return-value]
 
 
 def is_workday(d: date) -> bool:
     """Whether ``d`` is a working day (override, else statutory calendar, else Mon–Fri)."""
     if isinstance(d, datetime):
         d = _local(d).date()
-    ov = _overrides().get(d)
-    if ov is not None:
-        return ov
+    days = _days()
+    known = days.get(d)
+    if known is not None:
+        return known
     try:
-        return chinese_calendar.is_workday(d)
+        known = chinese_calendar.is_workday(d)
     except NotImplementedError:  # a year the package does not know yet
-        return d.weekday() < 5
+        known = d.weekday() < 5
+    days[d] = known
+    return known
 
 
 def next_workday(d: date) -> date:
@@ -139,5 +140,5 @@ def _connect_signals() -> None:
     def _clear(**_kwargs) -> None:
         clear_cache()
 
-    post_save.connect(_clear, sender=CalendarDay, dispatch_uid="jishi-calendar-clear-save")
-    post_delete.connect(_clear, sender=CalendarDay, dispatch_uid="jishi-calendar-clear-delete")
+    post_save.connect(_clear, sender=CalendarDay, weak=False, dispatch_uid="jishi-calendar-clear-save")
+    post_delete.connect(_clear, sender=CalendarDay, weak=False, dispatch_uid="jishi-calendar-clear-delete")

@@ -47,6 +47,19 @@ def validate_point(lng: float, lat: float) -> None:
         raise ValidationFailed("坐标不在中国范围内（经度在前，纬度在后）", field="location")
 
 
+SORT_ABOVE = 10_000
+
+
+def _spatial_order(lngs: np.ndarray, lats: np.ndarray, cells: int = 256) -> np.ndarray:
+    """An ordering of the points by grid cell (row-major); points that are NaN go last."""
+    def cell(v: np.ndarray) -> np.ndarray:
+        lo, hi = np.nanmin(v), np.nanmax(v)
+        scaled = (v - lo) / ((hi - lo) or 1.0) * cells
+        return np.clip(np.nan_to_num(scaled, nan=cells), 0, cells).astype(np.int64)
+
+    return np.argsort(cell(lats) * (cells + 1) + cell(lngs), kind="stable")
+
+
 @dataclass
 class Locator:
     """An STRtree over region polygons and the region id of each polygon."""
@@ -55,22 +68,45 @@ class Locator:
     region_ids: np.ndarray
     version: tuple
 
-    def locate(self, lngs, lats) -> np.ndarray:
-        """Region id for each point (-1 where no polygon contains it). Vectorised."""
-        lngs = np.asarray(lngs, dtype=float)
-        lats = np.asarray(lats, dtype=float)
-        points = shapely.points(lngs, lats)
-        result = np.full(len(points), -1, dtype=np.int64)
-        if len(self.region_ids) == 0 or len(points) == 0:
+    def locate(self, lngs, lats, *, chunk: int = 65_536) -> np.ndarray:
+        """Region id for each point (-1 where no polygon contains it). Vectorised, in chunks so
+        a million points never hold a million point objects at once. A point on a boundary counts
+        as inside; on an edge shared by two polygons it goes to the one built first."""
+        lngs = np.asarray(lngs, dtype=float).ravel()
+        lats = np.asarray(lats, dtype=float).ravel()
+        if lngs.shape != lats.shape:
+            raise ValueError("lngs and lats must have the same length")
+        result = np.full(len(lngs), -1, dtype=np.int64)
+        if len(self.region_ids) == 0 or len(lngs) == 0:
             return result
-        point_idx, poly_idx = self.tree.query(points, predicate="intersects")
-        # A point on a shared edge hits two polygons: keep the first (lowest polygon index).
-        order = np.lexsort((poly_idx, point_idx))
-        point_idx, poly_idx = point_idx[order], poly_idx[order]
-        first = np.ones(len(point_idx), dtype=bool)
-        first[1:] = point_idx[1:] != point_idx[:-1]
-        result[point_idx[first]] = self.region_ids[poly_idx[first]]
+        if len(lngs) <= SORT_ABOVE:
+            self._query(lngs, lats, result, chunk)
+            return result
+        # Query in spatial order (rows of a 256 × 256 grid): neighbouring points walk the same tree
+        # branches and polygons while they are in cache, ~1.5× faster than random order.
+        order = _spatial_order(lngs, lats)
+        found = np.full(len(lngs), -1, dtype=np.int64)
+        self._query(lngs[order], lats[order], found, chunk)
+        result[order] = found
         return result
+
+    def _query(self, lngs: np.ndarray, lats: np.ndarray, result: np.ndarray, chunk: int) -> None:
+        for start in range(0, len(lngs), chunk):
+            points = shapely.points(lngs[start : start + chunk], lats[start : start + chunk])
+            point_idx, poly_idx = self.tree.query(points, predicate="intersects")
+            if len(point_idx) == 0:
+                continue
+            # Keep the lowest polygon index per point: sort by (point, polygon), take each point's first.
+            order = np.lexsort((poly_idx, point_idx))
+            point_idx, poly_idx = point_idx[order], poly_idx[order]
+            first = np.ones(len(point_idx), dtype=bool)
+            first[1:] = point_idx[1:] != point_idx[:-1]
+            result[start + point_idx[first]] = self.region_ids[poly_idx[first]]
+
+    @classmethod
+    def from_geometries(cls, geoms, region_ids, version: tuple = ()) -> Locator:
+        """A locator over given polygons (benchmarks, previews of an import before it is written)."""
+        return cls(tree=shapely.STRtree(list(geoms)), region_ids=np.asarray(region_ids, dtype=np.int64), version=version)
 
     def locate_one(self, lng: float, lat: float) -> int | None:
         rid = int(self.locate([lng], [lat])[0])
@@ -82,7 +118,9 @@ def build_locator(levels: tuple[str, ...] = ("microgrid", "grid")) -> Locator:
     from jishi.org.models import Region
 
     rows = list(
-        Region.objects.filter(level__in=levels, boundary__isnull=False).values_list("id", "level", "parent_id", "boundary")
+        Region.objects.filter(level__in=levels, boundary__isnull=False)
+        .order_by("id")
+        .values_list("id", "level", "parent_id", "boundary")
     )
     # Use micro-grids where they have boundaries, and a grid's own polygon where its micro-grids do not.
     grids_covered = {parent for _, level, parent, _ in rows if level == "microgrid"}
@@ -92,7 +130,7 @@ def build_locator(levels: tuple[str, ...] = ("microgrid", "grid")) -> Locator:
             continue
         ids.append(rid)
         geoms.append(shapely.from_geojson(_dumps(boundary)))
-    return Locator(tree=shapely.STRtree(geoms), region_ids=np.array(ids, dtype=np.int64), version=_version())
+    return Locator.from_geometries(geoms, ids, version=_version())
 
 
 def _dumps(obj) -> str:

@@ -73,6 +73,9 @@ def roles_of(user) -> list[str]:
     """The active roles of a user, most senior first."""
     if not getattr(user, "is_authenticated", False):
         return []
+    cached = getattr(user, "_jishi_roles", None)
+    if cached is not None:
+        return cached
     order = [r.value for r in reversed(Role)]
     roles: set[str] = set()
     if user.is_superuser:
@@ -81,7 +84,8 @@ def roles_of(user) -> list[str]:
         roles.update(StaffAssignment.objects.filter(person=user.person, is_active=True).values_list("role", flat=True))
         if not roles:
             roles.add(Role.RESIDENT)
-    return sorted(roles, key=lambda r: order.index(r) if r in order else 99)
+    user._jishi_roles = sorted(roles, key=lambda r: order.index(r) if r in order else 99)
+    return user._jishi_roles
 
 
 def can_see_personal_data(user) -> bool:

@@ -84,9 +84,8 @@ def assign_staff(actor, person: Person, role: str, *, region: Region | None = No
     if role == Role.DEPARTMENT_HANDLER:
         if department is None:
             raise ValidationFailed("部门人员必须指定所属部门", field="department")
-    elif expected is not None:
-        if region is None or region.level != expected:
-            raise ValidationFailed(f"{role.label}必须分配到{Level(expected).label}", field="region")
+    elif expected is not None and (region is None or region.level != expected):
+        raise ValidationFailed(f"{role.label}必须分配到{Level(expected).label}", field="region")
     assignment = StaffAssignment(person=person, role=role, region=region, department=department, specialty=specialty)
     assignment.place_in(region)
     assignment.save()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from jishi.org.choices import Role
 from jishi.web.nav import navigation_for
 
 
@@ -12,6 +13,7 @@ def jishi(request):
         "city_name": settings.JISHI_CITY_NAME,
         "nav": nav,
         "user_roles": roles,
+        "user_role_labels": [Role(r).label if r in Role.values else r for r in roles],
         "map_tile_url": settings.JISHI_MAP_TILE_URL,
         "map_tile_attribution": settings.JISHI_MAP_TILE_ATTRIBUTION,
     }

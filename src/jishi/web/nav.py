@@ -23,6 +23,11 @@ def navigation_for(user) -> tuple[list[dict], list[str]]:
     if set(roles) & REGION_ROLES:
         items.append({"label": _("区域网格"), "url": reverse("region-tree"), "key": "regions"})
         items.append({"label": _("人员查询"), "url": reverse("people"), "key": "people"})
+    from jishi.cases.views import nav_entries  # the case pages (and the inbox with its unread badge)
+
+    items += nav_entries(user, roles)
+    if roles:  # villagers, merchants and staff alike (points app)
+        items.append({"label": _("积分"), "url": reverse("points-home"), "key": "points"})
     if Role.ADMIN in roles or user.is_staff:
         items.append({"label": _("系统管理"), "url": reverse("admin:index"), "key": "admin"})
     return items, roles

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         jishi = os.path.join(bindir, "jishi")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jishi.settings"}
         procs: list[subprocess.Popen] = []
+        if settings.HUEY.get("immediate"):  # test settings: tasks run inline, there is no queue to consume
+            no_worker = True
         if not no_worker:
             procs.append(subprocess.Popen([jishi, "run_huey", "--quiet"], env=env))
         procs.append(subprocess.Popen(

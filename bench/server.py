@@ -1,0 +1,352 @@
+"""The real server for the HTTP benchmarks (bench_intake, bench_pages), on a scratch database.
+
+``serving(kind)`` prepares a scratch database — a SQLite file under var/bench/http-sqlite/, or a
+PostgreSQL database ``<name>_bench_http`` created beside the configured one and dropped after —
+migrates it, loads the demo (``--scale small``; ``city`` with JISHI_BENCH_SCALE=city), creates API
+tokens, starts ``jishi serve --workers 2 --no-worker`` on a free port with JISHI_BENCH_VIEWS=1,
+waits for /healthz and stops the whole process group afterwards. One server per database kind is
+shared by every benchmark of a run (``python -m bench intake pages``) and stopped at exit.
+
+``python -m bench.server probe`` (run with the server's environment) answers questions that need
+Django in-process — demo points, category codes, case ids, SQL queries per page — as JSON, so the
+bench process itself never binds Django to a database.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+VAR = ROOT / "var" / "bench"
+WRK_DIR = Path(__file__).resolve().parent / "wrk"
+DEMO_PASSWORD = "jishi-demo"
+
+
+@dataclass
+class Server:
+    """A running ``jishi serve`` on a scratch database."""
+
+    kind: str  # "sqlite" | "postgresql"
+    url: str
+    env: dict[str, str]
+    proc: subprocess.Popen
+    tokens: dict[str, str] = field(default_factory=dict)  # username -> bearer token
+    probe: dict = field(default_factory=dict)  # facts about the demo read in-process (see probe())
+    _pg_drop: tuple[str, str] | None = None  # (admin URL, scratch database name)
+
+    def rss_kib(self) -> dict[str, int]:
+        """Peak resident memory (VmHWM, KiB) of the granian processes behind the server."""
+        peaks = {}
+        for pid in descendants(self.proc.pid):
+            status = _read(f"/proc/{pid}/status")
+            cmd = _read(f"/proc/{pid}/cmdline").replace("\0", " ")
+            m = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if m and "granian" in cmd:
+                peaks[pid] = int(m.group(1))
+        return {"max_worker": max(peaks.values(), default=0), "total": sum(peaks.values()), "processes": len(peaks)}
+
+    def login(self, username: str) -> str:
+        """Log in over HTTP through the login form; the session cookie's value."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{self.url}/login/", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"username": username, "password": DEMO_PASSWORD,
+                                       "csrfmiddlewaretoken": token}).encode()
+        opener.open(urllib.request.Request(f"{self.url}/login/", data=body, headers={"Referer": f"{self.url}/login/"}),
+                    timeout=30).read()
+        session = next((c.value for c in jar if c.name == "sessionid"), None)
+        if not session:
+            raise RuntimeError(f"bench: logging in as {username} gave no session cookie")
+        return session
+
+    def get_status(self, path: str, headers: dict[str, str]) -> int:
+        req = urllib.request.Request(self.url + path, headers=headers)
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            return opener.open(req, timeout=60).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (read from /proc; psutil is not a dependency)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _read(f"/proc/{entry}/stat")
+            if stat:
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("JISHI_BENCH_DATABASE_URL") or os.environ.get("JISHI_DATABASE_URL") or ""
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def kinds() -> list[str]:
+    """The databases to measure: SQLite always, PostgreSQL when one is configured."""
+    return ["sqlite"] + (["postgresql"] if postgres_url() else [])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def jishi(env: dict[str, str], *args: str, quiet: bool = True) -> str:
+    out = subprocess.run([str(BIN / "jishi"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"bench: jishi {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return out.stdout
+
+
+def _pg_scratch(url: str) -> tuple[str, str, str]:
+    """Create an empty scratch database beside ``url``: (its URL, admin URL, name)."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    base = parts.path.lstrip("/") or "jishi"
+    name = re.sub(r"[^a-z0-9_]", "_", f"{base}_bench_http".lower())[:60]
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), admin, name
+
+
+def _pg_drop(admin: str, name: str) -> None:
+    import psycopg
+
+    with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start(kind: str) -> Server:
+    """Prepare the scratch database and start the server (about 15 s at small scale)."""
+    scale = os.environ.get("JISHI_BENCH_SCALE", "small")
+    data_dir = VAR / f"http-{kind}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("JISHI_DATABASE_URL", "JISHI_TESTING")}
+    env.update({"JISHI_DATA_DIR": str(data_dir), "JISHI_STATIC_ROOT": str(VAR / "static"),
+                "DJANGO_SETTINGS_MODULE": "jishi.settings", "JISHI_BENCH_VIEWS": "1"})
+    pg = None
+    if kind == "postgresql":
+        db_url, admin, name = _pg_scratch(postgres_url())
+        env["JISHI_DATABASE_URL"] = db_url
+        pg = (admin, name)
+    t0 = time.perf_counter()
+    try:
+        jishi(env, "migrate", "--noinput", "-v", "0")
+        jishi(env, "demo", "--scale", scale)
+        if not (VAR / "static" / "staticfiles.json").exists() or os.environ.get("JISHI_BENCH_COLLECTSTATIC"):
+            jishi(env, "collectstatic", "--noinput", "-v", "0")
+        tokens = {
+            "grid_worker": jishi(env, "token", "create", "--user", "grid_worker", "--scopes",
+                                 "cases:write,cases:read", "--days", "0").strip().splitlines()[-1],
+            "city_commander": jishi(env, "token", "create", "--user", "city_commander", "--scopes",
+                                    "cases:read", "--days", "0").strip().splitlines()[-1],
+        }
+        probe_data = json.loads(subprocess.run([sys.executable, "-m", "bench.server", "probe"], env=env, cwd=ROOT,
+                                               capture_output=True, text=True, check=True).stdout)
+    except BaseException:
+        if pg:
+            _pg_drop(*pg)
+        raise
+    print(f"bench: {kind} scratch database ready ({scale}) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "jishi"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", os.environ.get("JISHI_BENCH_WORKERS", "2"), "--no-worker"],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+    server = Server(kind, f"http://127.0.0.1:{port}", env, proc, tokens, probe_data, pg)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{server.url}/healthz", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop(server)
+                raise RuntimeError(f"bench: the server on {server.url} did not come up") from None
+            time.sleep(0.3)
+    return server
+
+
+def stop(server: Server) -> None:
+    """Stop the server's whole process group, then drop a PostgreSQL scratch database."""
+    if server.proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.proc.pid, signal.SIGTERM)
+        try:
+            server.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+    if server._pg_drop:
+        _pg_drop(*server._pg_drop)
+        server._pg_drop = None
+
+
+_running: dict[str, Server] = {}
+
+
+def serving(kind: str) -> Server:
+    """The run's server for ``kind`` (started on first use, stopped when the bench process exits)."""
+    if kind not in _running:
+        _running[kind] = start(kind)
+        atexit.register(stop, _running[kind])
+    return _running[kind]
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    """One wrk run: throughput and latency percentiles."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # socket errors plus HTTP ≥ 400 answers
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk(server: Server, path: str, script: str = "get.lua", headers: dict[str, str] | None = None,
+        env: dict[str, str] | None = None) -> Load:
+    """Drive ``path`` with wrk over loopback, bounded (JISHI_BENCH_THREADS/CONNECTIONS/SECONDS)."""
+    exe = shutil.which("wrk")
+    if exe is None:
+        raise RuntimeError("bench: wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    cmd = [exe, "-t", os.environ.get("JISHI_BENCH_THREADS", "2"), "-c", os.environ.get("JISHI_BENCH_CONNECTIONS", "8"),
+           "-d", f"{os.environ.get('JISHI_BENCH_SECONDS', '8')}s", "--timeout", "10s", "-s", str(WRK_DIR / script)]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    cmd.append(server.url + path)
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("JSON ")), None)
+    if out.returncode or line is None:
+        raise RuntimeError(f"bench: wrk failed on {path}:\n{out.stdout}\n{out.stderr}")
+    d = json.loads(line[5:])
+    return Load(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, d["errors"])
+
+
+# --- in-process probe (run as a subprocess with the server's environment) ---------------------
+
+PAGES = [  # (name, path, user) — path may name {case}: the probe fills in a case id the user can see
+    ("department inbox /cases/dept/", "/cases/dept/", "department_handler"),
+    ("grid worker list /cases/grid/", "/cases/grid/", "grid_worker"),
+    ("command board /cases/board/?tab=all", "/cases/board/?tab=all", "city_commander"),
+    ("case detail /cases/{case}/", "/cases/{case}/", "city_commander"),
+]
+API = [
+    ("API list GET /api/v1/cases?limit=50", "/api/v1/cases?limit=50", "city_commander"),
+    ("API detail GET /api/v1/cases/{case}", "/api/v1/cases/{case}", "city_commander"),
+]
+
+
+def probe() -> dict:
+    """Demo points and categories for the intake script, a case id, SQL queries and server time per page."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from jishi.cases.models import Case, Category
+    from jishi.org.geo import locate_point
+    from jishi.org.models import Household
+
+    setup_test_environment()  # response.context for row counts; the database is the scratch one
+    points = []
+    for lng, lat in Household.objects.filter(lng__isnull=False).order_by("id").values_list("lng", "lat")[:400]:
+        if locate_point(lng, lat) is not None:
+            points.append([round(lng, 7), round(lat, 7)])
+        if len(points) >= 200:
+            break
+    categories = list(Category.objects.filter(is_active=True, parent__isnull=False).order_by("code")
+                      .values_list("code", flat=True))
+    # the case with the longest timeline: the heaviest detail page
+    case = Case.objects.annotate(n=Count("events")).order_by("-n", "-pk").values_list("pk", flat=True).first()
+    pages = {}
+    for name, path, who in PAGES + API:
+        client = Client(HTTP_HOST="127.0.0.1")
+        u = get_user_model().objects.get(username=who)
+        headers = {}
+        if path.startswith("/api/"):
+            from jishi.api import tokens
+
+            _, text = tokens.create_token(None, u, "bench probe", ["cases:read"], days=1, allowed_ips=[])
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {text}"
+        else:
+            client.force_login(u)
+        url = path.format(case=case)
+        client.get(url, **headers)  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(url, **headers)
+        t0, n = time.perf_counter(), 10
+        for _ in range(n):
+            client.get(url, **headers)
+        ms = (time.perf_counter() - t0) / n * 1000
+        rows = None
+        if resp.context is not None and "rows" in resp.context:
+            rows = len(resp.context["rows"])
+        elif resp.context is not None and "sections" in resp.context:
+            rows = sum(len(s[2]) for s in resp.context["sections"])
+        elif path.startswith("/api/v1/cases?"):
+            rows = len(resp.json().get("items", []))
+        pages[name] = {"status": resp.status_code, "queries": len(ctx.captured_queries), "server_ms": ms, "rows": rows}
+    return {"points": points, "categories": categories, "case": case, "pages": pages,
+            "cases": Case.objects.count()}
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["probe"]:
+        print(json.dumps(probe(), default=str))
+    else:
+        print("usage: python -m bench.server probe", file=sys.stderr)
+        raise SystemExit(2)

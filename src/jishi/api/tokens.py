@@ -1,0 +1,152 @@
+"""The verbs of API tokens: create (the token is returned once), revoke, and authenticate a presented key.
+
+A token is ``jsk_<prefix>_<secret>``: ``prefix`` is 8 hex characters stored in clear to find the row,
+``secret`` 43 URL-safe characters. The row keeps ``HMAC-SHA256(derived key, token)`` where the key is
+derived from SECRET_KEY (``salted_hmac`` with a fixed salt), so a copied database yields no usable token.
+Rotating SECRET_KEY invalidates every token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from jishi.api.models import ApiToken
+from jishi.core import audit
+from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.org.choices import Role
+from jishi.org.scope import roles_of
+
+SCOPES: dict[str, str] = {
+    "cases:read": "读取事件",
+    "cases:write": "上报事件",
+    "cases:act": "办理事件（立案、派遣、签收、处置、核查、结案、评价等）",
+    "org:read": "读取区域、人员、部门",
+    "points:read": "读取积分",
+    "points:post": "记录积分",
+}
+PREFIX = "jsk_"
+_SALT = "jishi.api.ApiToken.v1"
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def digest(token: str) -> str:
+    """HMAC-SHA256 of the whole token under a key derived from SECRET_KEY."""
+    return salted_hmac(_SALT, token, algorithm="sha256").hexdigest()
+
+
+def _check_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise ValidationFailed(f"未知的权限范围：{'、'.join(unknown)}（可用：{'、'.join(SCOPES)}）", field="scopes")
+    if not scopes:
+        raise ValidationFailed("令牌至少需要一个权限范围", field="scopes")
+    return sorted(set(scopes))
+
+
+def _check_ips(ips: list[str]) -> list[str]:
+    out = []
+    for ip in ips:
+        try:
+            out.append(str(ipaddress.ip_network(ip.strip(), strict=False)))
+        except ValueError:
+            raise ValidationFailed(f"“{ip}”不是有效的 IP 地址或网段", field="allowed_ips")
+    return out
+
+
+def _may_manage(actor, user) -> bool:
+    if actor is None:  # the command line (`jishi token ...`) runs as the operator of the server
+        return True
+    return actor.pk == user.pk or actor.is_superuser or Role.ADMIN in roles_of(actor)
+
+
+@transaction.atomic
+def create_token(actor, user, name: str, scopes: list[str], *, days: int | None = 365,
+                 allowed_ips: list[str] | None = None) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the token text (shown once, never stored)."""
+    if not _may_manage(actor, user):
+        raise PermissionDenied("只能为自己创建令牌（管理员可为他人创建）")
+    if not user.is_active:
+        raise ValidationFailed(f"账号“{user.get_username()}”已停用，不能创建令牌", field="user")
+    if not name.strip():
+        raise ValidationFailed("请填写令牌名称（例如对接的系统名）", field="name")
+    if days is not None and days < 1:
+        raise ValidationFailed("有效天数至少为 1 天", field="days")
+    scopes = _check_scopes(scopes)
+    ips = _check_ips(allowed_ips or [])
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4 billion
+        prefix = secrets.token_hex(4)
+    text = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=name.strip(), user=user, scopes=scopes, prefix=prefix, digest=digest(text),
+        expires_at=timezone.now() + timedelta(days=days) if days else None, allowed_ips=ips,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor, "api_token.create", token, summary=f"为{user.get_username()}创建接口令牌“{token.name}”",
+                 data={"prefix": prefix, "scopes": scopes, "expires_at": token.expires_at, "allowed_ips": ips})
+    return token, text
+
+
+@transaction.atomic
+def revoke_token(actor, token_id: int) -> ApiToken:
+    """Revoke a token at once; later requests with it get 401."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).select_related("user").first()
+    if token is None:
+        raise NotFound(f"令牌 #{token_id} 不存在")
+    if not _may_manage(actor, token.user):
+        raise PermissionDenied("只能吊销自己的令牌（管理员可吊销他人的）")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor, "api_token.revoke", token, summary=f"吊销接口令牌“{token.name}”", data={"prefix": token.prefix})
+    return token
+
+
+class TokenRefused(Exception):
+    """A presented token is unknown, revoked, expired, from a disallowed address or its user is inactive."""
+
+    def __init__(self, message: str, message_en: str):
+        super().__init__(message)
+        self.message, self.message_en = message, message_en
+
+
+def authenticate(text: str, remote_addr: str | None) -> ApiToken:
+    """The active token matching ``text``, with its user loaded; raises TokenRefused."""
+    parts = text.split("_", 2)
+    if len(parts) != 3 or parts[0] + "_" != PREFIX or len(parts[1]) != 8:
+        raise TokenRefused("令牌格式不正确", "malformed token")
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.digest, digest(text)):
+        raise TokenRefused("令牌无效", "invalid token")
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRefused("令牌已吊销", "token revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused("令牌已过期", "token expired")
+    if not token.user.is_active:
+        raise TokenRefused("令牌所属账号已停用", "user inactive")
+    if token.allowed_ips and not _ip_allowed(remote_addr, token.allowed_ips):
+        raise TokenRefused(f"不允许从 {remote_addr} 使用此令牌", "address not allowed for this token")
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        # At most one write a minute per token; the condition keeps concurrent requests from all writing.
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def _ip_allowed(addr: str | None, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)

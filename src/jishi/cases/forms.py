@@ -1,0 +1,156 @@
+"""Forms of the case pages: the report form and one small form per verb of the loop.
+
+A verb form only parses input; ``kwargs()`` gives the arguments of the service function, which
+checks permission and invariants itself (so a form never decides what is allowed).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jishi.cases.choices import Rating
+from jishi.org.models import Department, Region
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; validated by the service (type by magic bytes, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class ReportForm(forms.Form):
+    category = forms.CharField(label=_("事件分类"))
+    title = forms.CharField(label=_("标题"), max_length=120)
+    description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    photos = MultipleFileField(label=_("现场照片"))
+    anonymous = forms.BooleanField(label=_("匿名上报"), required=False)
+    on_spot = forms.BooleanField(label=_("已当场处置（自行处置）"), required=False)
+    after = MultipleFileField(label=_("处置后照片"))
+    on_spot_note = forms.CharField(label=_("处置说明"), required=False, max_length=300)
+    on_behalf = forms.CharField(label=_("代居民上报"), required=False, max_length=30)  # mobile or ID number
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000)
+
+    def kwargs(self) -> dict:
+        return {"note": self.cleaned_data["note"]}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=300)
+
+    def kwargs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class HandleForm(NoteForm):
+    files = MultipleFileField()
+
+    def kwargs(self) -> dict:
+        return {"note": self.cleaned_data["note"], "files": self.cleaned_data["files"]}
+
+
+class DispatchForm(forms.Form):
+    target = forms.CharField(required=False)  # "d:<department id>" or "r:<region id>"; empty: category default
+    note = forms.CharField(required=False, max_length=300)
+
+    def clean_target(self):
+        value = self.cleaned_data["target"].strip()
+        if not value:
+            return {}
+        kind, _, pk = value.partition(":")
+        if not pk.isdigit() or kind not in ("d", "r"):
+            raise forms.ValidationError(_("请选择承办部门或区域"))
+        if kind == "d":
+            dept = Department.objects.filter(pk=int(pk)).first()
+            if dept is None:
+                raise forms.ValidationError(_("部门不存在"))
+            return {"department": dept}
+        region = Region.objects.filter(pk=int(pk)).first()
+        if region is None:
+            raise forms.ValidationError(_("区域不存在"))
+        return {"region": region}
+
+    def kwargs(self) -> dict:
+        return {**self.cleaned_data["target"], "note": self.cleaned_data["note"]}
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(required=False)
+    reason = forms.CharField(required=False, max_length=300)
+
+    def kwargs(self) -> dict:
+        return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
+
+
+class ExtendForm(NoteForm):
+    approve = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", initial="1")
+
+    def kwargs(self) -> dict:
+        return {"approve": self.cleaned_data["approve"], "note": self.cleaned_data["note"]}
+
+
+class VerifyForm(HandleForm):
+    passed = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+
+    def kwargs(self) -> dict:
+        return {"passed": self.cleaned_data["passed"], "note": self.cleaned_data["note"],
+                "files": self.cleaned_data["files"]}
+
+
+class RateForm(NoteForm):
+    rating = forms.ChoiceField(choices=Rating.choices)
+
+    def kwargs(self) -> dict:
+        return {"rating": self.cleaned_data["rating"], "note": self.cleaned_data["note"]}
+
+
+class OnSpotForm(NoteForm):
+    before = MultipleFileField()
+    after = MultipleFileField()
+
+    def kwargs(self) -> dict:
+        return {"before": self.cleaned_data["before"], "after": self.cleaned_data["after"],
+                "note": self.cleaned_data["note"]}
+
+
+class WhistleForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(queryset=Department.objects.filter(is_active=True), required=False)
+    lead = forms.ModelChoiceField(queryset=Department.objects.filter(is_active=True), required=False)
+    reason = forms.CharField(required=False, max_length=300)
+
+    def kwargs(self) -> dict:
+        return {"departments": list(self.cleaned_data["departments"]), "lead": self.cleaned_data["lead"],
+                "reason": self.cleaned_data["reason"]}
+
+
+VERB_FORMS: dict[str, type[forms.Form]] = {
+    "accept": NoteForm, "reject": ReasonForm, "dispatch": DispatchForm, "acknowledge": NoteForm,
+    "return": ReasonForm, "handle": HandleForm, "request_extension": ExtensionForm, "extend": ExtendForm,
+    "suspend": ReasonForm, "resume": NoteForm, "verify": VerifyForm, "close": NoteForm, "rate": RateForm,
+    "reopen": ReasonForm, "resolve_on_spot": OnSpotForm, "whistle": WhistleForm, "report_in": NoteForm,
+    "supervise": NoteForm, "escalate": ReasonForm,
+}
+
+
+def first_error(form: forms.Form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return str(_("输入有误"))

@@ -1,0 +1,254 @@
+"""Intake from every channel: validate, locate, compute time limits, store — idempotently.
+
+A retry with the same hotline ticket number (``external_ref`` per channel) or ``idempotency_key``
+returns the case already made, also when two retries race: the unique constraints decide and the
+loser reads the winner's row.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jishi.cases import deadlines
+from jishi.cases import files as case_files
+from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
+from jishi.cases.models import Case, CaseEvent, Category
+from jishi.core import audit
+from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.org.choices import Role
+from jishi.org.geo import locate_point
+from jishi.org.models import Person, Region
+from jishi.org.scope import visible
+
+# Who may report on behalf of a resident (代居民上报), most local first: the role the timeline records.
+PROXY_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER, Role.VILLAGE_CADRE, Role.TOWN_COMMANDER, Role.CITY_COMMANDER,
+               Role.ADMIN)
+PROXY_NOTE = "代居民上报"
+
+NUMBER_PLACEHOLDER = "~"
+
+
+def _existing(channel: str, external_ref: str | None, idempotency_key: str | None) -> Case | None:
+    q = Q()
+    if idempotency_key:
+        q |= Q(idempotency_key=idempotency_key)
+    if external_ref:
+        q |= Q(channel=channel, external_ref=external_ref)
+    if not q:
+        return None
+    case = Case.objects.filter(q).first()
+    if case is not None:
+        case.created = False
+    return case
+
+
+def _person(actor):
+    try:
+        return actor.person if getattr(actor, "is_authenticated", False) else None
+    except Exception:  # no person record
+        return None
+
+
+def report_case(actor, *, channel: str, category_code: str, title: str, description: str = "",
+                lng: float | None = None, lat: float | None = None, region_code: str | None = None,
+                address: str = "", reporter_name: str = "", reporter_phone: str = "", photos=(),
+                external_ref: str | None = None, idempotency_key: str | None = None, anonymous: bool = False,
+                priority: str | None = None, on_behalf_of: Person | int | None = None) -> Case:
+    """Create a case (state ``reported``) or return the one an earlier try made (``case.created``).
+
+    ``on_behalf_of`` (a Person or its id): grid staff, village cadres and commanders report for a
+    resident in their data scope (代居民上报). The case's reporter, reporter account, name and phone
+    are the resident's — the resident follows and rates it — while the timeline's report row and the
+    audit record name the staff member who submitted it.
+    """
+    external_ref = (external_ref or "").strip() or None
+    idempotency_key = (idempotency_key or "").strip() or None
+    if channel not in Channel.values:
+        raise ValidationFailed(f"未知的渠道“{channel}”", field="channel")
+    existing = _existing(channel, external_ref, idempotency_key)
+    if existing is not None:
+        return existing
+    category = Category.objects.select_related("parent").filter(code=category_code, is_active=True).first()
+    if category is None:
+        raise ValidationFailed(f"事件分类“{category_code}”不存在或已停用", field="category")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("请填写事件标题", field="title")
+    if priority is not None and priority not in Priority.values:
+        raise ValidationFailed(f"未知的优先级“{priority}”", field="priority")
+    region = _locate(lng, lat, region_code)
+    uploads = case_files.validate_all(photos, field="photos")
+
+    proxy_role = ""
+    if on_behalf_of is not None:
+        proxy_role = _proxy_role(actor)
+        resident = _resident(actor, on_behalf_of)
+        anonymous, person = False, resident
+        reporter_user = resident.user if resident.user_id and resident.user.is_active else None
+        reporter_name, reporter_phone = resident.name, resident.phone
+    else:
+        person = None if anonymous else _person(actor)
+        reporter_user = actor if getattr(actor, "is_authenticated", False) and not anonymous else None
+    now = timezone.now()
+    prio = priority or category.default_priority
+    case = Case(
+        number=NUMBER_PLACEHOLDER + uuid.uuid4().hex[:20], channel=channel, category=category, priority=prio,
+        title=title[:120], description=description or "", address=(address or "")[:200],
+        lng=lng, lat=lat, reporter=person, reporter_user=reporter_user,
+        reporter_name="" if anonymous else (reporter_name or getattr(person, "name", ""))[:50],
+        reporter_phone="" if anonymous else (reporter_phone or getattr(person, "phone", ""))[:20],
+        anonymous=anonymous, external_ref=external_ref, idempotency_key=idempotency_key, state=State.REPORTED,
+        command_level=CommandLevel.VILLAGE if region.village_id else CommandLevel.TOWN if region.town_id
+        else CommandLevel.CITY,
+        reported_at=now, ack_due_at=deadlines.ack_due(category, prio, now),
+        handle_due_at=deadlines.handle_due(category, prio, now),
+    )
+    case.place_in(region)
+    try:
+        with transaction.atomic():
+            case.save()
+            case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:05d}"
+            Case.objects.filter(pk=case.pk).update(number=case.number)
+            if proxy_role:  # the staff member who submitted it, in their role
+                event = CaseEvent.objects.create(
+                    case=case, verb="report", actor=actor, actor_name=_actor_name(actor, case), actor_role=proxy_role,
+                    at=now, from_state="", to_state=State.REPORTED,
+                    note=(f"{PROXY_NOTE}：{description}" if description else PROXY_NOTE)[:2000],
+                    data={"channel": channel, "external_ref": external_ref, "on_behalf_of": person.pk},
+                )
+            else:
+                event = CaseEvent.objects.create(
+                    case=case, verb="report", actor=case.reporter_user, actor_name=_actor_name(actor, case),
+                    actor_role=channel, at=now, from_state="", to_state=State.REPORTED, note=description[:2000],
+                    data={"channel": channel, "external_ref": external_ref},
+                )
+            for up in uploads:
+                case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor, event=event)
+            audit.record(actor, "case.report", case, role=proxy_role or channel,
+                         summary=f"{case.number} {PROXY_NOTE if proxy_role else '上报'}：{title[:60]}",
+                         data={"channel": channel, "category": category.code, "external_ref": external_ref,
+                               **({"on_behalf_of": person.pk} if proxy_role else {})})
+            _notify_new(case, actor)
+    except IntegrityError:
+        again = _existing(channel, external_ref, idempotency_key)
+        if again is None:
+            raise
+        return again
+    case.created = True
+    return case
+
+
+def _proxy_role(actor) -> str:
+    """The role in which ``actor`` may report for a resident, or PermissionDenied."""
+    from jishi.cases.permissions import posts_of
+
+    roles = {p.role for p in posts_of(actor)}
+    for role in PROXY_ROLES:
+        if role in roles:
+            return role
+    raise PermissionDenied("只有网格员、网格长、村(社区)干部和指挥中心可以代居民上报", code="not_proxy",
+                           field="on_behalf_of")
+
+
+def _resident(actor, ref: Person | int) -> Person:
+    """The resident named by ``ref`` if ``actor``'s data scope holds them (else NotFound: never reveal who exists)."""
+    pk = ref.pk if isinstance(ref, Person) else ref
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise ValidationFailed("代上报的居民编号无效", field="on_behalf_of")
+    person = visible(Person.objects.select_related("user"), actor).filter(pk=pk).first()
+    if person is None:
+        raise NotFound("要代为上报的居民不存在，或不在您的数据范围内", code="resident_not_found", field="on_behalf_of")
+    return person
+
+
+def find_resident(actor, text: str) -> Person:
+    """The one person in ``actor``'s data scope with this mobile number or ID number (the report form's
+    代居民上报 field). ValidationFailed when there is none or more than one."""
+    _proxy_role(actor)
+    text = "".join((text or "").split()).upper()
+    if not text:
+        raise ValidationFailed("请填写居民的手机号或身份证号", field="on_behalf_of")
+    if len(text) == 11 and text.isdigit():
+        q = Q(phone=text)
+    elif len(text) in (15, 18) and text[:-1].isdigit() and (text[-1].isdigit() or text[-1] == "X"):
+        q = Q(id_number=text) | Q(id_number=text.lower())
+    else:
+        raise ValidationFailed("请填写 11 位手机号或 15/18 位身份证号", field="on_behalf_of")
+    found = list(visible(Person.objects.filter(q), actor).select_related("user")[:2])
+    if not found:
+        raise ValidationFailed("在您的数据范围内没有找到该手机号或身份证号的居民", field="on_behalf_of")
+    if len(found) > 1:
+        raise ValidationFailed("该号码对应多位居民，请改用身份证号", field="on_behalf_of")
+    return found[0]
+
+
+def _actor_name(actor, case: Case) -> str:
+    if case.anonymous:
+        return "匿名"
+    if getattr(actor, "is_authenticated", False):
+        return (actor.get_full_name() or actor.get_username())[:60]
+    return case.reporter_name or "系统"
+
+
+def _locate(lng, lat, region_code) -> Region:
+    if lng is not None and lat is not None:
+        try:
+            lng, lat = float(lng), float(lat)
+        except (TypeError, ValueError):
+            raise ValidationFailed("经纬度必须是数字", field="location")
+        if not (math.isfinite(lng) and math.isfinite(lat)):
+            raise ValidationFailed("经纬度必须是有限数字", field="location")
+        region = locate_point(lng, lat)
+        if region is None:
+            raise ValidationFailed("该位置不在本市任何网格内，请检查地图上的点位", field="location")
+        return region
+    if region_code:
+        region = Region.objects.filter(code=region_code).exclude(level="city").first()
+        if region is None:
+            raise ValidationFailed(f"区域“{region_code}”不存在", field="region")
+        return region
+    raise ValidationFailed("请在地图上选择位置或选择所在区域", field="location")
+
+
+def _notify_new(case: Case, actor=None) -> None:
+    from jishi.cases.permissions import commanders_of, grid_staff_of
+    from jishi.notify.services import notify
+
+    submitter = getattr(actor, "pk", None)
+    who = commanders_of(case) + [u for u in grid_staff_of(case) if u.pk not in (case.reporter_user_id, submitter)]
+    if not who and case.command_level == CommandLevel.VILLAGE:
+        who = commanders_of(case, CommandLevel.TOWN)
+    notify(who, kind="case.reported", title=f"新上报事件待立案：{case.number}", body=case.title,
+           url=f"/cases/{case.pk}/", obj=case)
+
+
+def likely_duplicates(case: Case, *, radius_m: float = 200, days: int = 7, limit: int = 10) -> QuerySet:
+    """Open cases of the same category within ``radius_m`` metres reported in the last ``days`` days."""
+    qs = Case.objects.filter(category_id=case.category_id, reported_at__gte=case.reported_at - timedelta(days=days),
+                             state__in=[s for s in State.values if s not in (State.CLOSED, State.REJECTED)]
+                             ).exclude(pk=case.pk)
+    if case.lng is None or case.lat is None:
+        if not case.grid_id and not case.village_id:
+            return qs.none()
+        qs = qs.filter(grid_id=case.grid_id) if case.grid_id else qs.filter(village_id=case.village_id)
+        return qs.order_by("-reported_at")[:limit]
+    dlat = radius_m / 111_320
+    dlng = radius_m / (111_320 * max(math.cos(math.radians(case.lat)), 0.01))
+    candidates = list(qs.filter(lat__range=(case.lat - dlat, case.lat + dlat),
+                                lng__range=(case.lng - dlng, case.lng + dlng)).order_by("-reported_at")[: limit * 5])
+    keep = [c.pk for c in candidates if _metres(case.lng, case.lat, c.lng, c.lat) <= radius_m][:limit]
+    return Case.objects.filter(pk__in=keep).order_by("-reported_at")
+
+
+def _metres(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
+    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6_371_000 * math.hypot(x, y)

@@ -1,0 +1,372 @@
+"""Read-side queries of the case pages: lists and detail, always through the data scope.
+
+Every list selects its related rows in the same query (``LIST_RELATED``) and the helpers that
+decorate a page of cases (``attach_pending_whistles``, ``duplicates_for``) make one query for
+the whole page, so a list costs the same number of queries for 5 rows or 50.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jishi.cases import deadlines
+from jishi.cases.choices import FINAL_STATES, OPEN_STATES, AssignmentSource, State
+from jishi.cases.intake import _metres
+from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category
+from jishi.cases.permissions import posts_of, user_departments
+from jishi.notify.models import Notification
+from jishi.org.choices import Role
+from jishi.org.models import Department, Region
+from jishi.org.scope import scope_for, visible
+
+LIST_RELATED = ("category", "category__parent", "town", "village", "grid", "handling_department", "handling_region")
+NEAR_WINDOW_HANDLE = timedelta(hours=24)  # list filter "near due": handle limit ends within a day …
+NEAR_WINDOW_ACK = timedelta(hours=1)  # … or the acknowledge limit within an hour (or the sweep said yellow)
+RECENT_DAYS = 30
+GRID_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER, Role.LINE_SPECIALIST, Role.MICROGRID_LIAISON, Role.VOLUNTEER}
+COMMAND_ROLES = {Role.VILLAGE_CADRE, Role.TOWN_COMMANDER, Role.CITY_COMMANDER, Role.ADMIN}
+
+
+def cases(user) -> QuerySet:
+    """All cases ``user`` may see, with the list's related rows."""
+    return visible(Case.objects.all(), user).select_related(*LIST_RELATED)
+
+
+def openable(user, pk: int) -> QuerySet:
+    """The case ``pk`` if ``user`` may open it: in their data scope, or reported by them. (Lists use the
+    scope alone, which for staff leaves out their own reports elsewhere so that it stays index-friendly;
+    one case by primary key can afford the OR.)"""
+    q = Case.scope_filter(scope_for(user))
+    if getattr(user, "is_authenticated", False):
+        own = Q(reporter_user_id=user.pk)
+        q = own if q is None else q | own
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(pk=pk).filter(q)
+
+
+# --- due times -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Due:
+    """The limit that runs now for a case and how it stands: ok / near / overdue."""
+
+    label: str
+    at: datetime
+    status: str
+
+
+def due_of(case: Case, now: datetime | None = None) -> Due | None:
+    now = now or timezone.now()
+    if case.state in FINAL_STATES or case.state in (State.HANDLED, State.SUSPENDED):
+        return None
+    if case.state == State.DISPATCHED and case.ack_due_at:
+        label, at, start = "签收时限", case.ack_due_at, case.dispatched_at
+    elif case.handle_due_at:
+        label, at, start = "处置时限", case.handle_due_at, case.acknowledged_at or case.dispatched_at or case.reported_at
+    else:
+        return None
+    if at <= now:
+        status = "overdue"
+    elif (start is not None and deadlines.near_due_at(start, at) <= now) or at - now <= deadlines.NEAR_DUE_MIN:
+        status = "near"
+    else:
+        status = "ok"
+    return Due(label, at, status)
+
+
+def overdue_q(now: datetime) -> Q:
+    return (Q(state=State.DISPATCHED, ack_due_at__lt=now)
+            | Q(state__in=[State.REPORTED, State.ACCEPTED, State.RETURNED, State.IN_PROGRESS], handle_due_at__lt=now))
+
+
+def near_due_q(now: datetime) -> Q:
+    return (Q(state=State.DISPATCHED, ack_due_at__gte=now, ack_due_at__lt=now + NEAR_WINDOW_ACK)
+            | Q(state=State.IN_PROGRESS, handle_due_at__gte=now, handle_due_at__lt=now + NEAR_WINDOW_HANDLE)
+            | Q(state__in=[State.DISPATCHED, State.IN_PROGRESS], supervision_level="yellow", handle_due_at__gte=now))
+
+
+# --- grid worker -----------------------------------------------------------------------------
+
+def user_grid_ids(user) -> set[int]:
+    return {p.region_id for p in posts_of(user) if p.role in GRID_ROLES and p.region_id}
+
+
+def grid_lists(user) -> dict[str, list[Case]]:
+    """The grid worker's page: to accept/resolve, to verify, in progress, recently closed."""
+    grids = user_grid_ids(user)
+    base = (cases(user).filter(grid_id__in=sorted(grids)) if grids
+            else Case.objects.filter(reporter_user=user).select_related(*LIST_RELATED))
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    return {
+        "reported": list(base.filter(state=State.REPORTED).order_by("-reported_at")[:50]),
+        "to_verify": list(base.filter(state=State.HANDLED).order_by("handled_at")[:50]),
+        "in_progress": list(base.filter(state__in=[State.ACCEPTED, State.DISPATCHED, State.RETURNED,
+                                                    State.IN_PROGRESS, State.SUSPENDED]).order_by("-reported_at")[:50]),
+        "closed": list(base.filter(state=State.CLOSED, closed_at__gte=since).order_by("-closed_at")[:20]),
+    }
+
+
+# --- department inbox ------------------------------------------------------------------------
+
+DEPT_TABS = [("to_ack", "待签收"), ("in_progress", "处置中"), ("near_due", "临期"), ("overdue", "超期"),
+             ("whistled", "吹哨报到")]
+
+
+def _dept_tab_q(tab: str, depts: list[int], now: datetime) -> Q:
+    pending_whistle = Exists(CaseAssignment.objects.filter(
+        case_id=OuterRef("pk"), department_id__in=depts, is_active=True, source=AssignmentSource.WHISTLE,
+        acknowledged_at__isnull=True))
+    mine_active = Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), department_id__in=depts, is_active=True))
+    lead = Q(handling_department_id__in=depts)
+    if tab == "whistled":
+        return Q(pending_whistle) & Q(state__in=[State.DISPATCHED, State.IN_PROGRESS])
+    if tab == "to_ack":
+        return lead & Q(state=State.DISPATCHED) & ~Q(pending_whistle)
+    if tab == "in_progress":
+        return Q(mine_active) & Q(state=State.IN_PROGRESS)
+    if tab == "near_due":
+        return lead & near_due_q(now) & ~overdue_q(now)
+    if tab == "overdue":
+        return lead & overdue_q(now)
+    raise ValueError(tab)
+
+
+def dept_inbox(user, tab: str) -> QuerySet:
+    depts = sorted(user_departments(user))
+    if not depts:
+        return Case.objects.none()
+    now = timezone.now()
+    order = "ack_due_at" if tab in ("to_ack", "whistled") else "handle_due_at"
+    return cases(user).filter(_dept_tab_q(tab, depts, now)).order_by(order, "id")
+
+
+def dept_tab_counts(user) -> dict[str, int]:
+    """Counts of every tab in one query."""
+    depts = sorted(user_departments(user))
+    if not depts:
+        return {t: 0 for t, _ in DEPT_TABS}
+    now = timezone.now()
+    # Every tab is about open work: counting only open cases keeps the subqueries off the closed 90%.
+    open_work = [State.REPORTED, State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.IN_PROGRESS]
+    agg = visible(Case.objects.filter(state__in=open_work), user).aggregate(**{
+        t: Count("pk", filter=_dept_tab_q(t, depts, now)) for t, _ in DEPT_TABS})
+    return agg
+
+
+# --- command board ---------------------------------------------------------------------------
+
+BOARD_TABS = [("to_accept", "待立案"), ("to_dispatch", "待派遣"), ("open", "办理中"), ("to_close", "待结案"),
+              ("all", "全部")]
+
+
+@dataclass
+class BoardFilters:
+    tab: str = "to_accept"
+    state: str = ""
+    channel: str = ""
+    category: int | None = None
+    region: int | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+def board(user, f: BoardFilters) -> QuerySet:
+    qs = cases(user)
+    if f.tab == "to_accept":
+        qs = qs.filter(state=State.REPORTED)
+    elif f.tab == "to_dispatch":
+        qs = qs.filter(state__in=[State.ACCEPTED, State.RETURNED])
+    elif f.tab == "open":
+        qs = qs.filter(state__in=[State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED])
+    elif f.tab == "to_close":
+        qs = qs.filter(state=State.HANDLED)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.region:
+        qs = qs.filter(Q(town_id=f.region) | Q(village_id=f.region) | Q(grid_id=f.region))
+    if f.overdue:
+        qs = qs.filter(overdue_q(timezone.now()))
+    if f.q:
+        qs = qs.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
+    order = ["-reported_at", "-id"] if f.tab in ("to_accept", "all") else ["handle_due_at", "id"]
+    return qs.order_by(*order)
+
+
+def board_counts(user) -> dict[str, int]:
+    states = {
+        "to_accept": [State.REPORTED], "to_dispatch": [State.ACCEPTED, State.RETURNED],
+        "open": [State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED], "to_close": [State.HANDLED],
+    }
+    return visible(Case.objects.all(), user).aggregate(
+        **{k: Count("pk", filter=Q(state__in=v)) for k, v in states.items()})
+
+
+def duplicates_for(page_cases: list[Case], *, radius_m: float = 200, days: int = 7) -> dict[int, list[Case]]:
+    """Likely duplicates (open, same category, within ``radius_m``, reported within ``days``) of each
+    case on a page, in one query (the page-wide version of ``intake.likely_duplicates``)."""
+    located = [c for c in page_cases if c.lng is not None and c.lat is not None]
+    if not located:
+        return {}
+    cats = {c.category_id for c in located}
+    oldest = min(c.reported_at for c in located) - timedelta(days=days)
+    pad = radius_m / 111_320 * 1.5
+    lngs, lats = [c.lng for c in located], [c.lat for c in located]
+    candidates = list(Case.objects.filter(
+        category_id__in=cats, reported_at__gte=oldest, state__in=sorted(OPEN_STATES),
+        lng__range=(min(lngs) - pad * 2, max(lngs) + pad * 2), lat__range=(min(lats) - pad, max(lats) + pad),
+    ).only("id", "number", "title", "category_id", "lng", "lat", "reported_at", "state").order_by("-reported_at")[:2000])
+    out: dict[int, list[Case]] = defaultdict(list)
+    for c in located:
+        for d in candidates:
+            if (d.pk != c.pk and d.category_id == c.category_id and abs((d.reported_at - c.reported_at).days) <= days
+                    and _metres(c.lng, c.lat, d.lng, d.lat) <= radius_m and len(out[c.pk]) < 5):
+                out[c.pk].append(d)
+    return dict(out)
+
+
+def attach_pending_whistles(page_cases: list[Case]) -> None:
+    """Fill ``case._pending_whistled`` (read by ``permissions.relations``) for a page in one query."""
+    ids = [c.pk for c in page_cases]
+    pending: dict[int, set[int]] = defaultdict(set)
+    if ids:
+        for case_id, dept_id in CaseAssignment.objects.filter(
+                case_id__in=ids, is_active=True, source=AssignmentSource.WHISTLE,
+                acknowledged_at__isnull=True).values_list("case_id", "department_id"):
+            pending[case_id].add(dept_id)
+    for c in page_cases:
+        c._pending_whistled = pending.get(c.pk, set())
+
+
+# --- resident --------------------------------------------------------------------------------
+
+def my_reports(user) -> QuerySet:
+    return (Case.objects.filter(reporter_user=user).select_related(*LIST_RELATED)
+            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")))
+            .order_by("-reported_at", "-id"))
+
+
+def label_events(events) -> list[CaseEvent]:
+    """Give timeline rows display labels (verb, states, role) without touching the model."""
+    from jishi.cases.choices import Channel
+    from jishi.cases.workflow import TRANSITIONS
+
+    roles = dict(Role.choices) | dict(Channel.choices) | {"system": _("系统")}
+    states = dict(State.choices)
+    out = list(events)
+    for e in out:
+        t = TRANSITIONS.get(e.verb)
+        e.verb_label = t.label if t else e.verb
+        e.from_label = states.get(e.from_state, e.from_state)
+        e.to_label = states.get(e.to_state, e.to_state)
+        e.role_label = roles.get(e.actor_role, e.actor_role)
+        e.changed = bool(e.to_state) and e.to_state != e.from_state
+        e.outcome = _outcome(e)
+    return out
+
+
+def _outcome(e: CaseEvent) -> str:
+    from jishi.cases.choices import AssignmentRole, Rating
+
+    d = e.data or {}
+    if e.verb == "verify":
+        return _("通过") if d.get("passed") else _("不通过，返工")
+    if e.verb == "rate" and d.get("rating") in Rating.values:
+        return Rating(d["rating"]).label
+    if e.verb == "extend":
+        return _("批准延期 %(n)s 个工作日") % {"n": d.get("days")} if d.get("approved") else _("未批准")
+    if e.verb == "request_extension":
+        return _("申请延期 %(n)s 个工作日") % {"n": d.get("days")}
+    if e.verb == "report_in" and d.get("role") in AssignmentRole.values:
+        return AssignmentRole(d["role"]).label
+    return ""
+
+
+# --- detail ----------------------------------------------------------------------------------
+
+def get_case(user, pk: int) -> Case | None:
+    """One case the user may see, with its timeline, files, units and whistles; None if not visible."""
+    case = (openable(user, pk)
+            .select_related(*LIST_RELATED, "reporter", "category__parent")
+            .prefetch_related(
+                Prefetch("events", queryset=CaseEvent.objects.select_related("department").prefetch_related(
+                    "attachments").order_by("at", "id")),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+                Prefetch("assignments", queryset=CaseAssignment.objects.select_related("department").order_by("id")),
+                "whistles", "supervisions")
+            .first())
+    if case is not None:
+        case._pending_whistled = {a.department_id for a in case.assignments.all()
+                                  if a.is_active and a.source == AssignmentSource.WHISTLE and a.acknowledged_at is None}
+    return case
+
+
+def get_attachment(user, pk: int) -> Attachment | None:
+    att = Attachment.objects.filter(pk=pk).select_related("case").first()
+    if att is None or not openable(user, att.case_id).exists():
+        return None
+    return att
+
+
+# --- pickers ---------------------------------------------------------------------------------
+
+def category_groups() -> list[tuple[Category, list[Category]]]:
+    """Active 大类 with their active 小类, for the category picker."""
+    rows = list(Category.objects.filter(is_active=True).order_by("sort", "code"))
+    children: dict[int, list[Category]] = defaultdict(list)
+    for c in rows:
+        if c.parent_id:
+            children[c.parent_id].append(c)
+    return [(c, children[c.pk]) for c in rows if c.parent_id is None and children[c.pk]]
+
+
+def departments() -> list[Department]:
+    return list(Department.objects.filter(is_active=True).order_by("code"))
+
+
+def dispatch_regions(user, case: Case) -> list[Region]:
+    """The village/town that a case may be dispatched to (its own)."""
+    ids = [i for i in (case.village_id, case.town_id) if i]
+    return list(Region.objects.filter(pk__in=ids).order_by("path"))
+
+
+def board_regions(user) -> list[Region]:
+    """Towns and villages the user may filter by."""
+    return list(visible(Region.objects.filter(level__in=["town", "village"]), user).order_by("path")[:400])
+
+
+def pick_boundaries(user) -> dict:
+    """GeoJSON to draw under the location picker: the user's grids, else the city's towns."""
+    grids = user_grid_ids(user)
+    qs = Region.objects.filter(pk__in=sorted(grids)) if grids else Region.objects.filter(level="town")
+    feats = [{"type": "Feature", "properties": {"name": r.name}, "geometry": r.boundary}
+             for r in qs.only("name", "boundary") if r.boundary]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+def notifications(user) -> QuerySet:
+    return Notification.objects.filter(recipient=user).order_by("-id")
+
+
+def role_home(user) -> str:
+    """Which case page a user starts on."""
+    roles = {p.role for p in posts_of(user)}
+    if roles & COMMAND_ROLES or getattr(user, "is_superuser", False):
+        return "board"
+    if Role.DEPARTMENT_HANDLER in roles:
+        return "dept"
+    if roles & GRID_ROLES:
+        return "grid"
+    return "mine"

@@ -1,0 +1,346 @@
+"""Case pages: grid worker, resident, department inbox, command board, case detail, inbox.
+
+Views parse input, call one query (``jishi.cases.queries``) or one service verb
+(``jishi.cases.services``) and render. The actions offered come from ``services.available_verbs``
+(the transition table), and every action is re-checked by the service, whose Chinese message is
+shown when it refuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jishi.cases import queries, services
+from jishi.cases.choices import Channel, Rating, State
+from jishi.cases.forms import VERB_FORMS, ReportForm, first_error
+from jishi.cases.models import Case
+from jishi.cases.permissions import posts_of
+from jishi.cases.workflow import TRANSITIONS
+from jishi.core.errors import ServiceError
+from jishi.notify.services import mark_read
+from jishi.org import privacy
+from jishi.org.choices import Role
+from jishi.org.scope import can_see_personal_data
+
+PAGE_SIZE = 50
+REPORTER_CHANNEL = {Role.GRID_WORKER: Channel.PATROL, Role.GRID_LEADER: Channel.PATROL,
+                    Role.LINE_SPECIALIST: Channel.PATROL, Role.MICROGRID_LIAISON: Channel.PATROL,
+                    Role.VOLUNTEER: Channel.PATROL, Role.INFORMANT: Channel.INFORMANT}
+DONE = {"accept": gettext_lazy("已立案"), "dispatch": gettext_lazy("已派遣"), "acknowledge": gettext_lazy("已签收"),
+        "return": gettext_lazy("已退回"), "handle": gettext_lazy("已提交处置结果"),
+        "verify": gettext_lazy("已提交核查结果"), "close": gettext_lazy("已结案"), "rate": gettext_lazy("感谢您的评价"),
+        "report_in": gettext_lazy("已报到"), "supervise": gettext_lazy("已督办"),
+        "request_extension": gettext_lazy("已申请延期")}
+
+
+@dataclass
+class Row:
+    """A case as one list row: its due badge, the verbs the viewer may take now, likely duplicates."""
+
+    case: Case
+    verbs: list[str]
+    due: queries.Due | None
+    duplicates: list[Case]
+    act: str = ""  # the prefix of this case's action URLs: /cases/<pk>/do/
+    flash: str = ""
+    error: str = ""
+    failed: str = ""  # the verb that was just refused: its form stays open
+
+
+def verbs_for(user, case: Case) -> list[str]:
+    """The verbs to offer (a whistled lead is offered 报到, never 签收: the service refuses the latter)."""
+    return services.available_verbs(user, case)
+
+
+def rows_for(user, page_cases: list[Case], *, duplicates: bool = False) -> list[Row]:
+    queries.attach_pending_whistles(page_cases)
+    dups = queries.duplicates_for(page_cases) if duplicates else {}
+    return [Row(c, verbs_for(user, c), queries.due_of(c), dups.get(c.pk, []),
+                reverse("case-detail", args=[c.pk]) + "do/") for c in page_cases]
+
+
+def _channel_for(user) -> str:
+    for p in posts_of(user):
+        if p.role in REPORTER_CHANNEL:
+            return REPORTER_CHANNEL[p.role]
+    return Channel.RESIDENT
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(f"cases-{queries.role_home(request.user)}")
+
+
+@login_required
+def grid(request: HttpRequest) -> HttpResponse:
+    lists = queries.grid_lists(request.user)
+    sections = [(key, label, rows_for(request.user, lists[key])) for key, label in (
+        ("to_verify", _("待核查")), ("reported", _("待立案")), ("in_progress", _("办理中")), ("closed", _("近期结案")))]
+    return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections,
+                                               "here": request.get_full_path()})
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    channel = _channel_for(request.user)
+    form = ReportForm(request.POST or None, request.FILES or None)
+    error = ""
+    can_proxy = any(p.role in services.PROXY_ROLES for p in posts_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            resident = services.find_resident(request.user, d["on_behalf"]) if d["on_behalf"].strip() else None
+            case = services.report_case(
+                request.user, channel=channel, category_code=d["category"], title=d["title"],
+                description=d["description"], lng=d["lng"], lat=d["lat"], address=d["address"],
+                photos=d["photos"], anonymous=d["anonymous"] and channel == Channel.RESIDENT and resident is None,
+                idempotency_key=request.POST.get("idempotency_key") or None, on_behalf_of=resident,
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            if resident is not None:
+                messages.success(request, _("已代%(name)s上报，编号 %(n)s") % {"name": resident.name, "n": case.number})
+            else:
+                messages.success(request, _("已上报，编号 %(n)s") % {"n": case.number})
+            if d["on_spot"] and channel == Channel.PATROL:
+                try:
+                    services.resolve_on_spot(request.user, case, after=d["after"], note=d["on_spot_note"])
+                    messages.success(request, _("已自行处置并结案"))
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+            return redirect("case-detail", case.pk)
+    elif request.method == "POST":
+        error = first_error(form)
+    return render(request, "cases/report.html", {
+        "active": "cases-report", "form": form, "error": error, "channel": channel,
+        "is_patrol": channel == Channel.PATROL, "is_resident": channel == Channel.RESIDENT and not can_proxy,
+        "can_proxy": can_proxy,
+        "groups": queries.category_groups(), "boundaries": queries.pick_boundaries(request.user),
+        "idempotency_key": request.POST.get("idempotency_key") or _new_key(),
+    })
+
+
+def _new_key() -> str:
+    import uuid
+
+    return f"web-{uuid.uuid4().hex}"
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.my_reports(request.user), 20).get_page(request.GET.get("page"))
+    for c in page.object_list:
+        c.timeline = queries.label_events(c.events.all())
+    return render(request, "cases/mine.html", {"active": "cases-mine", "page": page, "ratings": Rating.choices})
+
+
+@login_required
+def dept(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", "to_ack")
+    if tab not in dict(queries.DEPT_TABS):
+        tab = "to_ack"
+    page = Paginator(queries.dept_inbox(request.user, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/dept.html", {
+        "active": "cases-dept", "tab": tab, "tabs": _with_counts(queries.DEPT_TABS, queries.dept_tab_counts(request.user)),
+        "page": page, "rows": rows_for(request.user, list(page.object_list)), "here": request.get_full_path(),
+    })
+
+
+def _with_counts(tabs: list[tuple[str, str]], counts: dict[str, int]) -> list[tuple[str, str, int | None]]:
+    return [(key, label, counts.get(key)) for key, label in tabs]
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _board_filters(request: HttpRequest) -> queries.BoardFilters:
+    g = request.GET
+    tab = g.get("tab", "to_accept")
+    return queries.BoardFilters(
+        tab=tab if tab in dict(queries.BOARD_TABS) else "to_accept",
+        state=g.get("state", "") if g.get("state", "") in State.values else "",
+        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
+        category=_int(g.get("category")), region=_int(g.get("region")), overdue=g.get("overdue") == "1",
+        q=g.get("q", "").strip()[:30],
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    f = _board_filters(request)
+    page = Paginator(queries.board(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/board.html", {
+        "active": "cases-board", "f": f, "tabs": _with_counts(queries.BOARD_TABS, queries.board_counts(request.user)),
+        "page": page, "rows": rows_for(request.user, list(page.object_list), duplicates=f.tab == "to_accept"),
+        "query": query.urlencode(), "states": State.choices, "channels": Channel.choices,
+        "groups": queries.category_groups(), "regions": queries.board_regions(request.user),
+        "departments": queries.departments(), "here": request.get_full_path(),
+    })
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    """Dispatch the selected rows to one department: one service call per case, each on its own."""
+    form = VERB_FORMS["dispatch"](request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_safe_next(request, reverse("cases-board")))
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:PAGE_SIZE]
+    done, failed = 0, []
+    for case in queries.cases(request.user).filter(pk__in=ids):
+        try:
+            services.dispatch(request.user, case, **form.kwargs())
+            done += 1
+        except ServiceError as exc:
+            failed.append(f"{case.number}：{exc.message}")
+    if done:
+        messages.success(request, _("已派遣 %(n)d 件") % {"n": done})
+    if not ids:
+        messages.error(request, _("请先勾选要派遣的事件"))
+    for msg in failed[:10]:
+        messages.error(request, msg)
+    return redirect(_safe_next(request, reverse("cases-board")))
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = queries.get_case(request.user, pk)
+    if case is None:
+        raise Http404
+    verbs = verbs_for(request.user, case)
+    commander = any(v in verbs for v in ("accept", "dispatch", "whistle"))
+    return render(request, "cases/detail.html", {
+        "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
+        "due": queries.due_of(case), "events": queries.label_events(case.events.all()),
+        "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
+        "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],
+        "assignments": list(case.assignments.all()), "whistles": list(case.whistles.all()),
+        "supervisions": list(case.supervisions.all()),
+        "departments": queries.departments() if {"dispatch", "whistle"} & set(verbs) else [],
+        "regions": queries.dispatch_regions(request.user, case) if "dispatch" in verbs else [],
+        "default_department": case.category.default_department() if "dispatch" in verbs else None,
+        "duplicates": list(services.likely_duplicates(case)) if commander and case.state == State.REPORTED else [],
+        "ratings": Rating.choices, "reporter": _reporter(request.user, case),
+    })
+
+
+def _reporter(user, case: Case) -> tuple[str, str]:
+    """Name and phone of the reporter as this viewer may see them (PIPL: masked unless the role needs it)."""
+    if case.anonymous:
+        return str(_("匿名")), ""
+    if can_see_personal_data(user) or case.reporter_user_id == user.pk:
+        return case.reporter_name, case.reporter_phone
+    return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """Perform one verb through the service. htmx rows get the row back; pages are redirected."""
+    if verb not in VERB_FORMS:
+        raise Http404
+    case = queries.openable(request.user, pk).select_related(*queries.LIST_RELATED).first()
+    if case is None:
+        raise Http404
+    form = VERB_FORMS[verb](request.POST, request.FILES)
+    error = flash = ""
+    if not form.is_valid():
+        error = first_error(form)
+    else:
+        try:
+            services.act(request.user, case, verb, **form.kwargs())
+            flash = str(DONE.get(verb, _("已%(v)s") % {"v": TRANSITIONS[verb].label}))
+        except ServiceError as exc:
+            error = exc.message
+    ui = request.POST.get("ui", "")
+    if request.headers.get("HX-Request") and ui in ("item", "board"):
+        fresh = queries.openable(request.user, pk).select_related(*queries.LIST_RELATED).first() or case
+        row = rows_for(request.user, [fresh])[0]
+        row.flash, row.error, row.failed = flash, error, verb if error else ""
+        template = "cases/_board_row.html" if ui == "board" else "cases/_item.html"
+        return render(request, template, {"row": row, "departments": queries.departments() if ui == "board" else [],
+                                          "here": _safe_next(request, reverse("cases-home"))})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, flash)
+    return redirect(_safe_next(request, reverse("case-detail", args=[pk])))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    nxt = request.POST.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return default
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a case file to someone who may see the case (never by guessable public URL)."""
+    att = queries.get_attachment(request.user, pk)
+    if att is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), content_type=att.content_type)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/inbox.html", {"active": "inbox", "page": page})
+
+
+@login_required
+def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a notification: mark it read and go to what it is about."""
+    n = queries.notifications(request.user).filter(pk=pk).first()
+    if n is None:
+        raise Http404
+    mark_read(request.user, [n.pk])
+    url = n.url if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}) else ""
+    return redirect(url or "cases-inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    n = mark_read(request.user)
+    messages.success(request, _("已将 %(n)d 条消息标为已读") % {"n": n})
+    return redirect("cases-inbox")
+
+
+def nav_entries(user, roles: list[str]) -> list[dict]:
+    """The case pages' entries of the top navigation (called by ``jishi.web.nav``), with the
+    unread-notification count as the inbox's badge."""
+    from jishi.notify.services import unread_count
+
+    posts = {p.role for p in posts_of(user)}
+    items = []
+    if posts & queries.COMMAND_ROLES or user.is_superuser:
+        items.append({"label": gettext_lazy("指挥调度"), "url": reverse("cases-board"), "key": "cases-board"})
+    if Role.DEPARTMENT_HANDLER in posts:
+        items.append({"label": gettext_lazy("部门待办"), "url": reverse("cases-dept"), "key": "cases-dept"})
+    if posts & queries.GRID_ROLES:
+        items.append({"label": gettext_lazy("网格事件"), "url": reverse("cases-grid"), "key": "cases-grid"})
+    if posts & queries.GRID_ROLES or not posts or Role.INFORMANT in posts:
+        items.append({"label": gettext_lazy("上报"), "url": reverse("cases-report"), "key": "cases-report"})
+    if not posts & (queries.COMMAND_ROLES | queries.GRID_ROLES | {Role.DEPARTMENT_HANDLER}):
+        items.append({"label": gettext_lazy("我的上报"), "url": reverse("cases-mine"), "key": "cases-mine"})
+    items.append({"label": gettext_lazy("消息"), "url": reverse("cases-inbox"), "key": "inbox",
+                  "badge": unread_count(user)})
+    return items

@@ -1,0 +1,138 @@
+"""Org read endpoints (/api/v1/org): regions, people (masked unless the role needs full data), departments.
+
+Every queryset goes through ``jishi.org.scope.visible`` — the same deny-by-default scope as the pages.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from jishi.api.auth import require_scope, user_of
+from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
+from jishi.api.types import Id, PathId
+from jishi.org.choices import Level
+from jishi.org.models import Department, Person, Region
+from jishi.org.privacy import mask_address, mask_id_number, mask_phone
+from jishi.org.scope import can_see_personal_data, visible
+
+router = Router()
+
+
+class RegionOut(Schema):
+    id: int
+    level: str
+    kind: str
+    code: str
+    name: str
+    parent_id: int | None
+    town_id: int | None
+    village_id: int | None
+    grid_id: int | None
+    lng: float | None
+    lat: float | None
+
+
+class RegionDetail(RegionOut):
+    path: str
+    area_km2: float | None
+    boundary: dict | None
+
+
+class RegionFilters(Schema):
+    level: Level | None = None
+    parent: Id | None = None
+    q: str | None = Field(None, max_length=50, description="名称包含")
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+@router.get("/regions", response=page_of(RegionOut), summary="区域列表")
+@require_scope("org:read")
+def list_regions(request: HttpRequest, filters: Query[RegionFilters]):
+    qs = visible(Region.objects.all(), user_of(request))
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent_id=filters.parent)
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q)
+    return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",), descending=False)
+
+
+@router.get("/regions/{region_id}", response=RegionDetail, summary="区域详情")
+@require_scope("org:read")
+def get_region(request: HttpRequest, region_id: PathId):
+    return get_object_or_404(visible(Region.objects.all(), user_of(request)), pk=region_id)
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    phone: str
+    id_number: str
+    address: str
+    is_party_member: bool
+    town_id: int | None
+    village_id: int | None
+    grid_id: int | None
+    microgrid_id: int | None
+    masked: bool = Field(description="电话、身份证号、地址是否已脱敏")
+
+
+class PeopleFilters(Schema):
+    q: str | None = Field(None, max_length=50, description="姓名包含；有权查看个人信息时也可按完整手机号或身份证号查找")
+    grid: Id | None = None
+    cursor: str | None = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+def _person_out(p: Person, full: bool) -> dict:
+    return {
+        "id": p.pk, "name": p.name, "gender": p.gender, "is_party_member": p.is_party_member,
+        "phone": p.phone if full else mask_phone(p.phone),
+        "id_number": p.id_number if full else mask_id_number(p.id_number),
+        "address": p.address if full else mask_address(p.address),
+        "town_id": p.town_id, "village_id": p.village_id, "grid_id": p.grid_id, "microgrid_id": p.microgrid_id,
+        "masked": not full,
+    }
+
+
+@router.get("/people", response=page_of(PersonOut), summary="人员查询（个人信息按角色脱敏）")
+@require_scope("org:read")
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+    user = user_of(request)
+    full = can_see_personal_data(user)
+    qs = visible(Person.objects.all(), user)
+    if filters.q:
+        match = Q(name__contains=filters.q)
+        if full:  # searching by a full number would reveal it to a viewer who sees it masked
+            match |= Q(phone=filters.q) | Q(id_number=filters.q.upper())
+        qs = qs.filter(match)
+    if filters.grid:
+        qs = qs.filter(grid_id=filters.grid)
+    page = paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",), descending=False)
+    page["items"] = [_person_out(p, full) for p in page["items"]]
+    return page
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    region_id: int
+    parent_id: int | None
+    phone: str
+    is_active: bool
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="部门列表")
+@require_scope("org:read")
+def list_departments(request: HttpRequest, active: bool = True):
+    qs = visible(Department.objects.all(), user_of(request))
+    return list(qs.filter(is_active=True) if active else qs)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PointsConfig(AppConfig):
+    name = "jishi.points"
+    label = "points"
+    verbose_name = _("村民积分")
+
+    def ready(self) -> None:
+        from jishi.points import receivers
+
+        receivers.connect()

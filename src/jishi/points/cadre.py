@@ -1,0 +1,191 @@
+"""Cadre and town pages: review queue, batch inspection, boards (publish, objections, finalise), town comparison."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jishi.core.errors import ServiceError
+from jishi.org.models import Household, Person, Region
+from jishi.points import boards, claims, earning, queries
+from jishi.points.access import manages, person_of
+from jishi.points.choices import Awarder, BoardStatus
+from jishi.points.models import Board, Claim, Objection, PointItem, Posting, Settlement
+
+
+def _managed(request: HttpRequest):
+    villages = list(queries.managed_villages(request.user))
+    if not villages:
+        raise Forbidden(_("您没有管理村(社区)积分的岗位"))
+    return villages
+
+
+def _village(request: HttpRequest, villages) -> Region:
+    wanted = request.GET.get("village") or request.POST.get("village")
+    return next((v for v in villages if str(v.pk) == wanted), villages[0])
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    _managed(request)
+    return render(request, "points/review.html", {
+        "active": "points", "queue": queries.review_queue(request.user)[:100], "nonce": secrets.token_hex(8),
+        "cadre_items": PointItem.objects.filter(awarder=Awarder.CADRE, is_active=True),
+        "objections": queries.open_objections(request.user)[:100]})
+
+
+@login_required
+@require_POST
+def review_one(request: HttpRequest, claim_id: int) -> HttpResponse:
+    c = get_object_or_404(Claim, pk=claim_id)
+    try:
+        c = claims.review_claim(request.user, c, request.POST.get("decision") == "approve", request.POST.get("note", ""))
+        messages.success(request, _("已审核：%(name)s %(status)s") % {"name": c.person.name, "status": c.get_status_display()})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("points-review")
+
+
+@login_required
+@require_POST
+def award(request: HttpRequest) -> HttpResponse:
+    """A cadre awards or deducts an item to a named villager, with the reason the villager will see."""
+    villages = _managed(request)
+    name = (request.POST.get("name") or "").strip()
+    people = list(Person.objects.filter(name=name, village__in=villages)[:3])
+    item = PointItem.objects.filter(code=request.POST.get("item") or "", is_active=True).first()
+    if not people or item is None:
+        messages.error(request, _("没有找到本村(镇)名为“%(name)s”的人员或积分项目") % {"name": name})
+    elif len(people) > 1:
+        messages.error(request, _("本村(镇)有重名的“%(name)s”，请通过接口按人员编号评定") % {"name": name})
+    else:
+        try:
+            p = earning.apply_item(request.user, people[0], item, key=f"page:{request.user.pk}:{request.POST.get('nonce')}",
+                                   reason=request.POST.get("reason", ""), approver=request.user, source="page")
+            messages.success(request, _("已评定：%(name)s %(item)s %(points)+d") % {"name": name, "item": item.name, "points": p.points})
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("points-review")
+
+
+@login_required
+def inspection(request: HttpRequest) -> HttpResponse:
+    villages = _managed(request)
+    village = _village(request, villages)
+    items = list(PointItem.objects.filter(awarder=Awarder.INSPECTION, is_active=True))
+    households = list(Household.objects.filter(village=village).order_by("code")[:500])
+    if request.method == "POST":
+        scores = {h.pk: [i.code for i in items if request.POST.get(f"h{h.pk}_{i.code}")] for h in households}
+        scores = {k: v for k, v in scores.items() if v}
+        try:
+            held = date.fromisoformat(request.POST.get("held_on") or "")
+            done = claims.score_inspection(request.user, village, request.POST.get("title", ""), held, scores)
+            messages.success(request, _("已评分 %(n)s 户") % {"n": done.scored})
+            return redirect(f"{request.path}?village={village.pk}")
+        except ValueError:
+            messages.error(request, _("请填写检查日期"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return render(request, "points/inspection.html", {
+        "active": "points", "villages": villages, "village": village, "items": items, "households": households,
+        "today": timezone.localdate()})
+
+
+@login_required
+def board_list(request: HttpRequest) -> HttpResponse:
+    can_publish = bool(queries.managed_villages(request.user).exists())
+    villages = list(queries.managed_villages(request.user)) if can_publish else []
+    if request.method == "POST" and can_publish:
+        try:
+            month = date.fromisoformat((request.POST.get("month") or "") + "-01")
+            board = boards.publish_board(request.user, _village(request, villages), month)
+            messages.success(request, _("公示榜已发布，公示 %(d)s 天") % {"d": boards.NOTICE_DAYS})
+            return redirect("points-board", board.pk)
+        except ValueError:
+            messages.error(request, _("请选择月份"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return render(request, "points/boards.html", {
+        "active": "points", "boards": boards.visible_boards(request.user)[:60], "villages": villages})
+
+
+def _board(request: HttpRequest, board_id: int) -> Board:
+    board = boards.visible_boards(request.user).filter(pk=board_id).first()
+    if board is None:
+        raise Http404
+    return board
+
+
+@login_required
+def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = _board(request, board_id)
+    objected = dict(board.objections.values_list("posting_id", "status"))
+    return render(request, "points/board.html", {
+        "active": "points", "board": board, "lines": board.lines.all(),
+        "postings": boards.board_postings(board), "objected": objected,
+        "objections": board.objections.select_related("posting", "raised_by"),
+        "can_manage": manages(request.user, board.village_id, board.town_id),
+        "can_object": board.status == BoardStatus.PUBLISHED and timezone.now() <= board.notice_until
+        and (getattr(person_of(request.user), "village_id", None) == board.village_id),
+        "print": request.GET.get("print") == "1",
+    })
+
+
+@login_required
+@require_POST
+def board_action(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = _board(request, board_id)
+    action = request.POST.get("action")
+    try:
+        if action == "object":
+            posting = get_object_or_404(Posting, pk=request.POST.get("posting") or 0)
+            boards.raise_objection(request.user, board, posting, request.POST.get("reason", ""))
+            messages.success(request, _("异议已提交，该条积分已冻结，等待村里核实"))
+        elif action == "resolve":
+            objection = get_object_or_404(Objection, pk=request.POST.get("objection") or 0, board=board)
+            boards.resolve_objection(request.user, objection, request.POST.get("upheld") == "1", request.POST.get("resolution", ""))
+            messages.success(request, _("异议已处理"))
+        elif action == "finalise":
+            boards.finalise_board(request.user, board)
+            messages.success(request, _("已定榜"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("points-board", board.pk)
+
+
+@login_required
+def town(request: HttpRequest) -> HttpResponse:
+    villages = _managed(request)
+    rows = queries.village_comparison(villages)
+    settlements = (Settlement.objects.filter(merchant__village__in=villages).select_related("merchant")
+                   .order_by("-month", "merchant__name")[:60])
+    totals = {"issued": sum(r["issued"] for r in rows), "redeemed": sum(r["redeemed"] for r in rows)}
+    totals["rate"] = totals["redeemed"] / totals["issued"] * 100 if totals["issued"] else 0.0
+    return render(request, "points/town.html", {"active": "points", "rows": rows, "totals": totals,
+                                                "settlements": settlements})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """/points/: cadres and commanders to the review queue, merchants to the counter, villagers to their page."""
+    if queries.managed_villages(request.user).exists():
+        return redirect("points-review")
+    person = person_of(request.user)
+    if person is not None and person.pk and _is_merchant(person):
+        return redirect("points-merchant")
+    return redirect("points-me")
+
+
+def _is_merchant(person) -> bool:
+    from jishi.points.models import Merchant
+
+    return Merchant.objects.filter(owner=person).exists()

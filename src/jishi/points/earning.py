@@ -1,0 +1,148 @@
+"""Earning and losing points: awards and deductions by item, base points, reversal, the informant award.
+
+Every award credits the person's redeemable and honour accounts from the village's issuance and
+honour-source accounts; a deduction debits honour in full and redeemable as far as it goes (the
+redeemable balance never goes below zero), and is shown to the person with its reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from jishi.core import audit
+from jishi.core.errors import Conflict, ValidationFailed
+from jishi.org.models import Person, Region
+from jishi.points import ledger
+from jishi.points.access import clean, require_manager
+from jishi.points.choices import AccountKind, CapPeriod, ItemKind, PostingKind
+from jishi.points.models import PointItem, Posting
+from jishi.points.rules import INFORMANT_ITEM, effective_item, template_item, village_policy
+
+
+def _period_start(at: datetime, period: str) -> datetime | None:
+    local = timezone.localtime(at)
+    if period == CapPeriod.MONTH:
+        return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if period == CapPeriod.YEAR:
+        return local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    return None
+
+
+@transaction.atomic
+def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str = "", approver=None,
+               source: str = "", at: datetime | None = None, region: Region | None = None,
+               check_permission: bool = True) -> Posting:
+    """Award (positive item) or deduct (negative item) the village's effective points for ``item``."""
+    place = person if person.village_id or region is None else region
+    if check_permission:
+        require_manager(actor, place, "评定积分")
+    eff = effective_item(place, item)
+    if not eff.enabled:
+        raise ValidationFailed(f"本村未采用积分项目“{item.name}”", field="item")
+    at = at or timezone.now()
+    existing = Posting.objects.filter(key=key).first()
+    if existing is not None:  # a retried request: the posting already exists
+        existing.replayed = True
+        return existing
+    accounts, balances = ledger.lock_for_award(person, place.village_id, region)
+    redeemable, honour = accounts[AccountKind.REDEEMABLE], accounts[AccountKind.HONOUR]
+    issuance, honour_src = accounts[AccountKind.ISSUANCE], accounts[AccountKind.HONOUR_SOURCE]
+    start = _period_start(at, item.cap_period)
+    if eff.cap_count and start is not None:
+        used = Posting.objects.filter(person=person, item=item, at__gte=start, reversal__isnull=True,
+                                      kind__in=[PostingKind.EARN, PostingKind.DEDUCT]).count()
+        if used >= eff.cap_count:
+            raise Conflict(f"“{item.name}”本{CapPeriod(item.cap_period).label[1:]}已达上限 {eff.cap_count} 次", code="cap_reached")
+    if item.kind == ItemKind.POSITIVE:
+        points, kind = eff.points, PostingKind.EARN
+        legs = [(issuance, -points), (redeemable, points), (honour_src, -points), (honour, points)]
+        honour_delta = points
+    else:
+        points = -min(eff.points, balances[redeemable.pk])
+        kind, honour_delta = PostingKind.DEDUCT, -eff.points
+        legs = [(redeemable, points), (issuance, -points), (honour, -eff.points), (honour_src, eff.points)]
+    posting = ledger.post(key=key, kind=kind, legs=legs, reason=reason or item.name, person=person, points=points,
+                          honour=honour_delta, actor=actor, approver=approver, item=item, source=source,
+                          region=place, at=at, locked=balances, key_checked=True)
+    audit.record(actor, f"points.{kind}", posting, summary=f"{person.name} {item.name} {points:+d}",
+                 data={"key": key, "item": item.code, "points": points, "honour": honour_delta, "source": source})
+    return posting
+
+
+@transaction.atomic
+def grant_base_points(actor, village: Region, year: int, people: list[Person] | None = None) -> int:
+    """Give everyone in the village the policy's base points for ``year`` once. Returns how many were granted."""
+    require_manager(actor, village, "发放基础分")
+    policy = village_policy(village)
+    people = people if people is not None else list(Person.objects.filter(village=village, user__isnull=False))
+    issuance = ledger.system_account(AccountKind.ISSUANCE, village.pk)
+    n = 0
+    for person in people:
+        acc = ledger.person_account(person)
+        p = ledger.post(key=f"base:{person.pk}:{year}", kind=PostingKind.BASE, legs=[(issuance, -policy.base_points),
+                        (acc, policy.base_points)], reason=f"{year}年基础分", person=person, points=policy.base_points,
+                        actor=actor, source=f"policy:{policy.version}")
+        n += not p.replayed
+    audit.record(actor, "points.base", village, summary=f"{village.name}{year}年基础分 {n} 人", data={"year": year, "n": n})
+    return n
+
+
+@transaction.atomic
+def reverse(actor, posting: Posting, reason: str, *, key: str | None = None, substitute: dict[int, object] | None = None) -> Posting:
+    """Correct a posting by a reversing posting (never an edit). ``substitute`` maps an account id of the
+    original to another account to take that leg (e.g. the freeze account holding an objected posting)."""
+    if posting.reverses_id is not None:
+        raise Conflict("冲正记录不能再冲正", code="reversal_of_reversal")
+    if Posting.objects.filter(reverses=posting).exists():
+        raise Conflict("该积分记录已冲正过", code="already_reversed")
+    if posting.person_id:
+        require_manager(actor, posting, "冲正积分")
+    reason = clean(reason, 150)
+    if not reason:
+        raise ValidationFailed("冲正必须写明原因", field="reason")
+    substitute = substitute or {}
+    legs = [(substitute.get(e.account_id, e.account), -e.amount) for e in posting.entries.select_related("account")]
+    rev = ledger.post(key=key or f"reverse:{posting.pk}", kind=PostingKind.REVERSE, legs=legs,
+                      reason=f"冲正：{reason}", person=posting.person, points=-posting.points, honour=-posting.honour,
+                      actor=actor, item=posting.item, reverses=posting, source=f"posting:{posting.pk}", region=posting)
+    audit.record(actor, "points.reverse", rev, summary=f"冲正积分记录 #{posting.pk}：{reason}", data={"reverses": posting.pk})
+    return rev
+
+
+def award_informant(case, actor=None) -> Posting | None:
+    """The informant's points for a report that became an accepted case (called from the cases signal)."""
+    person = getattr(case, "reporter", None)
+    if person is None or getattr(case, "channel", "") != "informant":
+        return None
+    region = Region.objects.filter(pk=case.village_id).first() if getattr(case, "village_id", None) else None
+    return apply_item(None, person, template_item(INFORMANT_ITEM), key=f"case-accept:{case.pk}",
+                      reason=f"小蜜蜂上报事件被立案（{getattr(case, 'number', '') or case.pk}）",
+                      approver=actor, source=f"case:{case.pk}", region=region, check_permission=False)
+
+
+@transaction.atomic
+def reset_year(actor, village: Region, year: int) -> int:
+    """Year-end reset of redeemable points (年度清零) where the village policy says so: each person's
+    redeemable balance goes back to the village's issuance account. Honour points are kept. Idempotent."""
+    from jishi.points.models import Account
+    from jishi.points.rules import village_policy
+
+    require_manager(actor, village, "年度清零")
+    if not village_policy(village).yearly_reset:
+        raise Conflict(f"{village.name}的积分政策没有规定年度清零", code="no_reset")
+    issuance = ledger.system_account(AccountKind.ISSUANCE, village.pk)
+    n = 0
+    for acc in Account.objects.filter(kind=AccountKind.REDEEMABLE, village=village, balance__gt=0).select_related("person"):
+        balances = ledger.locked_balances([acc, issuance])
+        if balances[acc.pk] <= 0:
+            continue
+        p = ledger.post(key=f"reset:{acc.person_id}:{year}", kind=PostingKind.RESET,
+                        legs=[(acc, -balances[acc.pk]), (issuance, balances[acc.pk])], reason=f"{year}年度可兑换积分清零",
+                        person=acc.person, points=-balances[acc.pk], actor=actor, source=f"reset:{year}",
+                        locked=balances)
+        n += not p.replayed
+    audit.record(actor, "points.reset", village, summary=f"{village.name}{year}年度清零 {n} 人", data={"year": year, "n": n})
+    return n

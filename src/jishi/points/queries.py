@@ -1,0 +1,78 @@
+"""Read side of the points pages and API: a person's balance and rank, review queues, town comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from jishi.org.models import Person, Region
+from jishi.org.scope import scope_for, visible
+from jishi.points.choices import AccountKind, ClaimStatus, ObjectionStatus, OrderStatus, PostingKind
+from jishi.points.models import Account, Claim, Objection, Order, Posting
+
+
+@dataclass
+class Standing:
+    redeemable: int
+    honour: int
+    rank: int | None
+    ranked: int
+
+
+def standing(person: Person) -> Standing:
+    """The person's balances and honour rank among the village's accounts (one indexed count query)."""
+    rows = dict(Account.objects.filter(person=person).values_list("kind", "balance"))
+    honour = rows.get(AccountKind.HONOUR, 0)
+    rank, ranked = None, 0
+    if person.village_id:
+        village = Account.objects.filter(kind=AccountKind.HONOUR, village_id=person.village_id)
+        ranked = village.count()
+        if AccountKind.HONOUR in rows:
+            rank = village.filter(balance__gt=honour).count() + 1
+    return Standing(rows.get(AccountKind.REDEEMABLE, 0), honour, rank, ranked)
+
+
+def history(person: Person, limit: int = 100):
+    return Posting.objects.filter(person=person).select_related("item").order_by("-at", "-id")[:limit]
+
+
+def review_queue(user):
+    return (visible(Claim.objects.all(), user).filter(status__in=[ClaimStatus.PENDING, ClaimStatus.FIRST_APPROVED])
+            .exclude(person=getattr(user, "person", None)).select_related("person", "item", "village").order_by("created_at"))
+
+
+def open_objections(user):
+    scope = scope_for(user)
+    qs = Objection.objects.filter(status=ObjectionStatus.OPEN).select_related("posting", "posting__person", "board", "raised_by")
+    if scope.everything:
+        return qs
+    return qs.filter(Q(village_id__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
+
+
+def managed_villages(user):
+    """The villages whose points ``user`` runs (village cadre: theirs; town: its villages; city: all)."""
+    from jishi.org.choices import Level
+
+    scope = scope_for(user)
+    qs = Region.objects.filter(level=Level.VILLAGE).order_by("path")
+    if scope.everything:
+        return qs
+    return qs.filter(Q(pk__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
+
+
+def village_comparison(villages) -> list[dict]:
+    """Per village: points issued, redeemed (settled at shops), redemption rate, people with accounts."""
+    ids = [v.pk for v in villages]
+    issued = dict(Posting.objects.filter(village_id__in=ids, kind__in=[PostingKind.BASE, PostingKind.EARN])
+                  .values("village").annotate(s=Sum("points")).values_list("village", "s"))
+    redeemed = dict(Order.objects.filter(village_id__in=ids, status=OrderStatus.CONFIRMED)
+                    .values("village").annotate(s=Sum("points")).values_list("village", "s"))
+    people = dict(Account.objects.filter(village_id__in=ids, kind=AccountKind.REDEEMABLE)
+                  .values("village").annotate(n=Count("id")).values_list("village", "n"))
+    out = []
+    for v in villages:
+        i, r = issued.get(v.pk) or 0, redeemed.get(v.pk) or 0
+        out.append({"village": v, "issued": i, "redeemed": r, "rate": (r / i * 100) if i else 0.0,
+                    "people": people.get(v.pk, 0)})
+    return out

@@ -1,0 +1,177 @@
+"""The points store: order (hold + voucher code), confirmation at the shop (hold settles to the merchant,
+stock leaves the shelf), cancellation and expiry (hold released), and monthly merchant settlements.
+
+Stock: an order reserves one unit with ``UPDATE … SET reserved = reserved + 1 WHERE stock > reserved``;
+confirmation takes it off the shelf (stock − 1, reserved − 1); cancel/expiry gives the reservation back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from jishi.core import audit
+from jishi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jishi.org.models import Person
+from jishi.points import ledger
+from jishi.points.access import manages, person_of
+from jishi.points.boards import month_bounds
+from jishi.points.choices import AccountKind, OrderStatus, PostingKind
+from jishi.points.models import Merchant, Order, Settlement, StoreItem
+
+VOUCHER_DAYS = 30
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**10):010d}"
+
+
+def store_items_for(person: Person):
+    """What this villager may buy: items of their village's and their town's stores."""
+    from django.db.models import Q
+
+    return (StoreItem.objects.filter(is_active=True, merchant__is_active=True)
+            .filter(Q(village_id=person.village_id) | Q(village__isnull=True, town_id=person.town_id))
+            .select_related("merchant"))
+
+
+@transaction.atomic
+def place_order(actor, item: StoreItem, *, key: str | None = None, person: Person | None = None,
+                now: datetime | None = None) -> Order:
+    """Hold the item's price from the person's redeemable points, reserve one unit, issue a voucher."""
+    person = person or person_of(actor)
+    if person is None:
+        raise PermissionDenied("只有登记的村民可以兑换")
+    if person.pk != getattr(person_of(actor), "pk", None) and not manages(actor, person.village_id, person.town_id):
+        raise PermissionDenied("只能为自己兑换")
+    if not item.is_active or not store_items_for(person).filter(pk=item.pk).exists():
+        raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
+    key = key or f"order:{person.pk}:{secrets.token_hex(8)}"
+    prior = Order.objects.filter(key=key).first()
+    if prior is not None:  # a retried request: the same order again
+        return prior
+    hold_key = f"hold:{key}"
+    if StoreItem.objects.filter(pk=item.pk, stock__gt=F("reserved"), is_active=True).update(reserved=F("reserved") + 1) != 1:
+        raise Conflict(f"“{item.name}”已兑完", code="out_of_stock")
+    redeemable = ledger.person_account(person)
+    hold = ledger.system_account(AccountKind.HOLD, person.village_id)
+    posting = ledger.post(key=hold_key, kind=PostingKind.HOLD, legs=[(redeemable, -item.price), (hold, item.price)],
+                          reason=f"兑换{item.name}", person=person, points=-item.price, actor=actor, source=f"item:{item.pk}")
+    if posting.replayed:  # the same request is being processed concurrently; this copy rolls back
+        raise Conflict("该兑换正在处理，请勿重复提交", code="duplicate_request")
+    now = now or timezone.now()
+    order = Order(key=key, person=person, item=item, merchant_id=item.merchant_id, points=item.price,
+                  expires_at=now + timedelta(days=VOUCHER_DAYS))
+    order.town_id, order.village_id, order.grid_id, order.microgrid_id = (
+        person.town_id, person.village_id, person.grid_id, person.microgrid_id)
+    for _ in range(5):
+        order.code = _new_code()
+        try:
+            with transaction.atomic():
+                order.save()
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise Conflict("兑换码生成失败，请重试")
+    audit.record(actor, "points.order", order, summary=f"{person.name}兑换{item.name}（{item.price}分）",
+                 data={"code": order.code, "item": item.pk})
+    return order
+
+
+def _merchant_of(actor, order: Order) -> None:
+    person = person_of(actor)
+    merchant = order.merchant
+    if not ((person and merchant.owner_id == person.pk) or getattr(actor, "is_superuser", False)):
+        raise PermissionDenied("只有该商户可以核销此兑换券")
+
+
+@transaction.atomic
+def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
+    """The merchant confirms a voucher at the shop: the hold settles to the merchant, stock leaves the shelf."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    order = Order.objects.select_related("merchant", "item").filter(code=code).first()
+    if order is None:
+        raise NotFound("兑换码不存在，请核对")
+    _merchant_of(actor, order)
+    now = now or timezone.now()
+    if order.status == OrderStatus.HELD and order.expires_at < now:
+        raise Conflict("兑换券已过期", code="voucher_expired")
+    if Order.objects.filter(pk=order.pk, status=OrderStatus.HELD).update(
+            status=OrderStatus.CONFIRMED, confirmed_at=now, confirmed_by=actor, updated_at=now) != 1:
+        order.refresh_from_db()
+        raise Conflict(f"兑换券{order.get_status_display()}，不能核销", code="voucher_closed")
+    # Lock order: store item row before accounts, everywhere (place, confirm, cancel), so none deadlock.
+    StoreItem.objects.filter(pk=order.item_id).update(stock=F("stock") - 1, reserved=F("reserved") - 1)
+    hold = ledger.system_account(AccountKind.HOLD, order.village_id)
+    ledger.post(key=f"settle:{order.pk}", kind=PostingKind.SETTLE,
+                legs=[(hold, -order.points), (ledger.merchant_account(order.merchant), order.points)],
+                reason=f"{order.merchant.name}核销{order.item.name}", person=order.person, points=0, actor=actor,
+                source=f"order:{order.pk}", region=order, at=now)
+    order.refresh_from_db()
+    audit.record(actor, "points.order.confirm", order, summary=f"核销兑换券 {order.code}")
+    return order
+
+
+@transaction.atomic
+def cancel_order(actor, order: Order, *, expired: bool = False, now: datetime | None = None) -> Order:
+    """Cancel (by the villager or a cadre) or expire an open voucher: the hold goes back, the unit back on sale."""
+    if actor is not None and not expired:
+        person = person_of(actor)
+        if not ((person and person.pk == order.person_id) or manages(actor, order.village_id, order.town_id)):
+            raise PermissionDenied("只能取消自己的兑换")
+    status = OrderStatus.EXPIRED if expired else OrderStatus.CANCELLED
+    now = now or timezone.now()
+    if Order.objects.filter(pk=order.pk, status=OrderStatus.HELD).update(status=status, updated_at=now) != 1:
+        order.refresh_from_db()
+        raise Conflict(f"兑换券{order.get_status_display()}，不能取消", code="voucher_closed")
+    StoreItem.objects.filter(pk=order.item_id).update(reserved=F("reserved") - 1)
+    hold = ledger.system_account(AccountKind.HOLD, order.village_id)
+    ledger.post(key=f"release:{order.pk}", kind=PostingKind.RELEASE,
+                legs=[(hold, -order.points), (ledger.person_account(order.person), order.points)],
+                reason=f"{'过期' if expired else '取消'}兑换，退回积分", person=order.person, points=order.points,
+                actor=actor, source=f"order:{order.pk}", region=order, at=now)
+    order.refresh_from_db()
+    audit.record(actor, f"points.order.{status}", order, summary=f"兑换券 {order.code} {order.get_status_display()}")
+    return order
+
+
+def expire_due(now: datetime | None = None) -> int:
+    """Expire open vouchers past their date (run by the worker every hour). Returns how many."""
+    now = now or timezone.now()
+    n = 0
+    for order in Order.objects.filter(status=OrderStatus.HELD, expires_at__lt=now).order_by("pk")[:5000]:
+        try:
+            cancel_order(None, order, expired=True, now=now)
+            n += 1
+        except Conflict:
+            continue  # confirmed or cancelled meanwhile
+    return n
+
+
+@transaction.atomic
+def settle_month(actor, merchant: Merchant, month: date) -> Settlement:
+    """The merchant's settlement statement for a month: confirmed vouchers, points × rate = subsidy."""
+    if actor is not None and not manages(actor, merchant.village_id, merchant.town_id):
+        raise PermissionDenied("只有镇村管理人员可以出具结算单")
+    month = month.replace(day=1)
+    start, end = month_bounds(month)
+    if end > timezone.now():
+        raise ValidationFailed("当月尚未结束，不能结算", field="month")
+    existing = Settlement.objects.filter(merchant=merchant, month=month).first()
+    if existing is not None:
+        return existing
+    agg = Order.objects.filter(merchant=merchant, status=OrderStatus.CONFIRMED, confirmed_at__gte=start,
+                               confirmed_at__lt=end).aggregate(n=Count("id"), p=Sum("points"))
+    points = agg["p"] or 0
+    rate = Decimal(str(merchant.yuan_per_point))
+    amount = (Decimal(points) * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    s = Settlement.objects.create(merchant=merchant, month=month, orders=agg["n"], points=points,
+                                  yuan_per_point=rate, amount=amount)
+    audit.record(actor, "points.settlement", s, summary=f"{merchant.name}{month:%Y年%m月}结算 {points} 分 {amount} 元")
+    return s

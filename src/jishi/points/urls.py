@@ -1,0 +1,24 @@
+from django.urls import path
+
+from jishi.points import cadre, pages, policy_pages
+
+urlpatterns = [
+    path("", cadre.home, name="points-home"),
+    path("me/", pages.me, name="points-me"),
+    path("claim/", pages.claim, name="points-claim"),
+    path("store/", pages.shop, name="points-store"),
+    path("store/<int:item_id>/order", pages.order, name="points-order"),
+    path("vouchers/<int:order_id>/", pages.voucher, name="points-voucher"),
+    path("vouchers/<int:order_id>/qr.png", pages.voucher_qr, name="points-voucher-qr"),
+    path("vouchers/<int:order_id>/cancel", pages.cancel, name="points-cancel"),
+    path("merchant/", pages.merchant, name="points-merchant"),
+    path("review/", cadre.review, name="points-review"),
+    path("review/<int:claim_id>", cadre.review_one, name="points-review-one"),
+    path("award", cadre.award, name="points-award"),
+    path("inspection/", cadre.inspection, name="points-inspection"),
+    path("boards/", cadre.board_list, name="points-boards"),
+    path("boards/<int:board_id>/", cadre.board_detail, name="points-board"),
+    path("boards/<int:board_id>/action", cadre.board_action, name="points-board-action"),
+    path("town/", cadre.town, name="points-town"),
+    path("policy/", policy_pages.policy, name="points-policy"),
+]

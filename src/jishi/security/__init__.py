@@ -1,0 +1,1 @@
+"""Security baseline: login throttling, TOTP second factor, security headers and CSP."""

@@ -1,0 +1,58 @@
+"""People search and person detail. Phone, ID number and address are masked unless the viewer's
+role needs them (``jishi.org.scope.can_see_personal_data``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jishi.org import privacy, queries
+from jishi.org.models import Person
+from jishi.org.scope import can_see_personal_data
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PersonView:
+    """A person as one viewer may see them."""
+
+    person: Person
+    phone: str
+    id_number: str
+    address: str
+
+
+def present(person: Person, unmasked: bool) -> PersonView:
+    address = person.address or (person.household.address if person.household_id and person.household else "")
+    if unmasked:
+        return PersonView(person, person.phone, person.id_number, address)
+    return PersonView(person, privacy.mask_phone(person.phone), privacy.mask_id_number(person.id_number),
+                      privacy.mask_address(address))
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:30]
+    page = Paginator(queries.search_people(request.user, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    unmasked = can_see_personal_data(request.user)
+    rows = [present(p, unmasked) for p in page.object_list]
+    return render(request, "web/people.html", {
+        "active": "people", "q": q, "page": page, "rows": rows, "unmasked": unmasked,
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = queries.get_person(request.user, person_id)
+    if person is None:
+        raise Http404
+    unmasked = can_see_personal_data(request.user)
+    members = [present(m, unmasked) for m in queries.household_members(request.user, person)]
+    return render(request, "web/person_detail.html", {
+        "active": "people", "p": present(person, unmasked), "members": members, "unmasked": unmasked,
+    })

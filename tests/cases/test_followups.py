@@ -1,0 +1,111 @@
+"""Review follow-ups of the case loop: a whistled lead reports in rather than signs for the case;
+acceptance is announced by a signal after commit; staff scopes stay index-friendly while everyone
+still reaches their own reports."""
+
+import pytest
+
+from jishi.cases import queries, services
+from jishi.cases.models import Case
+from jishi.cases.signals import case_accepted
+from jishi.core.errors import Conflict
+from jishi.core.scope import Scope
+from jishi.org.scope import scope_for, visible
+
+
+def _whistled(city, report):
+    case = services.accept(city.user("town_commander"), report())
+    return services.whistle(city.user("town_commander"), case, departments=["D01", "D02"], lead="D02",
+                            reason="联合处置")
+
+
+def test_a_whistled_lead_is_offered_report_in_and_not_acknowledge(city, report):
+    case = _whistled(city, report)
+    verbs = services.available_verbs(city.user("dept_water"), case)
+    assert "report_in" in verbs and "acknowledge" not in verbs
+
+
+def test_acknowledging_a_whistled_case_before_the_lead_reports_in_is_refused_and_changes_nothing(city, report):
+    case = _whistled(city, report)
+    with pytest.raises(Conflict, match="报到") as exc:
+        services.acknowledge(city.user("dept_water"), case)
+    assert exc.value.code == "report_in_required"
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.state, fresh.version, fresh.acknowledged_at) == ("dispatched", case.version, None)
+    services.report_in(city.user("dept_water"), case)
+    assert case.state == "in_progress"
+
+
+def test_a_plain_dispatch_is_still_acknowledged(city, report):
+    case = services.accept(city.user("town_commander"), report())
+    services.dispatch(city.user("town_commander"), case, department="D02")
+    assert "acknowledge" in services.available_verbs(city.user("dept_water"), case)
+    assert services.acknowledge(city.user("dept_water"), case).state == "in_progress"
+
+
+def test_accepting_sends_case_accepted_after_the_commit(city, report, django_capture_on_commit_callbacks):
+    got = []
+
+    def receiver(sender, case=None, actor=None, **kw):
+        got.append((sender, case.pk, actor))
+
+    case_accepted.connect(receiver, dispatch_uid="test.receiver")
+    try:
+        case = report()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.accept(city.user("town_commander"), case)
+        assert got == []  # nothing before the commit
+        for cb in callbacks:
+            cb()
+        assert got == [(Case, case.pk, city.user("town_commander"))]
+        escalated = report()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.escalate(city.user("village_cadre"), escalated, reason="村里解决不了")
+        assert got[-1] == (Case, escalated.pk, city.user("village_cadre"))
+    finally:
+        case_accepted.disconnect(dispatch_uid="test.receiver")
+
+
+def test_cases_does_not_import_points():
+    import pathlib
+
+    import jishi.cases
+
+    root = pathlib.Path(jishi.cases.__file__).parent
+    offenders = [p.name for p in root.rglob("*.py") if "jishi.points" in p.read_text()]
+    assert offenders == []
+
+
+def test_a_staff_scope_has_no_own_reports_clause_and_a_residents_has_only_that():
+    staff = Case.scope_filter(Scope(grid=frozenset({5}), person=frozenset({9})))
+    assert "reporter" not in str(staff) and "grid_id__in" in str(staff)
+    dept = Case.scope_filter(Scope(department=frozenset({3}), person=frozenset({9})))
+    assert "reporter" not in str(dept)
+    resident = Case.scope_filter(Scope(person=frozenset({9})))
+    assert str(resident) == str(Case.scope_filter(Scope(person=frozenset({9})))) and "reporter_id__in" in str(resident)
+
+
+def test_a_staff_members_own_report_outside_their_region_is_in_my_reports_and_opens(city, report):
+    gw = city.user("grid_worker")  # grid A1a; reports something seen in town B
+    elsewhere = report("grid_worker", where="B1a1")
+    assert elsewhere.pk not in visible(Case.objects.all(), gw).values_list("pk", flat=True)  # not on their lists
+    assert elsewhere in queries.my_reports(gw)
+    assert queries.get_case(gw, elsewhere.pk) == elsewhere
+    assert queries.get_case(city.user("grid_worker_b"), elsewhere.pk) == elsewhere  # B1a's grid sees it
+    assert queries.get_case(city.user("dept_urban"), elsewhere.pk) is None
+
+
+def test_a_resident_still_sees_their_own_reports_through_the_scope(city, report):
+    mine = report("resident", where="B1b2", channel="resident")
+    assert set(visible(Case.objects.all(), city.user("resident")).values_list("pk", flat=True)) == {mine.pk}
+    assert scope_for(city.user("resident")).person
+
+
+def test_the_board_query_of_a_town_has_no_or_on_the_reporter(city, report):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report()
+    with CaptureQueriesContext(connection) as ctx:
+        list(queries.cases(city.user("town_commander")).filter(state="reported")[:50])
+    sql = ctx.captured_queries[-1]["sql"]
+    assert "reporter_id" not in sql.split("WHERE", 1)[1]
