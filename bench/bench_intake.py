@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 
 from bench.common import Result
-from bench.server import VAR, Load, Server, kinds, serving, wrk
+from bench.server import VAR, Load, Server, kinds, serving, wrk, wrk_installed
 
 
 def write_intake_data(server: Server) -> str:
@@ -71,6 +71,8 @@ def results_for(kind: str) -> list[Result]:
 
 
 def run() -> list[Result]:
+    if not wrk_installed():
+        return []
     out = []
     for kind in kinds():
         out += results_for(kind)

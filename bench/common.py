@@ -24,7 +24,7 @@ class Result:
 
     def row(self) -> str:
         return (f"| {self.bench} | {self.measure} | {self.value:,.1f} {self.unit} | {self.baseline:,.1f} {self.unit} "
-                f"| {self.ratio:.2f} | {self.target} |")
+                f"| {self.ratio:.{2 if self.ratio >= 0.1 else 3}f} | {self.target} |")
 
 
 def setup_django(db_url: str | None = None) -> None:

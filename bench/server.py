@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -64,13 +65,17 @@ class Server:
     def login(self, username: str) -> str:
         """Log in over HTTP through the login form; the session cookie's value."""
         jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
         page = opener.open(f"{self.url}/login/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({"username": username, "password": DEMO_PASSWORD,
                                        "csrfmiddlewaretoken": token}).encode()
-        opener.open(urllib.request.Request(f"{self.url}/login/", data=body, headers={"Referer": f"{self.url}/login/"}),
-                    timeout=30).read()
+        try:  # a successful login answers 302 (not followed: only the cookie matters here)
+            opener.open(urllib.request.Request(f"{self.url}/login/", data=body,
+                                               headers={"Referer": f"{self.url}/login/"}), timeout=30).read()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 302:
+                raise
         session = next((c.value for c in jar if c.name == "sessionid"), None)
         if not session:
             raise RuntimeError(f"bench: logging in as {username} gave no session cookie")
@@ -120,8 +125,11 @@ def postgres_url() -> str | None:
 
 
 def kinds() -> list[str]:
-    """The databases to measure: SQLite always, PostgreSQL when one is configured."""
-    return ["sqlite"] + (["postgresql"] if postgres_url() else [])
+    """The databases to measure: SQLite always, PostgreSQL when one is configured (JISHI_BENCH_KINDS=postgresql
+    to measure only one)."""
+    wanted = ["sqlite"] + (["postgresql"] if postgres_url() else [])
+    only = [k.strip() for k in os.environ.get("JISHI_BENCH_KINDS", "").split(",") if k.strip()]
+    return [k for k in wanted if k in only] if only else wanted
 
 
 def free_port() -> int:
@@ -134,6 +142,14 @@ def jishi(env: dict[str, str], *args: str, quiet: bool = True) -> str:
     out = subprocess.run([str(BIN / "jishi"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(f"bench: jishi {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+    return out.stdout
+
+
+def _python(env: dict[str, str], *args: str) -> str:
+    """``python -m bench.server ARGS`` with the server's environment; its standard output."""
+    out = subprocess.run([sys.executable, "-m", "bench.server", *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"bench: python -m bench.server {' '.join(args)} failed:\n{out.stderr[-4000:]}")
     return out.stdout
 
 
@@ -176,16 +192,16 @@ def start(kind: str) -> Server:
     try:
         jishi(env, "migrate", "--noinput", "-v", "0")
         jishi(env, "demo", "--scale", scale)
-        if not (VAR / "static" / "staticfiles.json").exists() or os.environ.get("JISHI_BENCH_COLLECTSTATIC"):
+        _python(env, "fill")
+        if not _running:  # once per bench run, shared by both databases (pages need the static manifest)
             jishi(env, "collectstatic", "--noinput", "-v", "0")
         tokens = {
             "grid_worker": jishi(env, "token", "create", "--user", "grid_worker", "--scopes",
                                  "cases:write,cases:read", "--days", "0").strip().splitlines()[-1],
-            "city_commander": jishi(env, "token", "create", "--user", "city_commander", "--scopes",
-                                    "cases:read", "--days", "0").strip().splitlines()[-1],
+            **{who: jishi(env, "token", "create", "--user", who, "--scopes", "cases:read", "--days", "0")
+               .strip().splitlines()[-1] for who in ("city_commander", "town_commander")},
         }
-        probe_data = json.loads(subprocess.run([sys.executable, "-m", "bench.server", "probe"], env=env, cwd=ROOT,
-                                               capture_output=True, text=True, check=True).stdout)
+        probe_data = json.loads(_python(env, "probe"))
     except BaseException:
         if pg:
             _pg_drop(*pg)
@@ -253,6 +269,14 @@ class Load:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def wrk_installed() -> bool:
+    """True when wrk is on the PATH; else say how to get it (the HTTP benchmarks are then skipped)."""
+    if shutil.which("wrk"):
+        return True
+    print("bench: skipped — the HTTP benchmarks need wrk (Debian/Ubuntu: apt-get install wrk)", file=sys.stderr)
+    return False
+
+
 def wrk(server: Server, path: str, script: str = "get.lua", headers: dict[str, str] | None = None,
         env: dict[str, str] | None = None) -> Load:
     """Drive ``path`` with wrk over loopback, bounded (JISHI_BENCH_THREADS/CONNECTIONS/SECONDS)."""
@@ -272,17 +296,53 @@ def wrk(server: Server, path: str, script: str = "get.lua", headers: dict[str, s
     return Load(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, d["errors"])
 
 
+def fill(n: int = 60) -> int:
+    """Give the department inbox work: ``n`` fresh cases reported in the grid worker's grid, accepted and
+    dispatched to the department handler's department through the service functions (the small demo's
+    year of cases is almost all closed, so the inbox would otherwise be empty)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jishi.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from jishi.cases import intake, queries, services
+    from jishi.cases.models import Category
+    from jishi.org.models import Household, StaffAssignment
+
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["grid_worker", "village_cadre", "town_commander", "department_handler"])}
+    dept_id = (StaffAssignment.objects.filter(person__user=users["department_handler"], is_active=True,
+                                              department__isnull=False).values_list("department_id", flat=True).first())
+    cats = list(Category.objects.filter(is_active=True, parent__isnull=False).order_by("code"))
+    grids = queries.user_grid_ids(users["grid_worker"])  # in the worker's grid: the grid list has work too
+    homes = list(Household.objects.filter(lng__isnull=False, grid_id__in=grids).order_by("id")
+                 .values_list("lng", "lat")[:n])
+    made = 0
+    for i in range(n if homes else 0):
+        lng, lat = homes[i % len(homes)]
+        case = intake.report_case(users["grid_worker"], channel="patrol", category_code=cats[i % len(cats)].code,
+                                  title=f"基准测试待签收事件 {i + 1}", lng=lng, lat=lat)
+        for who in ("village_cadre", "town_commander"):
+            if "accept" in services.available_verbs(users[who], case):
+                services.accept(users[who], case)
+                services.dispatch(users[who], case, department=dept_id)
+                made += 1
+                break
+    return made
+
+
 # --- in-process probe (run as a subprocess with the server's environment) ---------------------
 
 PAGES = [  # (name, path, user) — path may name {case}: the probe fills in a case id the user can see
-    ("department inbox /cases/dept/", "/cases/dept/", "department_handler"),
+    ("department inbox /cases/dept/?tab={tab}", "/cases/dept/?tab={tab}", "department_handler"),
     ("grid worker list /cases/grid/", "/cases/grid/", "grid_worker"),
     ("command board /cases/board/?tab=all", "/cases/board/?tab=all", "city_commander"),
-    ("case detail /cases/{case}/", "/cases/{case}/", "city_commander"),
+    ("case detail /cases/{case}/", "/cases/{case}/", "town_commander"),
 ]
 API = [
     ("API list GET /api/v1/cases?limit=50", "/api/v1/cases?limit=50", "city_commander"),
-    ("API detail GET /api/v1/cases/{case}", "/api/v1/cases/{case}", "city_commander"),
+    ("API detail GET /api/v1/cases/{case}", "/api/v1/cases/{case}", "town_commander"),
 ]
 
 
@@ -290,6 +350,7 @@ def probe() -> dict:
     """Demo points and categories for the intake script, a case id, SQL queries and server time per page."""
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jishi.settings")
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -310,8 +371,20 @@ def probe() -> dict:
             break
     categories = list(Category.objects.filter(is_active=True, parent__isnull=False).order_by("code")
                       .values_list("code", flat=True))
-    # the case with the longest timeline: the heaviest detail page
-    case = Case.objects.annotate(n=Count("events")).order_by("-n", "-pk").values_list("pk", flat=True).first()
+    from django.core.signals import request_started
+    from django.db import reset_queries
+
+    from jishi.cases import queries
+
+    request_started.disconnect(reset_queries)  # else each request empties the log CaptureQueriesContext reads
+    # the case with the longest timeline the town commander can open: the heaviest detail page (the city
+    # commander would do, but cases.queries.openable() drops an everything-scope: Q() | own == own)
+    commander = get_user_model().objects.get(username="town_commander")
+    case = (queries.cases(commander).annotate(n=Count("events")).order_by("-n", "-pk")
+            .values_list("pk", flat=True).first())
+    # the department inbox tab with the most rows (at small scale "to acknowledge" may be empty)
+    counts = queries.dept_tab_counts(get_user_model().objects.get(username="department_handler"))
+    tab = max(counts, key=lambda t: counts[t] or 0)
     pages = {}
     for name, path, who in PAGES + API:
         client = Client(HTTP_HOST="127.0.0.1")
@@ -324,29 +397,32 @@ def probe() -> dict:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {text}"
         else:
             client.force_login(u)
-        url = path.format(case=case)
+        url = path.format(case=case, tab=tab)
         client.get(url, **headers)  # warm
         with CaptureQueriesContext(connection) as ctx:
             resp = client.get(url, **headers)
+        n_queries = len(ctx.captured_queries)
         t0, n = time.perf_counter(), 10
         for _ in range(n):
             client.get(url, **headers)
         ms = (time.perf_counter() - t0) / n * 1000
         rows = None
-        if resp.context is not None and "rows" in resp.context:
+        if resp.context is not None and "sections" in resp.context:  # before "rows": the grid page loops over it
+            rows = sum(len(list(s[2])) for s in resp.context["sections"])
+        elif resp.context is not None and "rows" in resp.context:
             rows = len(resp.context["rows"])
-        elif resp.context is not None and "sections" in resp.context:
-            rows = sum(len(s[2]) for s in resp.context["sections"])
         elif path.startswith("/api/v1/cases?"):
             rows = len(resp.json().get("items", []))
-        pages[name] = {"status": resp.status_code, "queries": len(ctx.captured_queries), "server_ms": ms, "rows": rows}
-    return {"points": points, "categories": categories, "case": case, "pages": pages,
+        pages[name] = {"status": resp.status_code, "queries": n_queries, "server_ms": ms, "rows": rows}
+    return {"points": points, "categories": categories, "case": case, "tab": tab, "pages": pages,
             "cases": Case.objects.count()}
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["probe"]:
         print(json.dumps(probe(), default=str))
+    elif sys.argv[1:] == ["fill"]:
+        print(f"dispatched {fill()} cases to the department handler's department")
     else:
-        print("usage: python -m bench.server probe", file=sys.stderr)
+        print("usage: python -m bench.server probe|fill", file=sys.stderr)
         raise SystemExit(2)

@@ -59,9 +59,11 @@ INSTALLED_APPS = [
     "jishi.notify",
     "jishi.cases",
     "jishi.points",
+    "jishi.scoring",
     "jishi.api",
     "jishi.web",
     "jishi.security",
+    "jishi.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 JISHI_MAP_TILE_URL = env_str("JISHI_MAP_TILE_URL")  # e.g. a 天地图 tile URL; empty: boundaries only
 JISHI_MAP_TILE_ATTRIBUTION = env_str("JISHI_MAP_TILE_ATTRIBUTION")
 JISHI_CITY_NAME = env_str("JISHI_CITY_NAME", "澄江市")
+JISHI_LOCATOR_CHECK_SECONDS = 0 if TESTING else env_int("JISHI_LOCATOR_CHECK_SECONDS", 10, 0, 3600)
 JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)
 JISHI_BENCH_VIEWS = env_bool("JISHI_BENCH_VIEWS", False)  # /__bench__/ baselines for `make bench` only
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("org/", include("jishi.org.urls")),
     path("cases/", include("jishi.cases.urls")),
     path("points/", include("jishi.points.urls")),
+    path("scoring/", include("jishi.scoring.urls")),
+    path("cockpit/", include("jishi.cockpit.urls")),
     path("admin/", admin.site.urls),
     path("security/", include("jishi.security.urls")),
     path("", include("jishi.web.urls")),

@@ -1,7 +1,8 @@
 """The case loop in a real browser, with the real roles, each on their own device:
 
-1. one case through every stage (reported → accepted → dispatched → in progress → handled →
-   verified → closed → rated);
+1. one case through every stage, the issue's acceptance walk: the grid worker reports on behalf of a
+   resident with a photo, the town accepts and dispatches, the department signs for and handles it,
+   the grid worker verifies, the town closes, and the resident rates it 满意;
 2. whistle and report-in (a town names two departments, one leads);
 3. a wrong assignment returned, re-dispatched, and an unsatisfied rating reworked.
 
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 
 from jishi.cases.models import Case, Category
 from jishi.cases.seed import load as load_categories
+from jishi.org.models import Person
 from tests.browser.case_helpers import Actors, act_on_detail, photo, state_is
 
 pytestmark = pytest.mark.browser
@@ -54,11 +56,35 @@ def grid_worker_reports(actors: Actors, tmp_path, title: str, code: str) -> Case
     gw.locator("#pick-map[data-ready='1']").wait_for()
     gw.get_by_label("事件分类").select_option(code)
     gw.get_by_label("标题").fill(title)
+    gw.locator("#pick-map").scroll_into_view_if_needed()  # the tap lands on the screen, not below it
     box = gw.locator("#pick-map").bounding_box()
     gw.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(gw.locator("#pick-status")).to_contain_text("已选位置")
     gw.get_by_label("现场照片").set_input_files(photo(tmp_path, "patrol.png", (150, 110, 80)))
     return _submit(actors, "grid_worker", title)
+
+
+def grid_worker_reports_for_resident(actors: Actors, tmp_path, title: str, code: str, number: str) -> Case:
+    """The grid worker, visiting a resident, reports for them (代居民上报) by the resident's mobile number."""
+    gw = actors.page("grid_worker")
+    gw.goto("/cases/report/")
+    gw.locator("#pick-map[data-ready='1']").wait_for()
+    gw.get_by_label("代居民上报（选填）").fill("13900000000")  # a number no one in the grid has
+    gw.get_by_label("事件分类").select_option(code)
+    gw.get_by_label("标题").fill(title)
+    gw.get_by_label("描述").fill("居民反映：小区东门口垃圾桶满溢两天")
+    gw.get_by_role("button", name="使用我的位置").click()
+    expect(gw.locator("#pick-status")).to_contain_text("当前位置")
+    gw.get_by_role("button", name="提交上报").click()
+    expect(gw.get_by_role("alert")).to_contain_text("没有找到该手机号或身份证号的居民")
+    actors.shot("grid_worker", "report-form-not-found")
+    assert not Case.objects.filter(title=title).exists()
+    gw.get_by_label("代居民上报（选填）").fill(number)
+    gw.get_by_label("现场照片").set_input_files(photo(tmp_path, "scene.png"))
+    case = _submit(actors, "grid_worker", title)
+    expect(gw.locator(".messages")).to_contain_text("已代张居民上报")
+    expect(gw.locator("#timeline")).to_contain_text("代居民上报")
+    return case
 
 
 def _submit(actors: Actors, key: str, title: str) -> Case:
@@ -146,8 +172,17 @@ def resident_rates(actors: Actors, case: Case, rating: str, comment: str, shot: 
 
 
 def test_one_case_through_every_stage_with_the_real_roles(actors, city, tmp_path):
-    case = resident_reports(actors, tmp_path, "小区门口垃圾桶满溢")
-    assert case.channel == "resident" and case.grid_id == city.regions["A1a"].pk
+    resident = city.people["resident"]
+    Person.objects.filter(pk=resident.pk).update(phone="13912345678")  # the test city shares one number
+    case = grid_worker_reports_for_resident(actors, tmp_path, "小区门口垃圾桶满溢", "0104", "13912345678")
+    assert case.channel == "patrol" and case.grid_id == city.regions["A1a"].pk
+    assert (case.reporter, case.reporter_user) == (resident, city.user("resident"))
+    report_event = case.events.get(verb="report")
+    assert (report_event.actor, report_event.actor_role) == (city.user("grid_worker"), "grid_worker")
+
+    res = actors.page("resident")
+    res.goto("/cases/mine/")
+    expect(res.locator(f"#case-{case.pk}")).to_contain_text("待立案")  # the resident follows it from the start
 
     town_accepts_and_dispatches(actors, case, "城管", shot="board")
     dept_acknowledges_and_handles(actors, "dept_urban", case, "已联系环卫清运，垃圾桶已清空", tmp_path, shot="dept-inbox")

@@ -17,6 +17,7 @@ from jishi.org.geo import locator
 @pytest.fixture
 def demo_city(city, monkeypatch):
     monkeypatch.setitem(demo.SCALES, "small", (2000, 300))
+    monkeypatch.setitem(demo.LIVE, "small", 0)
     ctx = SimpleNamespace(scale="small", seed=7, rng=random.Random(7), progress=lambda *a, **k: None,
                           today=date(2026, 11, 27))
     demo.generate(ctx)
@@ -53,3 +54,16 @@ def test_the_sweep_runs_over_the_demo_year(demo_city):
     first = sweep()
     assert sweep().created == []
     assert first.checked >= 0
+
+
+def test_the_small_demo_adds_a_live_queue_of_open_cases_in_every_state(city, monkeypatch):
+    monkeypatch.setitem(demo.SCALES, "small", (40, 10))
+    monkeypatch.setitem(demo.LIVE, "small", 60)
+    ctx = SimpleNamespace(scale="small", seed=3, rng=random.Random(3), progress=lambda *a, **k: None,
+                          today=date(2026, 11, 27))
+    demo.generate(ctx)
+    assert Case.objects.count() == 110
+    live = Case.objects.filter(id__gt=50)
+    assert live.filter(state__in=["closed", "rejected"]).count() == 0
+    assert {"reported", "accepted", "dispatched", "in_progress", "handled"} <= set(live.values_list("state", flat=True))
+    assert all(c.reported_at.date() >= date(2026, 11, 23) for c in live)

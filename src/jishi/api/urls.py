@@ -13,6 +13,7 @@ from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
+from jishi.scoring.api import router as scoring_router
 
 
 class JishiAPI(NinjaAPI):
@@ -33,3 +34,4 @@ api.add_router("/org", org_router, tags=["org"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/categories", categories_router, tags=["cases"])
 api.add_router("/points", points_router, tags=["points"])
+api.add_router("/scoring", scoring_router, tags=["scoring"])

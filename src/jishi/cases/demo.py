@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from jishi.cases import deadlines
 from jishi.cases.choices import (
@@ -42,6 +43,10 @@ from jishi.org.geo import locator
 from jishi.org.models import Department, Household, Person, Region, StaffAssignment
 
 SCALES = {"city": (95_399, 20_000), "small": (360, 60)}
+# Extra cases of the last few days, all still open, so that every queue of the small demo has work in it
+# (at city scale the year's own open cases — about a thousand — already fill them).
+LIVE = {"city": 0, "small": 80}
+LIVE_DAYS = 4
 CLOSED_SHARE = 0.9891  # 94,361 of 95,399 grid cases closed
 REJECTED_SHARE = 0.002
 CHANNEL_MIX = [(Channel.PATROL, 0.72), (Channel.RESIDENT, 0.12), (Channel.INFORMANT, 0.06), (Channel.VISIT, 0.06),
@@ -93,6 +98,12 @@ def generate(ctx) -> str:
             bar.update(len(chunk))
     if bar is not None and hasattr(bar, "close"):
         bar.close()
+    live = LIVE.get(ctx.scale, 0)
+    if live:
+        live_end = min(end, max(timezone.now(), end - timedelta(hours=12)))  # not later than now, when today
+        _write_chunk(world, rng, [None] * live, next_pk + total, total, live_end - timedelta(days=LIVE_DAYS),
+                     live_end, force_open=True)
+        made += live
     _reset_sequences()
     audit.record(None, "demo.cases", object_type="cases.case", object_id="demo",
                  summary=f"演示事件 {made} 件（网格 {grid_total}，12345 {hotline_total}）", data={"closed": closed})
@@ -186,7 +197,7 @@ def _when(rng: random.Random, start: datetime, end: datetime) -> datetime:
 
 
 def _write_chunk(w: _World, rng: random.Random, chunk: list, first_pk: int, index0: int, start: datetime,
-                 end: datetime) -> int:
+                 end: datetime, force_open: bool = False) -> int:
     cases: list[Case] = []
     events: list[CaseEvent] = []
     assignments: list[CaseAssignment] = []
@@ -195,7 +206,7 @@ def _write_chunk(w: _World, rng: random.Random, chunk: list, first_pk: int, inde
     closed = 0
     for i, hotline in enumerate(chunk):
         pk = first_pk + i
-        c, evs, asg, sup, wh = _one_case(w, rng, pk, hotline, index0 + i, start, end)
+        c, evs, asg, sup, wh = _one_case(w, rng, pk, hotline, index0 + i, start, end, force_open)
         cases.append(c)
         events.extend(evs)
         assignments.extend(asg)
@@ -253,7 +264,8 @@ def _pick_channel(rng: random.Random) -> str:
     return Channel.PATROL
 
 
-def _one_case(w: _World, rng: random.Random, pk: int, hotline, index: int, start: datetime, end: datetime):
+def _one_case(w: _World, rng: random.Random, pk: int, hotline, index: int, start: datetime, end: datetime,
+              force_open: bool = False):
     spot = rng.choice(w.spots)
     cat = rng.choices(w.leaves, weights=w.weights)[0]
     if w.village_kind.get(spot.village) == "community" and cat.parent.code == "12":
@@ -290,7 +302,7 @@ def _one_case(w: _World, rng: random.Random, pk: int, hotline, index: int, start
     # Open cases are the recent ones: a case a few days old may still be in the loop.
     # (Cases whose later steps would fall after "today" also stay open: about a third of the open ones.)
     open_odds = 0.0 if age > timedelta(days=20) else (1 - CLOSED_SHARE) * 365 / 20 * (0.8 if age < timedelta(days=6) else 0.25)
-    stop_at = _open_stop(rng) if rng.random() < open_odds else None
+    stop_at = _open_stop(rng) if force_open or rng.random() < open_odds else None
     if rng.random() < REJECTED_SHARE and stop_at is None:
         t = reported + timedelta(minutes=rng.randint(20, 240))
         c.state, c.closed_at, c.updated_at = State.REJECTED, t, t

@@ -43,6 +43,8 @@ def openable(user, pk: int) -> QuerySet:
     scope alone, which for staff leaves out their own reports elsewhere so that it stays index-friendly;
     one case by primary key can afford the OR.)"""
     q = Case.scope_filter(scope_for(user))
+    if q is not None and not q:  # an empty Q is "everything" (city level); OR-ing would narrow it
+        return Case.objects.filter(pk=pk)
     if getattr(user, "is_authenticated", False):
         own = Q(reporter_user_id=user.pk)
         q = own if q is None else q | own

@@ -423,4 +423,92 @@ EN: dict[str, str | tuple[str, str]] = {
     "请先设置动态口令（双因素认证）。": "Set up a one-time password (two-factor authentication) first.",
     "登录失败次数过多，已暂停登录。请在 %(minutes)s 分钟后再试，或联系系统管理员。":
         "Too many failed logins; logging in is paused. Try again in %(minutes)s minutes or contact the system administrator.",
+    # --- cases: report for a resident ---
+    "代居民上报": "Report for a resident", "代居民上报（选填）": "Report for a resident (optional)",
+    "居民的手机号或身份证号": "Resident's mobile number or ID card number",
+    "替居民反映问题时填写：事件记在居民名下，居民可在“我的上报”查看进度并评价。":
+        "Fill in when raising an issue for a resident: the case is recorded under the resident's name, "
+        "and the resident can follow and rate it under “My reports”.",
+    "已代%(name)s上报，编号 %(n)s": "Reported for %(name)s, number %(n)s",
+    # --- cockpit ---
+    "受理事件": "Cases accepted", "结案": "Closed", "已办结": "Completed", "按期办结": "Completed on time",
+    "返工": "Rework", "督办通知": "Supervision notices", "新增超期": "Newly overdue", "当前超期": "Currently overdue",
+    "吹哨未结": "Open whistles", "粒度": "Granularity", "受理": "Accepted",
+    "已办结(按受理日)": "Completed (by acceptance date)", "按期办结(按受理日)": "Completed on time (by acceptance date)",
+    "结案(按结案日)": "Closed (by closing date)", "日汇总": "Daily summary", "贡献": "Contribution",
+    "事件汇总标记": "Case summary marker", "今日": "Today", "本月": "This month", "本年": "This year",
+    "驾驶舱": "Cockpit", "总览": "Overview", "分析研判": "Analysis",
+    "热点（近7日某网格某类事件明显高于其前8周）":
+        "Hotspots (a category in a grid clearly above its previous 8 weeks over the last 7 days)",
+    "类别": "Category", "近7日": "Last 7 days", "前8周周均": "Weekly average of previous 8 weeks",
+    "暂无热点。": "No hotspots.", "重复报件地址（近90日≥3件）": "Repeatedly reported addresses (≥3 cases in last 90 days)",
+    "件数": "Cases", "暂无重复地址。": "No repeated addresses.",
+    "超期积压增长的部门（近7日新增超期多于前7日）":
+        "Departments with growing overdue backlog (more newly overdue in the last 7 days than the 7 before)",
+    "近7日新增超期": "Newly overdue, last 7 days", "前7日": "Previous 7 days", "指挥驾驶舱": "Command cockpit",
+    "统计周期": "Period", "退出大屏": "Exit big screen", "大屏模式": "Big-screen mode", "关键指标": "Key indicators",
+    "办结率": "Completion rate", "按期办结率": "On-time completion rate", "满意率": "Satisfaction rate",
+    "本期吹哨": "Whistles this period", "积分发放(累计)": "Points issued (cumulative)",
+    "近30日受理与结案": "Accepted and closed, last 30 days",
+    "近30日受理与结案折线图，数据见下表": "Line chart of cases accepted and closed in the last 30 days; data in the table below",
+    "数据表": "Data table", "渠道构成": "Channel mix", "渠道构成饼图，数据见下表": "Pie chart of channel mix; data in the table below",
+    "暂无数据": "No data yet", "事件类别": "Case categories",
+    "事件类别柱状图，数据见下表": "Bar chart of case categories; data in the table below", "事件地图": "Case map",
+    "近30日事件（最多5000个点）：热力图与聚合点；区域按近30日办结率着色。":
+        "Cases in the last 30 days (up to 5000 points): heat map and clusters; regions coloured by 30-day completion rate.",
+    "无数据": "No data", "区域办结率数据表": "Region completion rate table", "合计": "Total",
+    "%(n)s 件事件": ("%(n)s case", "%(n)s cases"), "返回驾驶舱": "Back to cockpit", "计数": "Count",
+    "没有记录。": "No records.",
+    # --- points ---
+    "没有找到本村(镇)名为“%(name)s”的人员或积分项目": "No person or points item named “%(name)s” in this village (town)",
+    "本村(镇)有重名的“%(name)s”，请通过接口按人员编号评定":
+        "More than one “%(name)s” in this village (town); award through the API by person number",
+    "已评定：%(name)s %(item)s %(points)+d": "Awarded: %(name)s %(item)s %(points)+d",
+    "%(label)s须为整数": "%(label)s must be a whole number", "您没有管理积分超市的岗位": "You have no post managing a points shop",
+    "已上架：%(name)s": "Listed: %(name)s", "已保存：%(name)s": "Saved: %(name)s", "已下架：%(name)s": "Delisted: %(name)s",
+    "您没有登记所在的户": "You are not registered in a household",
+    "接口调用的 Idempotency-Key：重复提交返回同一版本": "Idempotency-Key of the API call: a repeated submission returns the same version",
+    "接口调用的 Idempotency-Key：重复提交返回同一次检查":
+        "Idempotency-Key of the API call: a repeated submission returns the same inspection",
+    "您没有管理积分政策的岗位": "You have no post managing points policy",
+    "已记录第 %(v)s 版积分政策": "Points policy version %(v)s recorded", "请填写决议日期": "Enter the decision date",
+    "我家积分": "My household's points", "户积分": "Household points", "商品管理": "Items", "积分规则": "Points rules",
+    "全户可兑换积分": "Household redeemable points", "全户荣誉积分": "Household honour points", "成员": "Members",
+    "本户没有登记成员": "No members registered in this household",
+    "户内积分按人记账，兑换时使用本人的可兑换积分；检查评分计入户主。":
+        "Points are kept per person; redemption uses the person's own redeemable points; "
+        "inspection scores go to the head of household.",
+    "返回本村户列表": "Back to village households", "户编号、地址或成员姓名": "Household number, address or member name",
+    "查找户": "Find household", "查找": "Find", "人数": "People", "没有找到户": "No household found",
+    "无法使用摄像头，请手动输入": "Camera unavailable; enter by hand", "扫码": "Scan code", "现行": "Current",
+    "不清零": "No reset", "一级审核": "One-level review", "记录新版积分政策": "Record a new points policy version",
+    "决议（如村民代表大会决议文号）": "Decision (e.g. villager representative assembly resolution number)",
+    "每人基础分（空：沿用上级）": "Base points per person (empty: inherit from higher level)",
+    "沿用上级": "Inherit from higher level", "清零": "Reset", "申报审核": "Claim review", "上限": "Cap", "次": "times",
+    "记录新版政策": "Record new policy", "历次政策": "Policy history",
+    "尚未制定，沿用上级或市级模板": "None yet; the higher level's policy or the city template applies",
+    "评定加分/扣分": "Award or deduct points", "村民姓名": "Villager name", "事由（村民可见）": "Reason (visible to villager)",
+    "评定": "Award", "积分超市商品管理": "Points shop items", "结算标准": "Settlement rate", "元/分": "yuan/point",
+    "商户已停用": "Merchant deactivated", "切换": "Switch", "上架新商品": "List a new item", "商品名称": "Item name",
+    "在售与已下架商品": "Listed and delisted items", "在售": "Listed", "已下架": "Delisted",
+    "已被兑换券预订": "Reserved by vouchers", "可兑": "Available", "保存": "Save", "下架": "Delist",
+    "重新上架": "Relist", "该商户还没有商品": "This merchant has no items yet", "商户月度结算": "Merchant monthly settlement",
+    # --- scoring ---
+    "考核计分": "Performance scoring", "职能部门": "Functional departments", "网格员": "Grid workers",
+    "受理量": "Cases accepted", "响应率": "Response rate", "签收及时率": "On-time acknowledge rate", "返工率": "Rework rate",
+    "超期件数": "Overdue cases", "报到及时率": "On-time report-in rate", "有效上报率": "Valid report rate",
+    "方案编码": "Scheme code", "考核对象": "Assessed units", "计分项": "Scoring terms", "等级分数线": "Grade thresholds",
+    "最低件数": "Minimum cases", "基本满意折算": "Fairly-satisfied weight", "考核方案": "Scoring scheme", "方案": "Scheme",
+    "方案版本": "Scheme version", "发布时间": "Published at", "考核排名榜": "Performance ranking", "榜单": "Ranking",
+    "单位ID": "Unit ID", "单位": "Unit", "指标": "Indicator", "得分": "Score", "榜单行": "Ranking row",
+    "考核排名": "Performance ranking", "公示": "Public notice", "已发布（冻结快照）": "Published (frozen snapshot)",
+    "本月至今（实时计算，未发布）": "Month to date (live, not published)", "实时计算，尚未发布": "Live, not yet published",
+    "查看": "View", "打印公示": "Print notice", "导出 Excel": "Export to Excel", "发布本月排名": "Publish this month's ranking",
+    "件数少于 %(n)s 件的单位列出但不参与排名；比率旁为 95%% 置信区间（Wilson），件数越少区间越宽。点击任一数字查看其背后的事件。":
+        "Units with fewer than %(n)s cases are listed but not ranked; rates show a 95%% confidence interval (Wilson), "
+        "wider for fewer cases. Click any number to see the cases behind it.",
+    "上月排名": "Last month's rank", "分子": "Numerator", "分母": "Denominator", "暂无考核对象": "No assessed units yet",
+    "计分": "Scoring", "其余为 E": "others E", "该数字背后共 %(n)s 件事件": "%(n)s cases behind this number",
+    "，您的权限范围内可见 %(s)s 件": ", %(s)s visible within your scope", "返回排名": "Back to ranking",
+    "没有事件": "No cases", "考核排名已发布（冻结快照）": "Performance ranking published (frozen snapshot)",
 }

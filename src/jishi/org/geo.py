@@ -8,6 +8,7 @@ points at once (vectorised, ~10⁶ points/s) and returns the region id of each (
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,14 +153,30 @@ _cache: dict[str, Locator] = {}
 _lock = threading.Lock()
 
 
+_checked_at = 0.0
+
+
 def locator(refresh: bool = False) -> Locator:
-    """The process-wide locator, rebuilt when grid/micro-grid rows change."""
+    """The process-wide locator, rebuilt when grid/micro-grid rows change.
+
+    Whether it is still current is asked of the database at most every ``JISHI_LOCATOR_CHECK_SECONDS``
+    (a COUNT/MAX over the grids; not on every intake), so a boundary change reaches every server process
+    within that many seconds."""
+    global _checked_at
+    from django.conf import settings
+
+    ttl = getattr(settings, "JISHI_LOCATOR_CHECK_SECONDS", 10)
+    now = time.monotonic()
+    loc = _cache.get("default")
+    if loc is not None and not refresh and now - _checked_at < ttl:
+        return loc
     current = _version()
     with _lock:
         loc = _cache.get("default")
         if refresh or loc is None or loc.version != current:
             loc = build_locator()
             _cache["default"] = loc
+        _checked_at = now
         return loc
 
 

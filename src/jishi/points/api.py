@@ -17,9 +17,9 @@ from jishi.api.auth import require_scope, user_of
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.types import Id, PathId
 from jishi.core.errors import NotFound, ValidationFailed
-from jishi.org.models import Person, Region
+from jishi.org.models import Household, Person, Region
 from jishi.org.scope import visible
-from jishi.points import boards, claims, earning, queries, store
+from jishi.points import boards, claims, earning, households, queries, rules, shelf, store
 from jishi.points.access import person_of, require_manager
 from jishi.points.models import Claim, Objection, Order, PointItem, Posting, StoreItem
 
@@ -125,7 +125,7 @@ class CodeIn(Schema):
     code: str = Field(..., max_length=20)
 
 
-class BoardOut(Schema):
+class PointsBoardOut(Schema):
     id: int
     village_id: int
     month: date
@@ -144,7 +144,7 @@ class BoardLineOut(Schema):
     honour_total: int
 
 
-class BoardDetail(BoardOut):
+class BoardDetail(PointsBoardOut):
     lines: list[BoardLineOut]
 
 
@@ -293,7 +293,7 @@ def confirm(request: HttpRequest, payload: CodeIn):
     return store.confirm_voucher(user_of(request), payload.code)
 
 
-@router.get("/boards", response=list[BoardOut], summary="积分公示榜")
+@router.get("/boards", response=list[PointsBoardOut], summary="积分公示榜")
 @require_scope("points:read")
 def board_list(request: HttpRequest):
     return list(boards.visible_boards(user_of(request))[:200])
@@ -307,7 +307,7 @@ def board_detail(request: HttpRequest, board_id: PathId):
     return {**{f: getattr(board, f) for f in fields}, "lines": list(board.lines.all())}
 
 
-@router.post("/boards", response=BoardOut, summary="生成并公示月度积分榜")
+@router.post("/boards", response=PointsBoardOut, summary="生成并公示月度积分榜")
 @require_scope("points:post")
 def publish(request: HttpRequest, payload: PublishIn):
     user = user_of(request)
@@ -331,8 +331,181 @@ def resolve(request: HttpRequest, objection_id: PathId, payload: ResolveIn):
                                     payload.upheld, payload.resolution)
 
 
-@router.post("/boards/{board_id}/finalise", response=BoardOut, summary="公示期满定榜")
+@router.post("/boards/{board_id}/finalise", response=PointsBoardOut, summary="公示期满定榜")
 @require_scope("points:post")
 def finalise(request: HttpRequest, board_id: PathId):
     user = user_of(request)
     return boards.finalise_board(user, get_object_or_404(boards.visible_boards(user), pk=board_id))
+
+
+# --- batch inspection, policy decisions, households, the store's shelf --------------------------------------
+
+MAX_POINTS = 10_000
+
+
+class HouseholdScoreIn(Schema):
+    household_id: Id
+    items: list[str] = Field(..., max_length=10, description="检查评分项目编码")
+
+
+class InspectionIn(Schema):
+    village_id: Id
+    title: str = Field(..., min_length=1, max_length=100)
+    held_on: date
+    scores: list[HouseholdScoreIn] = Field(..., min_length=1, max_length=1000)
+
+
+class InspectionOut(Schema):
+    id: int
+    village_id: int
+    title: str
+    held_on: date
+    scored: int
+    postings: int
+
+
+class PolicyItemIn(Schema):
+    code: str = Field(..., max_length=20)
+    points: int | None = Field(None, ge=0, le=MAX_POINTS)
+    cap_count: int | None = Field(None, ge=0, le=1000)
+    enabled: bool = True
+
+
+class PolicyIn(Schema):
+    region_id: Id
+    decision: str = Field(..., min_length=1, max_length=200, description="决议（如村民代表大会决议文号）")
+    decided_on: date
+    base_points: int | None = Field(None, ge=0, le=MAX_POINTS)
+    yearly_reset: bool | None = None
+    two_step_review: bool | None = None
+    items: list[PolicyItemIn] = Field([], max_length=100)
+
+
+class PolicyItemOut(Schema):
+    code: str = Field(..., alias="item.code")
+    points: int | None
+    cap_count: int | None
+    enabled: bool
+
+
+class PolicyOut(Schema):
+    id: int
+    region_id: int
+    version: int
+    decision: str
+    decided_on: date
+    base_points: int | None
+    yearly_reset: bool | None
+    two_step_review: bool | None
+    items: list[PolicyItemOut]
+
+
+class MemberOut(Schema):
+    person_id: int
+    name: str
+    is_household_head: bool
+    redeemable: int
+    honour: int
+
+
+class HouseholdOut(Schema):
+    id: int
+    code: str
+    village_id: int | None
+    members: list[MemberOut]
+    redeemable: int
+    honour: int
+
+
+class ShelfIn(Schema):
+    merchant_id: Id
+    name: str = Field(..., min_length=1, max_length=100)
+    price: int = Field(..., ge=1, le=100_000)
+    stock: int = Field(..., ge=0, le=100_000)
+
+
+class ShelfPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    price: int | None = Field(None, ge=1, le=100_000)
+    stock: int | None = Field(None, ge=0, le=100_000)
+    is_active: bool | None = None
+
+
+class ShelfOut(StoreItemOut):
+    is_active: bool
+
+
+IdempotencyKey = Header(..., alias="Idempotency-Key", min_length=1, max_length=60)
+
+
+@router.post("/inspections", response={200: InspectionOut, 201: InspectionOut},
+             summary="批量检查评分（一次提交多户，幂等）")
+@require_scope("points:post")
+def inspect(request: HttpRequest, payload: InspectionIn, idempotency_key: str = IdempotencyKey):
+    user = user_of(request)
+    village = get_object_or_404(Region, pk=payload.village_id, level="village")
+    scores: dict[int, list[str]] = {}
+    for row in payload.scores:
+        if row.household_id in scores:
+            raise ValidationFailed("同一户只能出现一次", field="scores")
+        scores[row.household_id] = list(dict.fromkeys(row.items))
+    done = claims.score_inspection(user, village, payload.title, payload.held_on, scores,
+                                   key=f"api:{user.pk}:{idempotency_key}")
+    out = {f: getattr(done, f) for f in ("id", "village_id", "title", "held_on", "scored")}
+    out["postings"] = Posting.objects.filter(source=f"inspection:{done.pk}").count()
+    return Status(200 if done.replayed else 201, out)
+
+
+@router.post("/policies", response={200: PolicyOut, 201: PolicyOut},
+             summary="镇(村)采用或调整积分政策（记录决议，新版本，幂等）")
+@require_scope("points:post")
+def adopt(request: HttpRequest, payload: PolicyIn, idempotency_key: str = IdempotencyKey):
+    user = user_of(request)
+    region = get_object_or_404(Region, pk=payload.region_id)
+    items = {}
+    for row in payload.items:
+        if row.code in items:
+            raise ValidationFailed(f"积分项目“{row.code}”重复", field="items")
+        items[row.code] = {"points": row.points, "cap_count": row.cap_count, "enabled": row.enabled}
+    policy = rules.adopt_policy(user, region, decision=payload.decision, decided_on=payload.decided_on,
+                                base_points=payload.base_points, yearly_reset=payload.yearly_reset,
+                                two_step_review=payload.two_step_review, items=items,
+                                key=f"api:{user.pk}:{idempotency_key}")
+    out = {f: getattr(policy, f) for f in ("id", "region_id", "version", "decision", "decided_on", "base_points",
+                                           "yearly_reset", "two_step_review")}
+    out["items"] = list(policy.items.select_related("item"))
+    return Status(200 if policy.replayed else 201, out)
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="户积分（成员余额与全户合计）")
+@require_scope("points:read")
+def household(request: HttpRequest, household_id: PathId):
+    hh = Household.objects.filter(pk=household_id).first()
+    if hh is None or not households.can_see(user_of(request), hh):
+        raise NotFound("没有这一户，或不在您的范围内")
+    hp = households.household_points(user_of(request), hh)
+    return {"id": hh.pk, "code": hh.code, "village_id": hh.village_id, "redeemable": hp.redeemable,
+            "honour": hp.honour, "members": [
+                {"person_id": m.person.pk, "name": m.person.name, "is_household_head": m.person.is_household_head,
+                 "redeemable": m.redeemable, "honour": m.honour} for m in hp.members]}
+
+
+@router.post("/shelf", response={201: ShelfOut}, summary="积分超市上架新商品（村、镇管理）")
+@require_scope("points:post")
+def shelf_create(request: HttpRequest, payload: ShelfIn):
+    user = user_of(request)
+    merchant = get_object_or_404(shelf.managed_merchants(user), pk=payload.merchant_id)
+    return Status(201, shelf.create_item(user, merchant, name=payload.name, price=payload.price, stock=payload.stock))
+
+
+@router.patch("/shelf/{item_id}", response=ShelfOut, summary="修改商品价格、库存，上架或下架")
+@require_scope("points:post")
+def shelf_update(request: HttpRequest, item_id: PathId, payload: ShelfPatch):
+    user = user_of(request)
+    item = get_object_or_404(StoreItem.objects.select_related("merchant").filter(
+        merchant__in=shelf.managed_merchants(user)), pk=item_id)
+    if payload.name is not None or payload.price is not None or payload.stock is not None:
+        item = shelf.update_item(user, item, name=payload.name, price=payload.price, stock=payload.stock)
+    if payload.is_active is not None and payload.is_active != item.is_active:
+        item = shelf.set_active(user, item, payload.is_active)
+    return item

@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jishi.core import audit
@@ -99,10 +99,21 @@ def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
 
 
 @transaction.atomic
-def score_inspection(actor, village: Region, title: str, held_on: date, scores: dict[int, list[str]]) -> Inspection:
+def score_inspection(actor, village: Region, title: str, held_on: date, scores: dict[int, list[str]],
+                     *, key: str | None = None) -> Inspection:
     """Score many households in one form: ``scores`` = {household_id: [item codes]}. The points go to each
-    household's head (or its first member). Re-submitting the same inspection is idempotent per household and item."""
+    household's head (or its first member). Re-submitting the same inspection is idempotent per household and item;
+    with ``key`` (an API Idempotency-Key) a repeat returns the first inspection (``replayed=True``)."""
     require_manager(actor, village, "检查评分")
+    if key:
+        prior = Inspection.objects.filter(key=key).first()
+        if prior is not None:
+            if prior.village_id != village.pk:
+                raise Conflict("该幂等键已用于另一村的检查", code="idempotency_key_reused")
+            prior.replayed = True
+            return prior
+    if held_on > timezone.localdate():
+        raise ValidationFailed("检查日期不能晚于今天", field="held_on")
     title = clean(title, 100)
     if not title:
         raise ValidationFailed("请填写检查名称", field="title")
@@ -110,9 +121,16 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
     households = {h.pk: h for h in Household.objects.filter(pk__in=list(scores), village=village)}
     if set(scores) - set(households):
         raise ValidationFailed("有的户不在本村", field="scores")
-    inspection = Inspection(title=title.strip()[:100], held_on=held_on, inspector=actor)
+    inspection = Inspection(title=title.strip()[:100], held_on=held_on, inspector=actor, key=key or None)
     inspection.place_in(village)
-    inspection.save()
+    try:
+        with transaction.atomic():
+            inspection.save()
+    except IntegrityError:  # the same key submitted concurrently: the first one wins
+        prior = Inspection.objects.get(key=key)
+        prior.replayed = True
+        return prior
+    inspection.replayed = False
     at = timezone.make_aware(timezone.datetime.combine(held_on, timezone.datetime.min.time()).replace(hour=12))
     heads = {}
     for p in Person.objects.filter(household_id__in=list(households)).order_by("-is_household_head", "pk"):

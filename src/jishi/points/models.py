@@ -69,6 +69,8 @@ class Policy(TimeStampedModel):
     yearly_reset = models.BooleanField(_("可兑换积分年度清零"), null=True, blank=True)
     two_step_review = models.BooleanField(_("两级审核"), null=True, blank=True)
     decided_by = models.ForeignKey(User, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True,
+                           help_text=_("接口调用的 Idempotency-Key：重复提交返回同一版本"))
 
     class Meta:
         verbose_name = _("积分政策")
@@ -226,6 +228,8 @@ class Inspection(TimeStampedModel, Located):
     held_on = models.DateField(_("检查日期"))
     inspector = models.ForeignKey(User, verbose_name=_("检查人"), on_delete=models.PROTECT, related_name="+")
     scored = models.PositiveIntegerField(_("评分户数"), default=0)
+    key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True,
+                           help_text=_("接口调用的 Idempotency-Key：重复提交返回同一次检查"))
 
     class Meta:
         verbose_name = _("检查评分")

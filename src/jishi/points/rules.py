@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from jishi.core import audit
-from jishi.core.errors import PermissionDenied, ValidationFailed
+from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.choices import Level
 from jishi.org.models import Region
 from jishi.org.scope import scope_for
@@ -119,8 +119,17 @@ def effective_item(place, item: PointItem) -> EffectiveItem:
 @transaction.atomic
 def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base_points: int | None = None,
                  yearly_reset: bool | None = None, two_step_review: bool | None = None,
-                 items: dict[str, dict] | None = None) -> Policy:
-    """Record a new policy version for a town or village. ``items``: {code: {"points":…, "cap_count":…, "enabled":…}}."""
+                 items: dict[str, dict] | None = None, key: str | None = None) -> Policy:
+    """Record a new policy version for a town or village. ``items``: {code: {"points":…, "cap_count":…, "enabled":…}}.
+
+    ``key`` (an API Idempotency-Key): a repeat returns the version recorded the first time (``replayed=True``)."""
+    if key:
+        prior = Policy.objects.filter(key=key).first()
+        if prior is not None:
+            if prior.region_id != region.pk:
+                raise Conflict("该幂等键已用于另一区域的政策", code="idempotency_key_reused")
+            prior.replayed = True
+            return prior
     if region.level not in (Level.TOWN, Level.VILLAGE):
         raise ValidationFailed("积分政策只能由镇(街道)或村(社区)制定", field="region")
     scope = scope_for(actor) if actor is not None else None
@@ -131,10 +140,25 @@ def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base
         raise ValidationFailed("请填写决议（如村民代表大会决议文号）", field="decision")
     if base_points is not None and base_points > 10000:
         raise ValidationFailed("基础分不能超过 10000", field="base_points")
+    for code, values in (items or {}).items():
+        for field in ("points", "cap_count"):
+            v = values.get(field)
+            if v is not None and not (isinstance(v, int) and 0 <= v <= 10000):
+                raise ValidationFailed(f"“{code}”的{field}须为 0–10000 的整数", field="items")
     version = (Policy.objects.select_for_update().filter(region=region).aggregate(v=Max("version"))["v"] or 0) + 1
-    policy = Policy.objects.create(region=region, version=version, decision=decision.strip(), decided_on=decided_on,
-                                   base_points=base_points, yearly_reset=yearly_reset, two_step_review=two_step_review,
-                                   decided_by=actor if getattr(actor, "is_authenticated", False) else None)
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(
+                region=region, version=version, decision=decision.strip(), decided_on=decided_on,
+                base_points=base_points, yearly_reset=yearly_reset, two_step_review=two_step_review,
+                decided_by=actor if getattr(actor, "is_authenticated", False) else None, key=key or None)
+    except IntegrityError:
+        prior = Policy.objects.filter(key=key).first() if key else None
+        if prior is None:  # two decisions for one region at once: the other took this version number
+            raise Conflict("另一项政策正在记录，请稍后重试", code="policy_version_race")
+        prior.replayed = True
+        return prior
+    policy.replayed = False
     by_code = {i.code: i for i in PointItem.objects.filter(code__in=list(items or {}))}
     for code, values in (items or {}).items():
         if code not in by_code:

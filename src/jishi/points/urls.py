@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jishi.points import cadre, pages, policy_pages
+from jishi.points import cadre, manage_pages, pages, policy_pages
 
 urlpatterns = [
     path("", cadre.home, name="points-home"),
@@ -21,4 +21,8 @@ urlpatterns = [
     path("boards/<int:board_id>/action", cadre.board_action, name="points-board-action"),
     path("town/", cadre.town, name="points-town"),
     path("policy/", policy_pages.policy, name="points-policy"),
+    path("shelf/", manage_pages.shelf_page, name="points-shelf"),
+    path("households/", manage_pages.household_list, name="points-households"),
+    path("households/mine/", manage_pages.my_household, name="points-my-household"),
+    path("households/<int:household_id>/", manage_pages.household_detail, name="points-household"),
 ]

@@ -26,8 +26,16 @@ def navigation_for(user) -> tuple[list[dict], list[str]]:
     from jishi.cases.views import nav_entries  # the case pages (and the inbox with its unread badge)
 
     items += nav_entries(user, roles)
+    if set(roles) & {Role.ADMIN, Role.CITY_COMMANDER, Role.TOWN_COMMANDER, Role.VILLAGE_CADRE}:  # cockpit app
+        items.append({"label": _("驾驶舱"), "url": reverse("cockpit"), "key": "cockpit"})
     if roles:  # villagers, merchants and staff alike (points app)
         items.append({"label": _("积分"), "url": reverse("points-home"), "key": "points"})
+    from jishi.scoring.views import nav_entry as scoring_entry  # commanders, cadres, admin
+
+    if entry := scoring_entry(roles):
+        items.append(entry)
+    if set(roles) & {Role.ADMIN, Role.CITY_COMMANDER}:
+        items.append({"label": _("数据导入"), "url": reverse("org-import"), "key": "import"})
     if Role.ADMIN in roles or user.is_staff:
         items.append({"label": _("系统管理"), "url": reverse("admin:index"), "key": "admin"})
     return items, roles

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             stop()
             for p in procs:
                 try:
-                    p.wait(timeout=10)
+                    p.wait(timeout=8)
                 except subprocess.TimeoutExpired:
                     p.kill()
         code = next((p.returncode for p in procs if p.returncode not in (0, None, -15)), 0)

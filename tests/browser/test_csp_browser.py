@@ -15,17 +15,6 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
 def visit_all(browser, base: str, username: str, password: str, paths: list[str]) -> dict[str, list[str]]:
     page = browser.new_page()
     problems: dict[str, list[str]] = {}

@@ -1,0 +1,73 @@
+"""Work pages and case API over HTTP vs the same server's minimal view (issue 8, issue 3).
+
+wrk drives, with a session cookie obtained by logging in through the login form (HTML) or a
+bearer token (API):
+
+    /cases/dept/?tab=…      department inbox          department_handler (the tab with the most rows)
+    /cases/grid/            grid worker list          grid_worker
+    /cases/board/?tab=all   command board (50 rows)   city_commander
+    /cases/<id>/            case detail               town_commander (the case with the longest timeline)
+    GET /api/v1/cases?limit=50 (city_commander) and /api/v1/cases/<id> (town_commander), bearer tokens
+
+Targets: ≥ 0.2 of the minimal view for a 50-row list, ≥ 0.4 for a detail. SQL queries per page
+and in-process server time come from the probe (CaptureQueriesContext, Django's test client).
+Runs after bench_intake in the same process on the same server when both are asked for, so the
+lists then also hold the cases the intake run made.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench.common import Result
+from bench.server import API, PAGES, Server, kinds, serving, wrk, wrk_installed
+
+
+def _target(name: str) -> str:
+    return "ratio ≥ 0.4" if "detail" in name else "ratio ≥ 0.2"
+
+
+def results_for(kind: str) -> list[Result]:
+    server: Server = serving(kind)
+    case, tab = server.probe["case"], server.probe["tab"]
+    minimal = wrk(server, "/__bench__/minimal")
+    out = [Result(f"pages ({kind})", "GET /__bench__/minimal (baseline)", minimal.rps, minimal.rps, "req/s", "baseline")]
+    cookies: dict[str, str] = {}
+    for name, path, who in PAGES + API:
+        url = path.format(case=case, tab=tab)
+        if url.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {server.tokens[who]}"}
+        else:
+            if who not in cookies:
+                cookies[who] = server.login(who)
+            headers = {"Cookie": f"sessionid={cookies[who]}"}
+        status = server.get_status(url, headers)
+        if status != 200:
+            raise RuntimeError(f"bench: {url} as {who} answered {status}, not 200")
+        load = wrk(server, url, headers=headers)
+        facts = server.probe["pages"].get(name, {})
+        label = name.format(case=case, tab=tab)
+        detail = (f"{label} as {who}: {facts.get('rows', '?')} rows, {facts.get('queries', '?')} SQL queries, "
+                  f"server {facts.get('server_ms', 0):.1f} ms, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms"
+                  + (f", {load.errors} errors" if load.errors else ""))
+        print(f"bench: {kind} {detail}: {load.rps:,.0f} req/s", file=sys.stderr)
+        out.append(Result(f"pages ({kind})", detail, load.rps, minimal.rps, "req/s", _target(name)))
+    return out
+
+
+def run() -> list[Result]:
+    if not wrk_installed():
+        return []
+    out = []
+    for kind in kinds():
+        out += results_for(kind)
+    return out
+
+
+if __name__ == "__main__":
+    from bench.common import TABLE_HEAD
+
+    rows = run()
+    print(TABLE_HEAD)
+    for r in rows:
+        print(r.row())

@@ -1,0 +1,73 @@
+"""The records behind each figure (drill-down): cases selected straight from the case tables with
+the same definitions as the rollups, each annotated with ``n`` (what it adds to the figure), so
+that a figure equals the sum of ``n`` over its list."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.utils import timezone
+
+from jishi.cases.choices import State, SupervisionKind, SupervisionLevel
+from jishi.cases.models import Case
+from jishi.cases.queries import overdue_q
+from jishi.cockpit.periods import Period
+from jishi.cockpit.rollups import SATISFIED
+from jishi.cockpit.scope import case_filter
+from jishi.org.models import Region
+
+METRICS = ("received", "rejected", "received_closed", "closed_on_time", "rework", "closed", "rated", "satisfied",
+           "supervisions", "overdue_opened", "whistles", "overdue_now", "whistles_open")
+
+
+def _between(field: str, p: Period) -> Q:
+    return Q(**{f"{field}__gte": p.start, f"{field}__lt": p.end})
+
+
+def records(region: Region, metric: str, p: Period, *, category: int | None = None,
+            channel: str = "", address: str = "", department: int | None = None) -> QuerySet:
+    """Cases behind ``metric`` of ``region`` in period ``p`` (optionally of one category — a main
+    category includes its sub-categories — or channel), each with ``n``."""
+    if metric not in METRICS:
+        raise ValueError(metric)
+    qs = Case.objects.filter(case_filter(region))
+    if category:
+        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+    if channel:
+        qs = qs.filter(channel=channel)
+    if address:
+        qs = qs.filter(address=address)
+    if department and metric not in ("supervisions", "overdue_opened"):
+        qs = qs.filter(handling_department_id=department)
+    one = Value(1, output_field=IntegerField())
+    closed = Q(state=State.CLOSED, closed_at__isnull=False)
+    rated = ~Q(rating="") & Q(rated_at__isnull=False)
+    received = _between("reported_at", p)
+    if metric == "received":
+        return qs.filter(received).annotate(n=one)
+    if metric == "rejected":
+        return qs.filter(received, state=State.REJECTED).annotate(n=one)
+    if metric == "received_closed":
+        return qs.filter(received & closed).annotate(n=one)
+    if metric == "closed_on_time":
+        return qs.filter(received & closed, closed_at__lte=F("handle_due_at")).annotate(n=one)
+    if metric == "rework":
+        return qs.filter(received, rework_count__gt=0).annotate(n=F("rework_count"))
+    if metric == "closed":
+        return qs.filter(closed & _between("closed_at", p)).annotate(n=one)
+    if metric == "rated":
+        return qs.filter(rated & _between("rated_at", p)).annotate(n=one)
+    if metric == "satisfied":
+        return qs.filter(rated & _between("rated_at", p), rating__in=SATISFIED).annotate(n=one)
+    if metric in ("supervisions", "overdue_opened"):
+        cond = _between("supervisions__created_at", p)
+        if metric == "overdue_opened":
+            cond &= Q(supervisions__kind=SupervisionKind.HANDLE, supervisions__level=SupervisionLevel.RED)
+        if department:  # the department the notices were addressed to
+            cond &= Q(supervisions__department_id=department)
+        return qs.annotate(n=Count("supervisions", filter=cond)).filter(n__gt=0)
+    if metric == "whistles":
+        return qs.annotate(n=Count("whistles", filter=_between("whistles__blown_at", p))).filter(n__gt=0)
+    if metric == "overdue_now":
+        return qs.filter(overdue_q(timezone.now())).annotate(n=one)
+    return qs.filter(state__in=[s for s in State.values if s not in (State.CLOSED, State.REJECTED)]).annotate(
+        n=Count("whistles")).filter(n__gt=0)

@@ -1,0 +1,209 @@
+"""Incremental rollups: a case's contribution to ``DailyRollup`` is a pure function of the case row
+and its supervision notices and whistles. On every change (``receivers``) the difference between
+the new contribution and the one remembered in ``CaseMark`` is applied with ``F()`` increments
+(no read-modify-write of a total), inside the transaction of the case action.
+
+``rebuild()`` recomputes the whole table from the raw rows with SQL aggregation (a second,
+independent path — the property test checks that both agree)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from jishi.cases.choices import Rating, State, SupervisionKind, SupervisionLevel
+from jishi.cases.models import Case, Category, Supervision, Whistle
+from jishi.cockpit.models import CHANNEL, COUNTERS, DIMS, FINE, TOWN, CaseMark, DailyRollup
+from jishi.core.calendar import TZ
+
+SATISFIED = (Rating.SATISFIED, Rating.BASIC)
+Key = tuple  # (grain, day iso, town, village, grid, category, channel, counter)
+
+
+def _day(dt: datetime) -> str:
+    return timezone.localtime(dt, TZ).date().isoformat()
+
+
+def coarse(key: tuple, main: int) -> list[tuple]:
+    """The TOWN and CHANNEL keys a FINE key (without grain and counter) also counts in."""
+    day, town, _village, _grid, _category, channel = key
+    return [(TOWN, day, town, 0, 0, main, ""), (CHANNEL, day, town, 0, 0, 0, channel)]
+
+
+def contribution(case: Case, supervisions: list, whistles: list, main_category: int | None = None) -> Counter:
+    """What ``case`` adds to the rollups now. ``supervisions``: (created_at, kind, level) tuples;
+    ``whistles``: blown_at values; ``main_category``: the 大类 of the case's category."""
+    dims = (case.town_id or 0, case.village_id or 0, case.grid_id or 0, case.category_id or 0, case.channel)
+    main = main_category if main_category is not None else (case.category.parent_id or case.category_id)
+    out: Counter = Counter()
+
+    def add(dt, counter: str, n: int = 1) -> None:
+        if dt is not None and n:
+            key = (_day(dt), *dims)
+            for k in [(FINE, *key), *coarse(key, main)]:
+                out[(*k, counter)] += n
+
+    rd = case.reported_at
+    add(rd, "received")
+    if case.state == State.REJECTED:
+        add(rd, "rejected")
+    if case.state == State.CLOSED and case.closed_at is not None:
+        add(rd, "received_closed")
+        add(case.closed_at, "closed")
+        if case.handle_due_at is not None and case.closed_at <= case.handle_due_at:
+            add(rd, "closed_on_time")
+    add(rd, "rework", case.rework_count)
+    if case.rating and case.rated_at is not None:
+        add(case.rated_at, "rated")
+        if case.rating in SATISFIED:
+            add(case.rated_at, "satisfied")
+    for created_at, kind, level in supervisions:
+        add(created_at, "supervisions")
+        if kind == SupervisionKind.HANDLE and level == SupervisionLevel.RED:
+            add(created_at, "overdue_opened")
+    for blown_at in whistles:
+        add(blown_at, "whistles")
+    return out
+
+
+def _encode(c: Counter) -> list:
+    return [[*k, n] for k, n in sorted(c.items()) if n]
+
+
+def _decode(rows: list) -> Counter:
+    return Counter({tuple(r[:-1]): r[-1] for r in rows})
+
+
+def _key(k: tuple) -> dict:
+    return dict(zip(DIMS, (k[0], date.fromisoformat(k[1]), *k[2:]), strict=True))
+
+
+def apply_delta(delta: Counter) -> None:
+    """Add ``delta`` (key → n) to the rollup rows with F() increments, creating missing rows first."""
+    by_row: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (*dims, counter), n in delta.items():
+        if n:
+            by_row[tuple(dims)][counter] = by_row[tuple(dims)].get(counter, 0) + n
+    if not by_row:
+        return
+    DailyRollup.objects.bulk_create(
+        [DailyRollup(**_key(k)) for k in by_row], ignore_conflicts=True)
+    for k, counters in by_row.items():
+        key = _key(k)
+        DailyRollup.objects.filter(**key).update(**{c: F(c) + n for c, n in counters.items()})
+
+
+def refresh_case(case_id: int) -> None:
+    """Bring the rollups up to date with case ``case_id`` (called on every timeline row, notice and
+    whistle). Locks the case's mark so that two changes of one case apply their deltas in turn."""
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id).select_related("category").first()
+        if case is None:
+            return
+        CaseMark.objects.bulk_create([CaseMark(case_id=case_id, contrib=[])], ignore_conflicts=True)
+        mark = CaseMark.objects.select_for_update().get(pk=case_id)
+        sups = list(Supervision.objects.filter(case_id=case_id).values_list("created_at", "kind", "level"))
+        whs = list(Whistle.objects.filter(case_id=case_id).values_list("blown_at", flat=True))
+        new = contribution(case, sups, whs)
+        old = _decode(mark.contrib)
+        delta = Counter(new)
+        delta.subtract(old)
+        apply_delta(Counter({k: v for k, v in delta.items() if v}))
+        if new != old:
+            CaseMark.objects.filter(pk=case_id).update(contrib=_encode(new))
+
+
+# --- rebuild from raw rows -------------------------------------------------------------------
+
+def _case_counts(cond: Q, field: str, counter: str, total: dict, *, amount=None) -> None:
+    qs = (Case.objects.filter(cond).annotate(d=TruncDate(field, tzinfo=TZ))
+          .values("d", "town_id", "village_id", "grid_id", "category_id", "channel")
+          .annotate(n=amount if amount is not None else Count("pk")))
+    for r in qs:
+        if r["n"]:
+            k = (FINE, r["d"].isoformat(), r["town_id"] or 0, r["village_id"] or 0, r["grid_id"] or 0,
+                 r["category_id"] or 0, r["channel"])
+            total[k][counter] += r["n"]
+
+
+def _related_counts(qs, field: str, counter: str, total: dict) -> None:
+    rows = (qs.annotate(d=TruncDate(field, tzinfo=TZ))
+            .values("d", "case__town_id", "case__village_id", "case__grid_id", "case__category_id", "case__channel")
+            .annotate(n=Count("pk")))
+    for r in rows:
+        k = (FINE, r["d"].isoformat(), r["case__town_id"] or 0, r["case__village_id"] or 0, r["case__grid_id"] or 0,
+             r["case__category_id"] or 0, r["case__channel"])
+        total[k][counter] += r["n"]
+
+
+def recompute() -> dict[tuple, dict[str, int]]:
+    """The rollups recomputed from the raw cases, notices and whistles: key → {counter: n}."""
+    total: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    closed = Q(state=State.CLOSED, closed_at__isnull=False)
+    _case_counts(Q(), "reported_at", "received", total)
+    _case_counts(Q(state=State.REJECTED), "reported_at", "rejected", total)
+    _case_counts(closed, "reported_at", "received_closed", total)
+    _case_counts(closed & Q(closed_at__lte=F("handle_due_at")), "reported_at", "closed_on_time", total)
+    _case_counts(Q(rework_count__gt=0), "reported_at", "rework", total, amount=Sum("rework_count"))
+    _case_counts(closed, "closed_at", "closed", total)
+    rated = ~Q(rating="") & Q(rated_at__isnull=False)
+    _case_counts(rated, "rated_at", "rated", total)
+    _case_counts(rated & Q(rating__in=SATISFIED), "rated_at", "satisfied", total)
+    _related_counts(Supervision.objects.all(), "created_at", "supervisions", total)
+    _related_counts(Supervision.objects.filter(kind=SupervisionKind.HANDLE, level=SupervisionLevel.RED),
+                    "created_at", "overdue_opened", total)
+    _related_counts(Whistle.objects.all(), "blown_at", "whistles", total)
+    mains = dict(Category.objects.values_list("pk", "parent_id"))
+    for k, counters in list(total.items()):
+        for ck in coarse(k[1:], mains.get(k[5]) or k[5]):
+            for c, n in counters.items():
+                total[ck][c] += n
+    return dict(total)
+
+
+def stored() -> dict[tuple, dict[str, int]]:
+    """The rollup table as key → {counter: n} (rows whose counters are all zero left out)."""
+    out = {}
+    for r in DailyRollup.objects.values(*DIMS, *COUNTERS):
+        counters = {c: r[c] for c in COUNTERS}
+        if any(counters.values()):
+            out[(r["grain"], r["day"].isoformat(), *(r[d] for d in DIMS[2:]))] = counters
+    return out
+
+
+@transaction.atomic
+def rebuild(*, chunk: int = 5000) -> int:
+    """Recompute every rollup row and every case's mark from the raw rows; returns the row count."""
+    total = recompute()
+    DailyRollup.objects.all().delete()
+    rows = [DailyRollup(**_key(k), **v) for k, v in total.items()]
+    DailyRollup.objects.bulk_create(rows, batch_size=1000)
+    _rebuild_marks(chunk)
+    return len(rows)
+
+
+def _rebuild_marks(chunk: int) -> None:
+    CaseMark.objects.all().delete()
+    sups: dict[int, list] = defaultdict(list)
+    for cid, *rest in Supervision.objects.values_list("case_id", "created_at", "kind", "level"):
+        sups[cid].append(tuple(rest))
+    whs: dict[int, list] = defaultdict(list)
+    for cid, at in Whistle.objects.values_list("case_id", "blown_at"):
+        whs[cid].append(at)
+    mains = dict(Category.objects.values_list("pk", "parent_id"))
+    fields = ("id", "town_id", "village_id", "grid_id", "category_id", "channel", "state", "reported_at",
+              "closed_at", "handle_due_at", "rework_count", "rating", "rated_at")
+    last = 0
+    while True:
+        batch = list(Case.objects.filter(pk__gt=last).order_by("pk").only(*fields)[:chunk])
+        if not batch:
+            break
+        CaseMark.objects.bulk_create([CaseMark(case_id=c.pk, contrib=_encode(contribution(
+            c, sups.get(c.pk, []), whs.get(c.pk, []), mains.get(c.category_id) or c.category_id)))
+                                      for c in batch], batch_size=1000)
+        last = batch[-1].pk

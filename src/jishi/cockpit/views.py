@@ -1,0 +1,121 @@
+"""Cockpit pages: thin views over ``figures``, ``records``, ``analysis`` and ``geo``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from jishi.cases.models import Category
+from jishi.cockpit import analysis, figures, geo
+from jishi.cockpit.periods import LABELS, Period, parse
+from jishi.cockpit.records import METRICS, records
+from jishi.cockpit.scope import region_for
+from jishi.core.errors import NotFound, PermissionDenied
+from jishi.org.choices import Role
+from jishi.org.models import Region
+from jishi.org.scope import roles_of
+
+COCKPIT_ROLES = {Role.CITY_COMMANDER, Role.TOWN_COMMANDER, Role.VILLAGE_CADRE, Role.ADMIN}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _region(request: HttpRequest) -> Region:
+    if not (set(roles_of(request.user)) & COCKPIT_ROLES or request.user.is_superuser):
+        raise DjangoPermissionDenied
+    try:
+        return region_for(request.user, _int(request.GET.get("region")))
+    except NotFound as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc)) from exc
+
+
+def drill_url(region: Region, metric: str, period: Period, **extra) -> str:
+    q = {"region": region.pk, "metric": metric, "period": period.key, **{k: v for k, v in extra.items() if v}}
+    return f"{reverse('cockpit-records')}?{urlencode(q)}"
+
+
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    p = parse(request.GET.get("period"))
+    k = figures.kpis(region, p)
+    links = {m: drill_url(region, m, p) for m in METRICS}
+    chart = {"trend": figures.trend(region), "channels": figures.channel_mix(region, p),
+             "categories": figures.category_mix(region, p)}
+    return render(request, "cockpit/cockpit.html", {
+        "region": region, "period": p, "periods": LABELS, "k": k, "links": links, "chart": chart,
+        "children": figures.children(region, p), "screen": request.GET.get("screen") == "1",
+        "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
+        "active": "cockpit",
+    })
+
+
+def _period_from_request(request: HttpRequest) -> Period:
+    try:
+        first, last = date.fromisoformat(request.GET["from"]), date.fromisoformat(request.GET["to"])
+        return Period("range", first, last)
+    except (KeyError, ValueError):
+        return parse(request.GET.get("period"))
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    metric = request.GET.get("metric", "received")
+    if metric not in METRICS:
+        raise Http404
+    p = _period_from_request(request)
+    qs = records(region, metric, p, category=_int(request.GET.get("category")),
+                 channel=request.GET.get("channel", ""), address=request.GET.get("address", ""),
+                 department=_int(request.GET.get("department")))
+    qs = qs.select_related("category", "town", "village", "grid").order_by("-reported_at", "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    total = sum(n for n in qs.values_list("n", flat=True))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cockpit/records.html", {
+        "region": region, "period": p, "metric": metric, "metric_label": figures.METRIC_LABELS[metric],
+        "page": page, "total": total, "query": query.urlencode(), "active": "cockpit",
+        "category": Category.objects.filter(pk=_int(request.GET.get("category"))).first(),
+    })
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(request, "cockpit/map.html", {
+        "region": region, "tile_url": settings.JISHI_MAP_TILE_URL,
+        "tile_attribution": settings.JISHI_MAP_TILE_ATTRIBUTION, "active": "cockpit",
+        "data_url": f"{reverse('cockpit-map-data')}?region={region.pk}",
+    })
+
+
+@login_required
+def map_data(request: HttpRequest) -> JsonResponse:
+    region = _region(request)
+    return JsonResponse(geo.map_data(region))
+
+
+@login_required
+def analysis_page(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(request, "cockpit/analysis.html", {
+        "region": region, "hot_spots": analysis.hot_spots(region),
+        "addresses": analysis.repeat_addresses(region), "backlogs": analysis.growing_backlogs(region),
+        "today": parse("today").last, "active": "cockpit",
+    })

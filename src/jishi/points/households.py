@@ -1,0 +1,50 @@
+"""A household's points (户积分): its members with their redeemable and honour balances and the household
+totals. Seen by the household's own members and by those who run points for its village (cadre, town, city)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jishi.core.errors import PermissionDenied
+from jishi.org.models import Household, Person
+from jishi.points.access import manages, person_of
+from jishi.points.choices import AccountKind
+from jishi.points.models import Account
+
+
+@dataclass
+class MemberBalance:
+    person: Person
+    redeemable: int
+    honour: int
+
+
+@dataclass
+class HouseholdPoints:
+    household: Household
+    members: list[MemberBalance]
+    redeemable: int
+    honour: int
+
+
+def can_see(user, household: Household) -> bool:
+    """A member of the household, or a manager of its village's points."""
+    person = person_of(user)
+    if person is not None and person.household_id == household.pk:
+        return True
+    return user is not None and getattr(user, "is_authenticated", False) and manages(user, household.village_id,
+                                                                                     household.town_id)
+
+
+def household_points(user, household: Household) -> HouseholdPoints:
+    """Members (head first) with balances, and the household totals. Two queries."""
+    if not can_see(user, household):
+        raise PermissionDenied("只能查看本户或本村(镇)管辖的户积分")
+    members = list(Person.objects.filter(household=household).order_by("-is_household_head", "pk"))
+    balances: dict[tuple[int, str], int] = {
+        (pid, kind): bal for pid, kind, bal in Account.objects.filter(
+            person__in=members, kind__in=[AccountKind.REDEEMABLE, AccountKind.HONOUR])
+        .values_list("person_id", "kind", "balance")}
+    rows = [MemberBalance(p, balances.get((p.pk, AccountKind.REDEEMABLE), 0), balances.get((p.pk, AccountKind.HONOUR), 0))
+            for p in members]
+    return HouseholdPoints(household, rows, sum(r.redeemable for r in rows), sum(r.honour for r in rows))

@@ -1,0 +1,115 @@
+"""Scoring endpoints (/api/v1/scoring): published boards and live indicators, readable by the same
+roles as the pages (commanders, village cadres, admin); token scope ``cases:read``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from jishi.api.auth import require_scope, user_of
+from jishi.api.types import PathId
+from jishi.core.errors import NotFound
+from jishi.scoring.boards import require_viewer
+from jishi.scoring.models import Board
+from jishi.scoring.periods import Month
+from jishi.scoring.presenting import BoardView, board_view
+
+router = Router()
+UnitType = Literal["department", "town", "village", "grid", "grid_worker"]
+MonthText = str
+
+
+class BoardOut(Schema):
+    id: int
+    unit_type: str
+    month: str
+    scheme_code: str = Field(..., alias="scheme.code")
+    scheme_name: str = Field(..., alias="scheme.name")
+    scheme_version: int
+    published_at: datetime
+
+
+class FigureOut(Schema):
+    indicator: str
+    label: str
+    num: int
+    den: int | None
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+class RowOut(Schema):
+    unit_id: int
+    name: str
+    volume: int
+    score: float | None
+    rank: int | None
+    grade: str
+    figures: list[FigureOut]
+
+
+class BoardDetailOut(Schema):
+    id: int | None
+    unit_type: str
+    month: str
+    scheme_code: str
+    scheme_version: int
+    published: bool
+    min_volume: int
+    rows: list[RowOut]
+
+
+class BoardFilters(Schema):
+    unit_type: UnitType | None = None
+    month: MonthText | None = Field(None, pattern=r"^\d{4}-\d{2}$")
+    limit: int = Field(50, ge=1, le=200)
+
+
+class IndicatorFilters(Schema):
+    unit_type: UnitType = "department"
+    month: MonthText = Field(..., pattern=r"^\d{4}-\d{2}$")
+    scheme: str | None = Field(None, max_length=30)
+
+
+def _detail(view: BoardView) -> dict:
+    return {
+        "id": view.board.pk if view.board else None, "unit_type": view.unit_type, "month": str(view.month),
+        "scheme_code": view.scheme.code, "scheme_version": view.scheme_version, "published": view.board is not None,
+        "min_volume": view.scheme.min_volume,
+        "rows": [{"unit_id": r.unit_id, "name": r.name, "volume": r.volume, "score": r.score, "rank": r.rank,
+                  "grade": r.grade,
+                  "figures": [{"indicator": c.key, "label": c.label, "num": c.num, "den": c.den, "value": c.value,
+                               "low": c.low, "high": c.high} for c in r.cells]} for r in view.rows]}
+
+
+@router.get("/boards", response=list[BoardOut], summary="已发布的考核排名榜")
+@require_scope("cases:read")
+def boards(request: HttpRequest, filters: Query[BoardFilters]):
+    require_viewer(user_of(request))
+    qs = Board.objects.select_related("scheme")
+    if filters.unit_type:
+        qs = qs.filter(unit_type=filters.unit_type)
+    if filters.month:
+        qs = qs.filter(month=str(Month.parse(filters.month)))
+    return list(qs.order_by("-month", "unit_type", "id")[: filters.limit])
+
+
+@router.get("/boards/{board_id}", response=BoardDetailOut, summary="一张考核排名榜（含各单位指标、得分、等级）")
+@require_scope("cases:read")
+def board(request: HttpRequest, board_id: PathId):
+    require_viewer(user_of(request))
+    b = Board.objects.select_related("scheme").filter(pk=board_id).first()
+    if b is None:
+        raise NotFound("没有这张榜单")
+    return _detail(board_view(b.unit_type, Month.parse(b.month), b.scheme.code))
+
+
+@router.get("/indicators", response=BoardDetailOut, summary="某类单位某月的考核指标（已发布则为快照，否则实时计算）")
+@require_scope("cases:read")
+def indicators(request: HttpRequest, filters: Query[IndicatorFilters]):
+    require_viewer(user_of(request))
+    return _detail(board_view(filters.unit_type, Month.parse(filters.month), filters.scheme))

@@ -1,0 +1,93 @@
+"""Board rows as the pages, exports and API show them: one shape for a frozen board and a live one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jishi.scoring.boards import live_board
+from jishi.scoring.indicators import INDICATORS, indicators_for
+from jishi.scoring.models import Board, BoardRow, Scheme
+from jishi.scoring.periods import Month
+from jishi.scoring.schemes import scheme_for
+
+
+@dataclass
+class Cell:
+    key: str
+    label: str
+    num: int
+    den: int | None
+    value: float | None
+    low: float | None
+    high: float | None
+    partial: int = 0
+
+    @property
+    def is_rate(self) -> bool:
+        return self.den is not None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.value is None else (f"{self.value * 100:.1f}%" if self.is_rate else str(int(self.value)))
+
+    @property
+    def interval(self) -> str:
+        return "" if self.low is None else f"{self.low * 100:.0f}–{self.high * 100:.0f}%"
+
+
+@dataclass
+class Row:
+    unit_id: int
+    name: str
+    volume: int
+    score: float | None
+    rank: int | None
+    grade: str
+    cells: list[Cell] = field(default_factory=list)
+    previous_rank: int | None = None
+
+
+@dataclass
+class BoardView:
+    unit_type: str
+    month: Month
+    scheme: Scheme
+    scheme_version: int
+    board: Board | None  # None: computed live
+    rows: list[Row]
+
+    @property
+    def labels(self) -> list[tuple[str, str]]:
+        return [(i.key, str(i.label)) for i in indicators_for(self.unit_type)]
+
+
+def _cells(unit_type: str, figures: dict) -> list[Cell]:
+    out = []
+    for ind in indicators_for(unit_type):
+        f = figures.get(ind.key) or {}
+        out.append(Cell(ind.key, str(ind.label), f.get("num", 0), f.get("den"), f.get("value"),
+                        f.get("low"), f.get("high"), f.get("partial", 0)))
+    return out
+
+
+def board_view(unit_type: str, month: Month, scheme_code: str | None = None) -> BoardView:
+    """The published board of the month if there is one, else the live computation."""
+    scheme = scheme_for(unit_type, scheme_code)
+    board = Board.objects.filter(unit_type=unit_type, month=str(month), scheme__code=scheme.code).select_related(
+        "scheme").order_by("-scheme__version").first()
+    prev = dict(BoardRow.objects.filter(board__unit_type=unit_type, board__month=str(month.previous()),
+                                        board__scheme__code=scheme.code).values_list("unit_id", "rank"))
+    if board is not None:
+        rows = [Row(r.unit_id, r.unit_name, r.volume, r.score, r.rank, r.grade, _cells(unit_type, r.figures),
+                    prev.get(r.unit_id)) for r in board.rows.order_by("rank", "-score", "unit_name")]
+        rows.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.score or -1), r.name))
+        return BoardView(unit_type, month, board.scheme, board.scheme_version, board, rows)
+    live = live_board(unit_type, month, scheme)
+    rows = [Row(s.unit.unit_id, s.unit.name, s.unit.volume, s.score, s.rank, s.grade,
+                _cells(unit_type, {k: f.as_json() for k, f in s.unit.figures.items()}), prev.get(s.unit.unit_id))
+            for s in live.rows]
+    return BoardView(unit_type, month, scheme, scheme.version, None, rows)
+
+
+def label_of(key: str) -> str:
+    return str(INDICATORS[key].label)

@@ -1,0 +1,60 @@
+"""Each commander opens their cockpit in the browser: a KPI matches the database, the KPI drills into
+the list of its cases, the charts, big-screen mode and the map render (screenshots to look at)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from jishi.cases import services
+from jishi.cases.models import Case
+from tests.cases.conftest import _media_and_calendar, report, walk_to  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def history(city, report):  # noqa: F811
+    walk_to(city, report(), "closed")
+    walk_to(city, report(where="A1b1", category="0102"), "in_progress")
+    report(where="A2a1", address="A2村3组")
+    report(where="B1a1")
+    services.reject(city.user("grid_leader"), report(), reason="重复")
+    return city
+
+
+@pytest.mark.parametrize("who, region, cases", [
+    ("city_commander", "city", {}),
+    ("town_commander", "A", {"town": "A"}),
+    ("village_cadre", "A1", {"village": "A1"}),
+])
+def test_commander_opens_the_cockpit_checks_a_kpi_and_drills_into_the_cases(page, login_as, live_server, shot,
+                                                                            history, who, region, cases):
+    login_as(who)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="驾驶舱").click()
+    expect(page.locator("h1")).to_contain_text(history.regions[region].name)
+    mine = Case.objects.filter(**{f"{k}_id": history.regions[v].pk for k, v in cases.items()})
+    kpi = page.get_by_test_id("kpi-received")
+    expect(kpi.locator(".num")).to_have_text(str(mine.count()))
+    expect(page.get_by_test_id("kpi-closed").locator(".num")).to_have_text(str(mine.filter(state="closed").count()))
+    page.wait_for_selector("body[data-charts-ready='1']")
+    expect(page.locator("#chart-trend canvas")).to_have_count(1)
+    shot(f"{who}-normal")
+    page.get_by_test_id("screen-mode").click()
+    expect(page.locator("body.screen")).to_have_count(1)
+    page.wait_for_selector("body[data-charts-ready='1']")
+    shot(f"{who}-screen")
+    page.get_by_test_id("normal-mode").click()
+    page.get_by_test_id("kpi-received").click()
+    expect(page.get_by_test_id("records-total")).to_have_text(str(mine.count()))
+    rows = page.get_by_test_id("records").locator("tbody tr")
+    expect(rows).to_have_count(mine.count())
+    for number in mine.values_list("number", flat=True):
+        expect(page.get_by_test_id("records")).to_contain_text(number)
+    shot(f"{who}-records")
+    page.goto(f"/cockpit/map/?region={history.regions[region].pk}")
+    page.wait_for_selector("#cockpit-map[data-ready]", state="attached")
+    assert page.js_errors == []
+    assert page.locator("#cockpit-map").get_attribute("data-ready") == str(mine.filter(lat__isnull=False).count())
+    shot(f"{who}-map")
+    assert page.js_errors == []
