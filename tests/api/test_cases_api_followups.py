@@ -117,3 +117,20 @@ def test_a_numeric_department_code_too_big_for_an_id_is_not_found_not_a_crash(ci
 
 def test_max_id_itself_is_accepted_and_simply_not_found(city, bearer):
     assert bearer("city_commander").get(f"/api/v1/cases/{MAX_ID}").status_code == 404
+
+
+@pytest.mark.parametrize("moment", ["0060-06-27T14:53:35+21:28", "9999-12-31T23:59:59Z", "1899-12-31T00:00:00Z"])
+def test_a_created_range_outside_the_records_years_is_422_not_a_database_error(city, bearer, moment):
+    r = bearer("city_commander").get("/api/v1/cases", {"created_after": moment})
+    assert r.status_code == 422
+    assert r.json()["field"] == "created_after" or "created_after" in json.dumps(r.json())
+
+
+def test_a_created_range_with_an_odd_offset_is_normalised(city, bearer):
+    r = bearer("city_commander").get("/api/v1/cases", {"created_after": "2026-01-01T00:00:00+13:45"})
+    assert r.status_code == 200
+
+
+def test_a_cursor_carrying_an_impossible_time_is_422(city, bearer):
+    cursor = base64.urlsafe_b64encode(json.dumps(["0060-06-27T14:53:35+21:28", 5]).encode()).decode().rstrip("=")
+    assert bearer("city_commander").get("/api/v1/cases", {"cursor": cursor}).status_code == 422

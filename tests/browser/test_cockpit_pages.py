@@ -3,6 +3,8 @@ the list of its cases, the charts, big-screen mode and the map render (screensho
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,4 +59,39 @@ def test_commander_opens_the_cockpit_checks_a_kpi_and_drills_into_the_cases(page
     assert page.js_errors == []
     assert page.locator("#cockpit-map").get_attribute("data-ready") == str(mine.filter(lat__isnull=False).count())
     shot(f"{who}-map")
+    assert page.js_errors == []
+
+
+CONTRAST_JS = (Path(__file__).parent / "contrast.js").read_text()
+FOCUSED_JS = """() => { const e = document.activeElement; return {tag: e.tagName, text: (e.textContent || '').trim(),
+    testid: e.getAttribute('data-testid') || '', tabs: !!e.closest('nav.tabs'), href: e.getAttribute('href') || ''}; }"""
+
+
+@pytest.mark.parametrize("screen", [False, True])
+def test_cockpit_is_keyboard_navigable_and_passes_contrast(page, login_as, shot, history, screen):
+    from tests.cockpit.test_summaries import _board
+
+    _board("department", "2026-10", [f"部门{i}" for i in range(1, 8)])  # the ranking tables are checked too
+    login_as("city_commander")
+    page.goto("/cockpit/?period=month" + ("&screen=1" if screen else ""))
+    page.wait_for_selector("body[data-charts-ready='1']")
+    seen = {"tab": False, "kpi": False, "summary": False}
+    page.locator("body").focus()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        f = page.evaluate(FOCUSED_JS)
+        seen["tab"] |= f["tabs"]
+        seen["kpi"] |= f["testid"].startswith("kpi-")
+        if f["tag"] == "SUMMARY" and not seen["summary"]:
+            seen["summary"] = True
+            page.keyboard.press("Enter")  # the data table opens from the keyboard
+            assert page.evaluate("document.activeElement.parentElement.open") is True
+        if all(seen.values()):
+            break
+    assert seen == {"tab": True, "kpi": True, "summary": True}
+    focused_outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focused_outline != "none"  # the keyboard focus is visible
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    assert page.evaluate(CONTRAST_JS) == []
+    shot("cockpit-keyboard-" + ("screen" if screen else "normal"))
     assert page.js_errors == []

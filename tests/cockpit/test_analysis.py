@@ -38,3 +38,68 @@ def test_repeat_addresses_list_the_addresses_with_three_or_more_cases(city, repo
     behind = records(city.regions["A"], "received", period("year"), address="A镇A1村1组1号")
     assert behind.count() == 3
     assert analysis.repeat_addresses(city.regions["B"]) == []
+
+
+def test_repeat_reporters_by_phone_and_by_account_are_masked_and_link_to_their_cases(city, report, client):
+    for _ in range(3):
+        report(reporter_phone="13812345678", who="town_commander")
+    report(reporter_phone="13900001111")
+    report(reporter_phone="13812345678", where="B1a1", who="town_commander")  # town B: outside town A
+    rows = analysis.repeat_reporters(city.regions["A"])
+    got = {(r["kind"], r["label"], r["count"]) for r in rows}
+    phone = next(r for r in rows if r["kind"] == "phone")
+    assert phone["label"] == "138****5678" and phone["count"] == 3
+    accounts = {r["label"]: r["count"] for r in rows if r["kind"] == "account"}
+    assert accounts == {"A镇指挥": 3}  # the grid worker's single report is not a repeat
+    assert all("13812345678" not in str(r) for r in rows), got
+    behind = records(city.regions["A"], "received", period("year"), phone_of=phone["value"])
+    assert behind.count() == 3
+    acc = next(r for r in rows if r["kind"] == "account" and r["count"] == 3)
+    assert records(city.regions["A"], "received", period("year"), reporter_user=acc["value"]).count() == 3
+    client.force_login(city.user("city_commander"))
+    html = client.get(f"/cockpit/analysis/?region={city.regions['A'].pk}").content.decode()
+    assert "138****5678" in html and "13812345678" not in html and f"phone_of={phone['value']}" in html
+
+
+def _handled(report, category: str, reported, hours: float):
+    from jishi.cases.models import Case
+
+    c = report(category=category)
+    Case.objects.filter(pk=c.pk).update(reported_at=reported, handled_at=reported + timedelta(hours=hours))
+    return c
+
+
+def test_categories_whose_handling_time_worsens_significantly_are_listed(city, report, client):
+    from datetime import datetime, time
+
+    from jishi.core.calendar import TZ
+
+    noon = datetime.combine(today(), time(12), tzinfo=TZ)
+    for i in range(10):  # 0101 (main 01): 4–6 h before, 20–30 h in the last 4 weeks
+        _handled(report, "0101", noon - timedelta(days=35 + i * 4, hours=5), 4 + i % 3)
+        _handled(report, "0101", noon - timedelta(days=1 + i * 2, hours=30), 20 + i)
+    for i in range(10):  # 0201: the same times in both windows
+        _handled(report, "0201", noon - timedelta(days=35 + i * 4, hours=8), 6 + i % 3)
+        _handled(report, "0201", noon - timedelta(days=1 + i * 2, hours=8), 6 + i % 3)
+    for i in range(3):  # 0301: slower, but too few cases to judge
+        _handled(report, "0301", noon - timedelta(days=40 + i), 2)
+        _handled(report, "0301", noon - timedelta(days=2 + i), 50)
+    rows = analysis.worsening_handling(city.regions["city"])
+    from jishi.cases.models import Category
+
+    main01 = Category.objects.get(code="0101").parent_id or Category.objects.get(code="0101").pk
+    assert [r["category"] for r in rows] == [main01]
+    r = rows[0]
+    assert r["recent_count"] == 10 and r["before_count"] == 10 and r["median_now"] > r["median_before"]
+    assert r["p"] < 0.05
+    recent = records(city.regions["city"], "received", period("year"), handled=True, category=main01)
+    assert recent.count() == 20  # both windows this year at most; the link uses the window dates
+    assert analysis.worsening_handling(city.regions["B"]) == []  # town B has none of these cases
+    client.force_login(city.user("city_commander"))
+    html = client.get(f"/cockpit/analysis/?region={city.regions['city'].pk}").content.decode()
+    assert 'data-testid="worsening"' in html and "handled=1" in html
+
+
+def test_mann_whitney_is_one_sided():
+    assert analysis._mann_whitney_p([10, 11, 12, 13, 14], [1, 2, 3, 4, 5]) < 0.01
+    assert analysis._mann_whitney_p([1, 2, 3, 4, 5], [10, 11, 12, 13, 14]) > 0.99

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from ninja import Schema
 from pydantic import create_model
 
+from jishi.api.types import _moment
 from jishi.core.errors import ValidationFailed
 
 MAX_LIMIT = 200
@@ -35,7 +37,7 @@ def decode_cursor(cursor: str, model: type[Model], keys: tuple[str, ...]) -> lis
         out = [model._meta.get_field(k).to_python(v) for k, v in zip(keys, values, strict=True)]
         if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in out):  # beyond any 64-bit column
             raise ValueError
-        return out
+        return [_moment(v) if isinstance(v, datetime) else v for v in out]  # years 1900–2199, in UTC
     except Exception:
         raise ValidationFailed("分页游标无效，请从第一页重新开始", field="cursor",
                                details={"detail_en": "invalid cursor"})

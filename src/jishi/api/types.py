@@ -9,9 +9,11 @@ overflow SQLite's INTEGER or PostgreSQL's bigint), so it is refused with 422 bef
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from ninja import Field, Path
+from pydantic import AfterValidator
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -21,3 +23,18 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 def fits_id(value: int) -> bool:
     """True when ``value`` could be a row id."""
     return 1 <= value <= MAX_ID
+
+
+def _moment(value: datetime) -> datetime:
+    """A point in time the city's records can hold: 1900–2199, normalised to UTC (an odd offset such as
+    +21:28 on year 60 is valid ISO 8601 but not a time PostgreSQL will compare)."""
+    if value.tzinfo is None:
+        from django.utils import timezone
+
+        value = timezone.make_aware(value)
+    if not 1900 <= value.year <= 2199:
+        raise ValueError("时间须在 1900 年到 2199 年之间")
+    return value.astimezone(UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_moment)]

@@ -24,7 +24,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from jishi.api.auth import require_scope, user_of
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.types import Id, PathId, fits_id
+from jishi.api.types import Id, Moment, PathId, fits_id
 from jishi.cases import queries, services
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.models import Case
@@ -180,8 +180,8 @@ class CaseFilters(Schema):
     grid: Id | None = None
     department: Id | None = Field(None, description="当前承办部门 id")
     overdue: bool | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: Moment | None = None
+    created_before: Moment | None = None
     q: str | None = Field(None, max_length=50, description="编号前缀或标题包含")
     cursor: str | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

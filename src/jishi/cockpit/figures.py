@@ -130,3 +130,48 @@ def children(region: Region, p: Period) -> list[dict]:
                     "on_time_rate": _rate(g["closed_on_time"], g["received_closed"]),
                     "satisfaction_rate": _rate(g["satisfied"], g["rated"])})
     return out
+
+
+RANKED_BOARDS = (("department", _("职能部门排名")), ("town", _("镇(街道)排名")))
+
+
+def rankings(top: int = 3) -> list[dict]:
+    """Top and bottom ``top`` units of the latest published department and town boards (scoring app),
+    with the board's link; ``board`` is None when no such board is published."""
+    if "jishi.scoring" not in settings.INSTALLED_APPS:
+        return []
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from jishi.scoring.models import Board
+
+    out = []
+    for unit_type, title in RANKED_BOARDS:
+        board = (Board.objects.filter(unit_type=unit_type).select_related("scheme")
+                 .order_by("-month", "-published_at", "-pk").first())
+        entry = {"unit_type": unit_type, "title": title, "board": board, "top": [], "bottom": [], "url": ""}
+        if board is not None:
+            ranked = list(board.rows.filter(rank__isnull=False).order_by("rank", "unit_name")
+                          .values("unit_id", "unit_name", "rank", "score", "grade"))
+            entry["top"] = ranked[:top]
+            entry["bottom"] = ranked[-top:][::-1] if len(ranked) > top else []
+            entry["bottom"] = [r for r in entry["bottom"] if r not in entry["top"]]
+            entry["url"] = (reverse("scoring-board", args=[unit_type, board.month])
+                            + "?" + urlencode({"scheme": board.scheme.code}))
+        out.append(entry)
+    return out
+
+
+def grid_force(region: Region) -> dict:
+    """Grid force on duty in ``region`` (jishi.org.gridforce): grids meeting 1+1+1+3+N of all grids,
+    and the active grid-force posts (staff on post)."""
+    from jishi.org import gridforce
+
+    if region.level == Level.GRID:
+        grids = [region.pk]
+    else:
+        grids = list(Region.objects.filter(level=Level.GRID).filter(case_filter(region)).values_list("pk", flat=True))
+    force = gridforce.grid_force(grids)
+    return {"grids": len(grids), "complete": sum(1 for f in force.values() if f.complete),
+            "staff": sum(sum(f.counts.values()) for f in force.values()),
+            "rate": _rate(sum(1 for f in force.values() if f.complete), len(grids))}

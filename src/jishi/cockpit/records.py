@@ -24,7 +24,8 @@ def _between(field: str, p: Period) -> Q:
 
 
 def records(region: Region, metric: str, p: Period, *, category: int | None = None,
-            channel: str = "", address: str = "", department: int | None = None) -> QuerySet:
+            channel: str = "", address: str = "", department: int | None = None,
+            reporter_user: int | None = None, phone_of: int | None = None, handled: bool = False) -> QuerySet:
     """Cases behind ``metric`` of ``region`` in period ``p`` (optionally of one category — a main
     category includes its sub-categories — or channel), each with ``n``."""
     if metric not in METRICS:
@@ -36,12 +37,17 @@ def records(region: Region, metric: str, p: Period, *, category: int | None = No
         qs = qs.filter(channel=channel)
     if address:
         qs = qs.filter(address=address)
+    if reporter_user:
+        qs = qs.filter(reporter_user_id=reporter_user)
+    if phone_of:
+        phone = Case.objects.filter(pk=phone_of).values_list("reporter_phone", flat=True).first()
+        qs = qs.filter(reporter_phone=phone) if phone else qs.none()
     if department and metric not in ("supervisions", "overdue_opened"):
         qs = qs.filter(handling_department_id=department)
     one = Value(1, output_field=IntegerField())
     closed = Q(state=State.CLOSED, closed_at__isnull=False)
     rated = ~Q(rating="") & Q(rated_at__isnull=False)
-    received = _between("reported_at", p)
+    received = _between("handled_at" if handled and metric == "received" else "reported_at", p)
     if metric == "received":
         return qs.filter(received).annotate(n=one)
     if metric == "rejected":

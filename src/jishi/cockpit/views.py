@@ -61,6 +61,8 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "region": region, "period": p, "periods": LABELS, "k": k, "links": links, "chart": chart,
         "children": figures.children(region, p), "screen": request.GET.get("screen") == "1",
         "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
+        "rankings": figures.rankings(), "force": figures.grid_force(region),
+        "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "active": "cockpit",
     })
 
@@ -82,7 +84,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
     p = _period_from_request(request)
     qs = records(region, metric, p, category=_int(request.GET.get("category")),
                  channel=request.GET.get("channel", ""), address=request.GET.get("address", ""),
-                 department=_int(request.GET.get("department")))
+                 department=_int(request.GET.get("department")),
+                 reporter_user=_int(request.GET.get("reporter_user")), phone_of=_int(request.GET.get("phone_of")),
+                 handled=request.GET.get("handled") == "1")
     qs = qs.select_related("category", "town", "village", "grid").order_by("-reported_at", "-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     total = sum(n for n in qs.values_list("n", flat=True))
@@ -117,5 +121,6 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     return render(request, "cockpit/analysis.html", {
         "region": region, "hot_spots": analysis.hot_spots(region),
         "addresses": analysis.repeat_addresses(region), "backlogs": analysis.growing_backlogs(region),
+        "reporters": analysis.repeat_reporters(region), "worsening": analysis.worsening_handling(region),
         "today": parse("today").last, "active": "cockpit",
     })

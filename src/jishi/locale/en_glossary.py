@@ -511,4 +511,15 @@ EN: dict[str, str | tuple[str, str]] = {
     "计分": "Scoring", "其余为 E": "others E", "该数字背后共 %(n)s 件事件": "%(n)s cases behind this number",
     "，您的权限范围内可见 %(s)s 件": ", %(s)s visible within your scope", "返回排名": "Back to ranking",
     "没有事件": "No cases", "考核排名已发布（冻结快照）": "Performance ranking published (frozen snapshot)",
+    # cockpit additions
+    "职能部门排名": "Department ranking", "镇(街道)排名": "Town (subdistrict) ranking",
+    "重复报件人（同一电话或账号近90日≥3件）": "Repeat reporters (same phone or account, ≥3 cases in 90 days)",
+    "报件人": "Reporter", "识别方式": "Identified by", "暂无重复报件人。": "No repeat reporters.",
+    "处置时长变长的类别（近4周较前8周显著变长）":
+        "Categories with worsening handling time (last 4 weeks vs the 8 before)",
+    "近4周处置件数": "Handled, last 4 weeks", "近4周中位/平均(小时)": "Median/mean, last 4 weeks (h)",
+    "前8周处置件数": "Handled, 8 weeks before", "前8周中位/平均(小时)": "Median/mean, 8 weeks before (h)",
+    "暂无处置时长明显变长的类别。": "No category's handling time has clearly worsened.",
+    "网格力量达标": "Grids with full grid force", "人": "people", "考核排名摘要": "Ranking summary",
+    "后三名": "Bottom three", "尚未发布考核排名。": "No ranking has been published yet.",
 }
