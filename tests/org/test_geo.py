@@ -138,12 +138,19 @@ def test_the_vectorised_locate_is_at_least_20_times_the_naive_loop(city):
     loc = Locator.from_geometries(polys, ids)
     rng = np.random.default_rng(11)
     lngs, lats = rng.uniform(X0, X0 + 0.08, 200_000), rng.uniform(Y0, Y0 + 0.07, 200_000)
-    t0 = time.perf_counter()
-    fast = loc.locate(lngs, lats)
-    fast_rate = len(lngs) / (time.perf_counter() - t0)
     sample = 300
-    t0 = time.perf_counter()
-    slow = naive_locate(polys, ids, lngs[:sample], lats[:sample])
-    slow_rate = sample / (time.perf_counter() - t0)
+
+    def best_cpu_seconds(fn) -> tuple[float, object]:
+        """Best of three in CPU time: the other test process on a 2-core machine does not count."""
+        best, out = float("inf"), None
+        for _ in range(3):
+            t0 = time.process_time()
+            out = fn()
+            best = min(best, time.process_time() - t0)
+        return max(best, 1e-6), out
+
+    fast_s, fast = best_cpu_seconds(lambda: loc.locate(lngs, lats))
+    slow_s, slow = best_cpu_seconds(lambda: naive_locate(polys, ids, lngs[:sample], lats[:sample]))
+    fast_rate, slow_rate = len(lngs) / fast_s, sample / slow_s
     assert list(fast[:sample]) == slow
     assert fast_rate / slow_rate >= 20, f"vectorised {fast_rate:,.0f}/s vs naive {slow_rate:,.0f}/s"

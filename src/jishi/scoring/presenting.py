@@ -60,6 +60,16 @@ class BoardView:
     def labels(self) -> list[tuple[str, str]]:
         return [(i.key, str(i.label)) for i in indicators_for(self.unit_type)]
 
+    @property
+    def formula(self) -> str:
+        """The scheme in words: 受理量×0.10 + 办结率×0.30 + (1−返工率)×0.30 …"""
+        parts = []
+        for t in self.scheme.terms:
+            ind = INDICATORS.get(t["indicator"])
+            name = str(ind.label) if ind else t["indicator"]
+            parts.append(f"{'(1−' + name + ')' if t.get('invert') else name}×{t['weight']:.2f}")
+        return " + ".join(parts)
+
 
 def _cells(unit_type: str, figures: dict) -> list[Cell]:
     out = []
