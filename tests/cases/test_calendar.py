@@ -59,3 +59,15 @@ def test_an_admin_override_wins_over_the_statutory_calendar(db):
     assert calendar.add_working_days(at(2026, 9, 30, 10, 0), 1) == at(2026, 10, 9, 17, 30)
     CalendarDay.objects.create(date=date(2026, 10, 3), is_workday=True, note="应急加班")
     assert calendar.add_working_days(at(2026, 9, 30, 10, 0), 1) == at(2026, 10, 3, 17, 30)
+
+
+@pytest.mark.django_db
+def test_a_year_the_holiday_package_does_not_know_falls_back_to_weekdays_and_admin_days_still_win():
+    """chinesecalendar raises NotImplementedError beyond the years it ships; time limits keep working
+    (Monday–Friday) until an admin enters that year's holidays as CalendarDay rows."""
+    calendar.clear_cache()
+    assert calendar.is_workday(date(2099, 6, 1))  # a Monday
+    assert not calendar.is_workday(date(2099, 6, 6))  # a Saturday
+    CalendarDay.objects.create(date=date(2099, 6, 1), is_workday=False, note="端午节")
+    calendar.clear_cache()
+    assert not calendar.is_workday(date(2099, 6, 1))
