@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "jishi.web",
     "jishi.security",
     "jishi.cockpit",
+    "jishi.open311",
+    "jishi.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +248,14 @@ JISHI_NOTIFY_BACKEND = env_str(
     "JISHI_NOTIFY_BACKEND",
     "jishi.notify.backends.NullBackend" if TESTING else "jishi.notify.backends.ConsoleBackend",
 )
+
+# --- Open platform: requests a minute for a personal token (a port sets its own limit) ---------------
+JISHI_API_RATE_LIMIT = 1_000_000 if TESTING else env_int("JISHI_API_RATE_LIMIT", 600, 1, 1_000_000)
+# Keep Idempotency-Key responses this long (hours) before `jishi` forgets them.
+JISHI_IDEMPOTENCY_HOURS = env_int("JISHI_IDEMPOTENCY_HOURS", 24, 1, 24 * 30)
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id this server answers to.
+JISHI_OPEN311_JURISDICTION = env_str("JISHI_OPEN311_JURISDICTION") or "jishi"
+# Webhooks: give a delivery up (mark it failed, shown on /webhooks/) after this many days of retrying;
+# an HTTP proxy for deliveries (the environment's proxy variables are deliberately ignored).
+JISHI_WEBHOOK_GIVE_UP_DAYS = env_int("JISHI_WEBHOOK_GIVE_UP_DAYS", 3, 1, 60)
+JISHI_WEBHOOK_PROXY = env_str("JISHI_WEBHOOK_PROXY")

@@ -10,6 +10,56 @@ from django.utils.translation import gettext_lazy as _
 from jishi.core.models import TimeStampedModel
 
 
+class ApiClient(TimeStampedModel):
+    """An open port (开放端口): one registered external system — a department's system, a town or village app, a
+    dispatched unit, the 12345 hotline system, a partner. Its tokens act as ``account`` (whose roles decide what
+    each call may do) but see no more than the client's own region/department, carry no more than the client's
+    scopes, and stop working the moment the client is closed or expires."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("市职能部门")
+        TOWN = "town", _("镇（街道）")
+        VILLAGE = "village", _("村（社区）")
+        DISPATCHED = "dispatched", _("派驻单位")
+        HOTLINE = "hotline", _("12345 热线系统")
+        PARTNER = "partner", _("驻区单位或合作方")
+
+    name = models.CharField(_("系统名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    purpose = models.TextField(_("申请事由"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT,
+                              related_name="owned_api_clients")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("调用身份账号"), on_delete=models.PROTECT,
+                                related_name="api_clients",
+                                help_text=_("令牌以此账号的角色办理；可见范围再受下面的区域/部门限制"))
+    region = models.ForeignKey("org.Region", verbose_name=_("限定区域"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("org.Department", verbose_name=_("限定部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    scopes = models.JSONField(_("权限范围"), default=list)
+    allowed_ips = models.JSONField(_("IP 白名单"), default=list, blank=True,
+                                   help_text=_("IP 地址或网段（CIDR），为空则不限"))
+    rate_limit = models.PositiveIntegerField(_("每分钟请求上限"), default=600)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    closed_reason = models.CharField(_("关闭原因"), max_length=200, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("开通人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("开放端口")
+        verbose_name_plural = _("开放端口")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
 class ApiToken(TimeStampedModel):
     """A bearer token ``jsk_<prefix>_<secret>`` that acts as ``user`` within ``scopes``.
 
@@ -30,6 +80,8 @@ class ApiToken(TimeStampedModel):
                                    help_text=_("IP 地址或网段（CIDR），为空则不限"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    client = models.ForeignKey(ApiClient, verbose_name=_("开放端口"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="tokens", help_text=_("为空：个人令牌"))
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -43,3 +95,35 @@ class ApiToken(TimeStampedModel):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RateWindow(models.Model):
+    """Requests counted per caller per one-minute window when no Redis is configured (one upsert a call)."""
+
+    key = models.CharField(max_length=40)
+    minute = models.BigIntegerField(help_text="minutes since the epoch")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "minute"], name="api_ratewindow_key_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.minute}: {self.count}"
+
+
+class IdempotentRequest(models.Model):
+    """The first response to a POST carrying ``Idempotency-Key``, replayed to the same caller's retries."""
+
+    caller = models.CharField(max_length=64, help_text="digest of the credentials that made the call")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path and body")
+    status_code = models.PositiveSmallIntegerField(null=True, help_text="empty while the first call runs")
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="api_idempotent_caller_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_code or '…'}"

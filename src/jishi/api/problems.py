@@ -86,6 +86,8 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     headers = {"WWW-Authenticate": 'Bearer realm="jishi"'} if isinstance(exc, AuthenticationError) else {}
+    if getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
     detail = exc.message
     if status == 401 and detail == "Unauthorized":  # ninja's own: no credentials at all
         detail = "需要登录或提供接口令牌"
@@ -133,7 +135,7 @@ PROBLEM_SCHEMA = {
     },
 }
 DOCUMENTED = {"400": "请求体无法解析", "401": "未认证", "403": "无权操作或令牌缺少权限范围",
-              "404": "未找到或不在数据范围内", "422": "输入不合规"}
+              "404": "未找到或不在数据范围内", "422": "输入不合规", "429": "请求过于频繁（见 Retry-After）"}
 DOCUMENTED_UNSAFE = {"409": "状态冲突（非法流转或并发修改）"}
 
 
@@ -146,4 +148,9 @@ def document(schema: dict) -> dict:
             statuses = {**DOCUMENTED, **(DOCUMENTED_UNSAFE if method in ("post", "put", "patch", "delete") else {})}
             for status, text in statuses.items():
                 op.setdefault("responses", {}).setdefault(status, {"description": text, **ref})
+            params = op.setdefault("parameters", []) if method == "post" else []
+            if method == "post" and not any(p.get("name") == "Idempotency-Key" for p in params):
+                params.append({"in": "header", "name": "Idempotency-Key", "required": False,
+                               "description": "重试时带同一个键，得到第一次的结果而不会重复办理",
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 100}})
     return schema

@@ -31,6 +31,8 @@ SCOPES: dict[str, str] = {
     "org:read": "读取区域、人员、部门",
     "points:read": "读取积分",
     "points:post": "记录积分",
+    "cockpit:read": "读取驾驶舱数据",
+    "notify:read": "读取和处理消息",
 }
 PREFIX = "jsk_"
 _SALT = "jishi.api.ApiToken.v1"
@@ -42,7 +44,7 @@ def digest(token: str) -> str:
     return salted_hmac(_SALT, token, algorithm="sha256").hexdigest()
 
 
-def _check_scopes(scopes: list[str]) -> list[str]:
+def check_scopes(scopes: list[str]) -> list[str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ValidationFailed(f"未知的权限范围：{'、'.join(unknown)}（可用：{'、'.join(SCOPES)}）", field="scopes")
@@ -51,7 +53,7 @@ def _check_scopes(scopes: list[str]) -> list[str]:
     return sorted(set(scopes))
 
 
-def _check_ips(ips: list[str]) -> list[str]:
+def check_ips(ips: list[str]) -> list[str]:
     out = []
     for ip in ips:
         try:
@@ -69,7 +71,7 @@ def _may_manage(actor, user) -> bool:
 
 @transaction.atomic
 def create_token(actor, user, name: str, scopes: list[str], *, days: int | None = 365,
-                 allowed_ips: list[str] | None = None) -> tuple[ApiToken, str]:
+                 allowed_ips: list[str] | None = None, client=None) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the token text (shown once, never stored)."""
     if not _may_manage(actor, user):
         raise PermissionDenied("只能为自己创建令牌（管理员可为他人创建）")
@@ -79,8 +81,8 @@ def create_token(actor, user, name: str, scopes: list[str], *, days: int | None 
         raise ValidationFailed("请填写令牌名称（例如对接的系统名）", field="name")
     if days is not None and days < 1:
         raise ValidationFailed("有效天数至少为 1 天", field="days")
-    scopes = _check_scopes(scopes)
-    ips = _check_ips(allowed_ips or [])
+    scopes = check_scopes(scopes)
+    ips = check_ips(allowed_ips or [])
     prefix = secrets.token_hex(4)
     while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 4 billion
         prefix = secrets.token_hex(4)
@@ -88,10 +90,11 @@ def create_token(actor, user, name: str, scopes: list[str], *, days: int | None 
     token = ApiToken.objects.create(
         name=name.strip(), user=user, scopes=scopes, prefix=prefix, digest=digest(text),
         expires_at=timezone.now() + timedelta(days=days) if days else None, allowed_ips=ips,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, client=client,
     )
     audit.record(actor, "api_token.create", token, summary=f"为{user.get_username()}创建接口令牌“{token.name}”",
-                 data={"prefix": prefix, "scopes": scopes, "expires_at": token.expires_at, "allowed_ips": ips})
+                 data={"prefix": prefix, "scopes": scopes, "expires_at": token.expires_at, "allowed_ips": ips,
+                       "client": getattr(client, "pk", None)})
     return token, text
 
 
@@ -119,11 +122,15 @@ class TokenRefused(Exception):
 
 
 def authenticate(text: str, remote_addr: str | None) -> ApiToken:
-    """The active token matching ``text``, with its user loaded; raises TokenRefused."""
+    """The active token matching ``text``, with its user (and port) loaded; raises TokenRefused.
+
+    For a port's token, ``token.scopes`` is narrowed in memory to the port's scopes and the user's data
+    scope to the port's region/department, so every check downstream sees the narrower grant."""
     parts = text.split("_", 2)
     if len(parts) != 3 or parts[0] + "_" != PREFIX or len(parts[1]) != 8:
         raise TokenRefused("令牌格式不正确", "malformed token")
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    token = (ApiToken.objects.select_related("user", "client", "client__region")
+             .filter(prefix=parts[1]).first())
     if token is None or not hmac.compare_digest(token.digest, digest(text)):
         raise TokenRefused("令牌无效", "invalid token")
     now = timezone.now()
@@ -135,13 +142,39 @@ def authenticate(text: str, remote_addr: str | None) -> ApiToken:
         raise TokenRefused("令牌所属账号已停用", "user inactive")
     if token.allowed_ips and not _ip_allowed(remote_addr, token.allowed_ips):
         raise TokenRefused(f"不允许从 {remote_addr} 使用此令牌", "address not allowed for this token")
+    client = token.client
+    if client is not None:
+        _check_client(token, client, remote_addr, now)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
         # At most one write a minute per token; the condition keeps concurrent requests from all writing.
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)
         ).update(last_used_at=now)
         token.last_used_at = now
+        if client is not None:
+            type(client).objects.filter(pk=client.pk).update(last_used_at=now)
     return token
+
+
+def _check_client(token: ApiToken, client, remote_addr: str | None, now) -> None:
+    from jishi.api.clients import account_covers, client_scope
+
+    if client.closed_at is not None:
+        raise TokenRefused("开放端口已关闭", "port closed")
+    if client.expires_at is not None and client.expires_at <= now:
+        raise TokenRefused("开放端口已到期", "port expired")
+    if client.allowed_ips and not _ip_allowed(remote_addr, client.allowed_ips):
+        raise TokenRefused(f"开放端口不允许从 {remote_addr} 访问", "address not allowed for this port")
+    if token.user_id != client.account_id:
+        raise TokenRefused("开放端口已更换调用身份，此令牌作废，请重新签发", "port account changed; token void")
+    client.account = token.user
+    if not account_covers(client):
+        raise TokenRefused("开放端口的调用身份已看不到其限定范围，请联系管理员", "port account no longer covers its scope")
+    token.scopes = sorted(set(token.scopes) & set(client.scopes))
+    narrowed = client_scope(client)
+    if narrowed is not None:  # a port limited to a region or department: its account's own reports elsewhere are out
+        token.user._jishi_scope = narrowed
+        token.user._jishi_narrowed = True
 
 
 def _ip_allowed(addr: str | None, networks: list[str]) -> bool:

@@ -6,14 +6,17 @@ OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs served from ninja's 
 
 from ninja import NinjaAPI
 
-from jishi.api import problems
-from jishi.api.auth import SessionAuth, TokenAuth
+from jishi.api import idempotency, problems
+from jishi.api.auth import SessionAuth, TokenAuth, install_scope_checks
 from jishi.api.parser import JishiParser
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
+from jishi.cockpit.api import router as cockpit_router
+from jishi.notify.api import router as notify_router
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
+from jishi.webhooks.api import router as webhooks_router
 
 
 class JishiAPI(NinjaAPI):
@@ -35,3 +38,8 @@ api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/categories", categories_router, tags=["cases"])
 api.add_router("/points", points_router, tags=["points"])
 api.add_router("/scoring", scoring_router, tags=["scoring"])
+api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
+api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
+api.add_router("/notifications", notify_router, tags=["notifications"])
+install_scope_checks(api)  # after every router: scope checked before input is parsed
+idempotency.install(api)  # Idempotency-Key on every POST

@@ -522,4 +522,97 @@ EN: dict[str, str | tuple[str, str]] = {
     "暂无处置时长明显变长的类别。": "No category's handling time has clearly worsened.",
     "网格力量达标": "Grids with full grid force", "人": "people", "考核排名摘要": "Ranking summary",
     "后三名": "Bottom three", "尚未发布考核排名。": "No ranking has been published yet.",
+    # open311 (GeoReport v2)
+    "Open311 接口": "Open311 interface", "辖区标识": "Jurisdiction ID", "客户端账号": "Client account ID",
+    "设备标识": "Device ID", "电子邮箱": "Email", "名": "First name", "姓": "Last name", "媒体链接": "Media URL",
+    "附加属性": "Attributes", "提交时间": "Submitted at", "Open311 提交": "Open311 submission",
 }
+
+# --- api: open-port pages (/ports/) and the port model's labels ---
+EN.update({
+    "读取事件": "Read cases", "办理事件（立案、派遣、签收、处置、核查、结案、评价等）":
+        "Act on cases (accept, dispatch, acknowledge, handle, verify, close, rate…)",
+    "读取区域、人员、部门": "Read regions, people, departments", "读取积分": "Read points", "记录积分": "Post points",
+    "找不到账号“%(name)s”": "No account “%(name)s”", "系统名称": "System name",
+    "请填写对接系统的名称": "Enter the name of the connected system", "申请事由": "Purpose of the request",
+    "负责人（账号）": "Owner (account)", "请填写负责人的账号": "Enter the owner's account",
+    "调用身份账号": "Acting account",
+    "令牌以此账号的角色办理；可见范围再受下面的区域/部门限制":
+        "Tokens act with this account's roles; what they see is further limited by the region/department below",
+    "请填写调用身份账号": "Enter the acting account", "限定区域（编码）": "Region limit (code)",
+    "镇（街道）、村（社区）、网格或微网格的编码；全市请留空":
+        "Code of a town, village, grid or micro-grid; leave empty for the whole city",
+    "限定部门": "Department limit", "令牌至少需要一个权限范围": "A token needs at least one scope",
+    "每行一个 IP 地址或网段（CIDR），为空则不限": "One IP address or network (CIDR) per line; empty means any",
+    "每分钟请求上限": "Requests per minute", "到期日期": "Expiry date",
+    "当天结束时到期；为空则长期有效": "Expires at the end of that day; empty means no expiry",
+    "没有编码为“%(code)s”的区域": "No region with code “%(code)s”",
+    "限定区域须是镇（街道）、村（社区）、网格或微网格；全市请留空":
+        "The region limit must be a town, village, grid or micro-grid; leave empty for the whole city",
+    "令牌名称": "Token name", "例如部署的服务器或用途；为空则用端口名称":
+        "E.g. the server or use; empty means the port's name",
+    "不勾选则与端口相同；不能超出端口的权限": "None ticked: the port's scopes; never more than the port's",
+    "有效天数": "Valid for (days)", "不超过端口的到期时间": "Never past the port's expiry", "关闭原因": "Reason for closing",
+    "请填写关闭原因": "Enter the reason for closing", "镇（街道）": "Town (subdistrict)", "村（社区）": "Village (community)",
+    "12345 热线系统": "12345 hotline system", "驻区单位或合作方": "Resident unit or partner", "负责人": "Owner",
+    "限定区域": "Region limit", "到期时间": "Expires at", "关闭时间": "Closed at", "开通人": "Opened by",
+    "开放端口": "Open ports", "为空：个人令牌": "Empty: a personal token", "开通": "Open", "已关闭": "Closed",
+    "已到期": "Expired", "开通于": "Opened", "调整设置": "Change settings", "事件推送（Webhook）": "Webhooks",
+    "新令牌已签发——请立即复制": "New token issued — copy it now",
+    "此令牌只显示这一次，关闭或刷新本页后无法再次查看；系统只保存它的摘要。":
+        "This token is shown only this once; after you leave or reload this page it cannot be seen again. "
+        "Only its digest is stored.",
+    "复制方法：点击上面的令牌全选后按 Ctrl+C（Mac 上按 ⌘+C），通过安全渠道交给对接方，在请求头中使用：":
+        "To copy: click the token above to select it and press Ctrl+C (⌘+C on a Mac); hand it to the connected "
+        "party over a secure channel. Use it in the request header:",
+    "端口设置": "Port settings", "不限（以调用身份账号的范围为准）": "No limit (the acting account's own scope)",
+    "令牌": "Tokens", "签发": "Issued", "已吊销": "Revoked", "吊销令牌 jsk_%(p)s": "Revoke token jsk_%(p)s",
+    "吊销": "Revoke", "还没有签发令牌。": "No token issued yet.", "操作记录": "Audit trail", "暂无记录": "No records",
+    "签发令牌": "Issue a token", "重新开通": "Reopen",
+    "重新开通后，原有令牌仍为吊销状态，需要签发新令牌。": "After reopening, the old tokens stay revoked: issue new ones.",
+    "关闭端口": "Close the port", "关闭后，此端口的全部令牌立即失效并被吊销。":
+        "Closing stops and revokes every token of this port at once.",
+    "调整开放端口": "Change open port", "开通端口": "Open a port",
+    "收窄权限或 IP 白名单立即作用于端口的全部令牌；更换调用身份账号后原有令牌作废。":
+        "Narrower scopes or IP allow-list apply to all of the port's tokens at once; changing the acting account "
+        "voids its tokens.",
+    "取消": "Cancel",
+    "对接的外部系统（部门系统、镇村应用、12345 热线等）。每个端口以一个账号的身份调用接口，权限和可见范围不超出端口的限定；关闭后其令牌立即失效。":
+        "External systems connected to Jishi (department systems, town and village apps, the 12345 hotline…). "
+        "Each port calls the API as one account, within the port's scopes and limits; closing it stops its tokens "
+        "at once.",
+    "共 %(n)s 个端口": ("%(n)s port", "%(n)s ports"), "调用身份": "Acting account", "限定范围": "Limit",
+    "有效令牌": "Active tokens", "每分钟上限": "Per minute", "全市": "Whole city",
+    "没有符合条件的端口。": "No port matches.", "还没有开通任何端口。": "No port has been opened yet.",
+    "已开通开放端口“%(name)s”，请签发令牌交给对接方": "Port “%(name)s” opened; issue a token for the connected party",
+    "已保存开放端口的设置": "Port settings saved", "端口已关闭，它的令牌立即失效": "Port closed; its tokens stopped at once",
+    "端口已重新开通；原有令牌仍为吊销状态，请签发新令牌": "Port reopened; its old tokens stay revoked, issue new ones",
+    "令牌 jsk_%(prefix)s_… 已吊销": "Token jsk_%(prefix)s_… revoked",
+})
+
+# --- webhooks ---
+EN.update({
+    "事件推送": "Webhooks", "新事件上报": "Case reported", "派遣（含吹哨）": "Dispatched (incl. whistle)",
+    "签收（含吹哨报到）": "Acknowledged (incl. whistle report-in)", "处置完毕": "Handled",
+    "结案（含自行处置、不予立案）": "Closed (incl. resolved on the spot, rejected)", "群众评价": "Rated by resident",
+    "督办（含超期自动督办）": "Supervised (incl. automatic overdue supervision)", "推送地址": "Delivery URL",
+    "签名密钥": "Signing secret", "订阅事件": "Subscribed events", "事件推送订阅": "Webhook subscription",
+    "待送达": "Pending", "已送达": "Delivered", "失败": "Failed", "订阅": "Subscriptions", "序号": "Sequence",
+    "同一事件内的推送顺序（流转记录 id）": "Order of deliveries within one case (the timeline row id)",
+    "事件类型": "Event", "尝试次数": "Attempts", "下次尝试": "Next attempt", "截止时间": "Give up at",
+    "此时仍未送达则标记为失败": "Marked failed if still not delivered by then", "最近尝试": "Last attempt",
+    "最近响应码": "Last status code", "最近错误": "Last error", "送达时间": "Delivered at", "推送记录": "Deliveries",
+    "开放端口订阅的事件推送（webhook）。每条推送带签名，按事件流转顺序逐条送达；对方未成功接收时按退避间隔自动重试，超过期限仍未送达则标记为失败，可在此重新推送。":
+        "Webhooks subscribed by open ports. Every delivery is signed and each case's events arrive in timeline "
+        "order; failed attempts are retried with back-off, and what is still undelivered after the deadline is "
+        "marked failed and can be redelivered here.",
+    "有 %(n)s 条推送失败，请联系对接系统后重新推送。": (
+        "%(n)s delivery failed; contact the connected system, then redeliver.",
+        "%(n)s deliveries failed; contact the connected system, then redeliver."),
+    "（端口已关闭或到期）": "(port closed or expired)", "停用": "Paused",
+    "还没有开放端口订阅事件推送。端口通过接口 POST /api/v1/webhooks/subscriptions 订阅。":
+        "No open port subscribes to webhooks yet. A port subscribes with POST /api/v1/webhooks/subscriptions.",
+    "共 %(n)s 条推送记录": ("%(n)s delivery", "%(n)s deliveries"), "事件编号": "Case number", "最近响应": "Last answer",
+    "重新推送": "Redeliver", "没有符合条件的推送记录。": "No delivery matches.",
+    "已重新排队推送 #%(id)s（%(event)s）": "Delivery #%(id)s (%(event)s) queued again",
+})

@@ -36,6 +36,8 @@ def navigation_for(user) -> tuple[list[dict], list[str]]:
         items.append(entry)
     if set(roles) & {Role.ADMIN, Role.CITY_COMMANDER}:
         items.append({"label": _("数据导入"), "url": reverse("org-import"), "key": "import"})
+    if Role.ADMIN in roles or user.is_superuser:  # open ports (api app)
+        items.append({"label": _("开放端口"), "url": reverse("ports"), "key": "ports"})
     if Role.ADMIN in roles or user.is_staff:
         items.append({"label": _("系统管理"), "url": reverse("admin:index"), "key": "admin"})
     return items, roles

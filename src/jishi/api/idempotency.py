@@ -1,0 +1,153 @@
+"""``Idempotency-Key`` on every POST of the API.
+
+Operations that give the key a domain meaning themselves (reporting a case, awarding points, ordering,
+inspections, policy decisions: they take an ``idempotency_key`` parameter and answer a retry with 200 and
+the same object) keep doing so. Every other POST is wrapped here: the first call with a key claims a row
+(caller, key) in its own committed transaction, runs, and stores its response; a retry by the same caller
+with the same key and the same request gets the stored response again (header ``Idempotent-Replayed:
+true``); the same key with a different request is refused (422); a retry that arrives while the first call
+still runs waits for it (up to ``WAIT``), then gets 409 with ``Retry-After``.
+
+The caller is the digest of the presented credentials (bearer token or session user), so two clients never
+share keys. Responses are kept ``JISHI_IDEMPOTENCY_HOURS`` (``forget_old`` runs hourly in the worker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from jishi.api.models import IdempotentRequest
+from jishi.api.problems import problem
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = 100
+WAIT = 10.0
+KEEP_STATUSES = range(200, 500)
+NOT_KEPT = {401, 408, 409, 429}
+
+
+def _caller(request: HttpRequest) -> str | None:
+    auth = request.headers.get("Authorization", "")
+    if auth:
+        return "t:" + hashlib.sha256(auth.encode()).hexdigest()[:60]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    return None
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    h = hashlib.sha256()
+    for part in (request.method or "", request.get_full_path(), request.content_type or ""):
+        h.update(part.encode())
+        h.update(b"\0")
+    h.update(request.body)
+    return h.hexdigest()
+
+
+def _invalid(key: str) -> HttpResponse | None:
+    if not key.strip() or len(key) > MAX_LENGTH or not key.isprintable():
+        return problem(422, f"Idempotency-Key 须为 1 到 {MAX_LENGTH} 个可见字符", code="idempotency_key_invalid",
+                       detail_en=f"Idempotency-Key must be 1 to {MAX_LENGTH} printable characters",
+                       field="Idempotency-Key")
+    return None
+
+
+def _replay(row: IdempotentRequest) -> HttpResponse:
+    response = HttpResponse(bytes(row.body), status=row.status_code, content_type=row.content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _expired(row: IdempotentRequest) -> bool:
+    return row.created_at < timezone.now() - timedelta(hours=settings.JISHI_IDEMPOTENCY_HOURS)
+
+
+def run_once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) -> HttpResponse:
+    """Run ``run`` at most once per (caller, key); see the module docstring."""
+    bad = _invalid(key)
+    if bad is not None:
+        return bad
+    caller = _caller(request)
+    if caller is None:  # not authenticated: the operation answers 401 itself
+        return run()
+    fingerprint = _fingerprint(request)
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            with transaction.atomic():
+                row = IdempotentRequest.objects.create(caller=caller, key=key, fingerprint=fingerprint)
+            break
+        except IntegrityError:
+            pass
+        existing = IdempotentRequest.objects.filter(caller=caller, key=key).first()
+        if existing is None:
+            continue  # the first call failed and let go of the key: claim it now
+        if _expired(existing):
+            IdempotentRequest.objects.filter(pk=existing.pk).delete()
+            continue
+        if existing.fingerprint != fingerprint:
+            return problem(422, "此 Idempotency-Key 已用于另一个不同的请求；新请求请换一个键",
+                           code="idempotency_key_reused", detail_en="Idempotency-Key was used for a different request",
+                           field="Idempotency-Key")
+        if existing.status_code is not None:
+            return _replay(existing)
+        if time.monotonic() >= deadline:
+            return problem(409, "同一 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency_in_progress",
+                           detail_en="a request with this Idempotency-Key is still being processed",
+                           headers={"Retry-After": "1"})
+        time.sleep(0.05)
+    try:
+        response = run()
+    except BaseException:
+        IdempotentRequest.objects.filter(pk=row.pk).delete()
+        raise
+    if response.status_code in KEEP_STATUSES and response.status_code not in NOT_KEPT and not response.streaming:
+        IdempotentRequest.objects.filter(pk=row.pk).update(
+            status_code=response.status_code, content_type=response.get("Content-Type", ""), body=response.content)
+    else:
+        IdempotentRequest.objects.filter(pk=row.pk).delete()
+    return response
+
+
+def _has_own_key(view_func: Callable) -> bool:
+    return "idempotency_key" in inspect.signature(view_func).parameters
+
+
+def install(api) -> list[str]:
+    """Wrap every POST operation of ``api`` that does not handle the key itself; returns their names."""
+    wrapped = []
+    for router in api._get_bound_routers():  # the operations that serve requests (ninja clones each router's)
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                if "POST" not in operation.methods or _has_own_key(operation.view_func):
+                    continue
+                operation.run = _wrap(operation.run)
+                operation.jishi_idempotent = True
+                wrapped.append(operation.view_func.__name__)
+    return wrapped
+
+
+def _wrap(original: Callable) -> Callable:
+    def run(request: HttpRequest, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None or request.method != "POST":
+            return original(request, *args, **kwargs)
+        return run_once(request, key, lambda: original(request, *args, **kwargs))
+
+    return run
+
+
+def forget_old() -> int:
+    """Delete stored responses older than the keeping time; returns how many."""
+    cutoff = timezone.now() - timedelta(hours=settings.JISHI_IDEMPOTENCY_HOURS)
+    return IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()[0]

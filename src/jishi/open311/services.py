@@ -1,0 +1,395 @@
+"""Open311 GeoReport v2 over Jishi: categories are services, cases are service requests.
+
+    caller(request, *scopes) -> User                  the api_key's user (a Jishi token), or Open311Error(403)
+    check_jurisdiction(value)                          Open311Error(404) for a jurisdiction_id that is not ours
+    discovery(url) / service_list() / service_definition(code)
+    submit(user, form, *, photos=(), idempotency_key=None, api_token=None) -> Case
+                                                       POST requests: report through jishi.cases.services
+    find_requests(user, params) -> list[Case]          GET requests, filters of the spec, in the user's scope
+    find_request(user, number) / find_token(user, token) -> Case
+    request_out(case) -> dict                          one <request> of the spec
+
+Reads go through the data scope (``Case.scope_filter`` of the token user) plus the user's own reports, like
+``jishi.cases.queries.openable``. Errors are ``Open311Error(status, description)`` with a Chinese
+description; service errors of the case loop are mapped by ``from_service_error``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from jishi.api import ratelimit, tokens
+from jishi.cases import services as case_services
+from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
+from jishi.cases.models import Case, CaseEvent, Category
+from jishi.core.errors import NotFound, PermissionDenied, ServiceError
+from jishi.open311.models import Submission
+from jishi.org.scope import scope_for
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
+CHANNEL = Channel.RESIDENT  # Jishi has no Open311 channel: citizens' apps are 群众上报
+DEFAULT_DAYS = 90  # the spec's default window, and the longest start_date…end_date span
+MAX_RESULTS = 1000
+MAX_IDS = 1000
+NOTE_VERBS = ("handle", "close", "reject", "resolve_on_spot", "reopen", "verify")
+RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
+           "microgrid", "open311")
+LIMITS = {"address_string": 200, "description": 10_000, "email": 254, "device_id": 100, "account_id": 100,
+          "first_name": 50, "last_name": 50, "phone": 20, "media_url": 500, "jurisdiction_id": 100}
+
+
+class Open311Error(Exception):
+    """A refused call: ``status`` (400/403/404…) and a description for the spec's error body."""
+
+    def __init__(self, status: int, description: str, retry_after: int | None = None):
+        super().__init__(description)
+        self.status, self.description, self.retry_after = status, description, retry_after
+
+
+def from_service_error(exc: ServiceError) -> Open311Error:
+    """The Open311 error for a case-loop error: 403 permission, 404 not found, 400 otherwise."""
+    if isinstance(exc, PermissionDenied):
+        return Open311Error(403, exc.message)
+    if isinstance(exc, NotFound):
+        return Open311Error(404, exc.message)
+    return Open311Error(400, exc.message)
+
+
+def jurisdiction() -> str:
+    return getattr(settings, "JISHI_OPEN311_JURISDICTION", "") or "jishi"
+
+
+def check_jurisdiction(value: str | None) -> None:
+    """One jurisdiction per endpoint: ``jurisdiction_id`` may be left out; if given it must be ours."""
+    if value is not None and value.strip() and value.strip() != jurisdiction():
+        raise Open311Error(404, f"jurisdiction_id“{value.strip()[:100]}”不存在：本接口的辖区为“{jurisdiction()}”")
+
+
+# --- who is calling ----------------------------------------------------------------------------
+
+def _key_of(request) -> str:
+    key = request.POST.get("api_key", "") if request.method == "POST" else ""
+    key = key or request.GET.get("api_key", "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not key and header[:7].lower() == "bearer ":
+        key = header[7:]
+    return key.strip()
+
+
+def caller(request, *scopes: str):
+    """The user of the request's ``api_key`` (a Jishi API token ``jsk_…``) if it carries one of ``scopes``.
+    The spec answers a missing or bad key with 403, so does this."""
+    key = _key_of(request)
+    if not key:
+        raise Open311Error(403, "缺少 api_key：请使用基石接口令牌（jsk_…）")
+    try:
+        token = tokens.authenticate(key, request.META.get("REMOTE_ADDR"))
+    except tokens.TokenRefused as exc:
+        raise Open311Error(403, f"api_key 无效：{exc.message}")
+    _rate_limit(token)
+    if not set(scopes) & set(token.scopes):
+        wanted = "或".join(f"{s}（{tokens.SCOPES[s]}）" for s in scopes)
+        raise Open311Error(403, f"此 api_key 没有 {wanted} 权限")
+    request.api_token = token
+    return token.user
+
+
+def _rate_limit(token) -> None:
+    """The same per-caller minute budget as /api/v1 (jishi.api.ratelimit)."""
+    limit, retry_after = ratelimit.hit_token(token)
+    if retry_after is not None:
+        raise Open311Error(429, f"请求过于频繁：每分钟最多 {limit} 次，请 {retry_after} 秒后再试",
+                           retry_after=retry_after)
+
+
+# --- services ----------------------------------------------------------------------------------
+
+def discovery(url: str) -> dict:
+    city = getattr(settings, "JISHI_CITY_NAME", "")
+    return {
+        "changeset": CHANGESET,
+        "contact": f"{city}城市运行管理服务中心（市城运中心）",
+        "key_service": "api_key 为基石接口令牌（jsk_…），请向系统管理员申请：上报需 cases:write，查询需 cases:read",
+        "endpoints": [{"specification": SPECIFICATION, "url": url, "changeset": CHANGESET, "type": "production",
+                       "formats": ["application/json", "text/xml"]}],
+    }
+
+
+def _services() -> QuerySet:
+    return (Category.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
+            .select_related("parent").order_by("parent__sort", "parent__code", "sort", "code"))
+
+
+def _limit_text(category: Category, priority: str | None = None) -> str:
+    if (priority or category.default_priority) == Priority.URGENT:
+        return f"{category.urgent_handle_hours} 小时内处置"
+    return f"签收后 {category.handle_days} 个工作日内处置"
+
+
+def service_list() -> list[dict]:
+    """One service per active 小类 (the 大类 is its group)."""
+    return [{
+        "service_code": c.code, "service_name": c.name,
+        "description": f"{c.parent.name}/{c.name}（{Priority(c.default_priority).label}，{_limit_text(c)}）",
+        "metadata": False, "type": "realtime", "keywords": f"{c.parent.name}, {c.name}", "group": c.parent.name,
+    } for c in _services()]
+
+
+def _service(code: str) -> Category:
+    category = _services().filter(code=code).first() if code else None
+    if category is None:
+        raise Open311Error(404, f"service_code“{code[:20]}”不存在或已停用")
+    return category
+
+
+def service_definition(code: str) -> dict:
+    """No attributes: every service's ``metadata`` is false."""
+    return {"service_code": _service(code).code, "attributes": []}
+
+
+# --- POST requests -----------------------------------------------------------------------------
+
+def _field(form, name: str) -> str:
+    value = (form.get(name) or "").strip()
+    if len(value) > LIMITS.get(name, 10_000):
+        raise Open311Error(400, f"{name} 过长：最多 {LIMITS[name]} 个字符")
+    return value
+
+
+def _coordinates(form) -> tuple[float | None, float | None]:
+    lat, lng = _field(form, "lat"), _field(form, "long")
+    if not lat and not lng:
+        return None, None
+    if not lat or not lng:
+        raise Open311Error(400, "lat 和 long 须同时提供（WGS-84 十进制度）")
+    try:
+        lat_f, lng_f = float(lat), float(lng)
+    except ValueError:
+        raise Open311Error(400, f"lat/long 必须是十进制度数：lat={lat[:30]}，long={lng[:30]}")
+    if not (math.isfinite(lat_f) and math.isfinite(lng_f)):
+        raise Open311Error(400, "lat/long 必须是有限数字")
+    return lat_f, lng_f
+
+
+def _name(first: str, last: str) -> str:
+    if (first + last).isascii():
+        return f"{first} {last}".strip()
+    return f"{last}{first}"  # 姓在前
+
+
+def _attributes(form) -> dict[str, list[str]]:
+    return {k[len("attribute["):-1]: form.getlist(k) for k in form if k.startswith("attribute[") and k.endswith("]")}
+
+
+def _check_contact(email: str, media_url: str) -> None:
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, f"email 格式不正确：{email}")
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            raise Open311Error(400, "media_url 须为 http(s) 链接")
+
+
+def submit(user, form, *, photos=(), idempotency_key: str | None = None, api_token=None) -> Case:
+    """Report a case from an Open311 POST (form fields of the spec) as ``user``; a retry with the same
+    ``Idempotency-Key`` returns the case already made (``case.created`` False)."""
+    check_jurisdiction(form.get("jurisdiction_id"))
+    code = _field(form, "service_code")
+    if not code:
+        raise Open311Error(400, "缺少 service_code（事件小类编码，见 services.json）")
+    category = _service(code)
+    lat, lng = _coordinates(form)
+    address_string, address_id = _field(form, "address_string"), _field(form, "address_id")
+    if lat is None and not address_id:
+        if address_string:
+            raise Open311Error(400, "仅凭 address_string 无法定位：请同时提供 lat/long（WGS-84），或 address_id（网格/村/镇的区域编码）")
+        raise Open311Error(400, "缺少位置：请提供 lat 和 long（WGS-84），或 address_id（网格/村/镇的区域编码）")
+    description = _field(form, "description")
+    first, last, phone = _field(form, "first_name"), _field(form, "last_name"), _field(form, "phone")
+    email, media_url = _field(form, "email"), _field(form, "media_url")
+    _check_contact(email, media_url)
+    first_line = description.splitlines()[0].strip() if description else ""
+    title = (first_line[:60] or category.name)
+    try:
+        with transaction.atomic():
+            case = case_services.report_case(
+                user, channel=CHANNEL, category_code=category.code, title=title, description=description,
+                lng=lng, lat=lat, region_code=None if lat is not None else address_id, address=address_string,
+                reporter_name=_name(first, last), reporter_phone=phone, photos=photos,
+                idempotency_key=f"open311:{user.pk}:{idempotency_key}" if idempotency_key else None,
+            )
+            Submission.objects.get_or_create(case=case, defaults={
+                "api_token": api_token, "jurisdiction_id": _field(form, "jurisdiction_id"),
+                "account_id": _field(form, "account_id"), "device_id": _field(form, "device_id"), "email": email,
+                "first_name": first, "last_name": last, "media_url": media_url, "attributes": _attributes(form),
+            })
+    except ServiceError as exc:
+        if exc.field == "location" and lat is not None:
+            city = getattr(settings, "JISHI_CITY_NAME", "本市")
+            raise Open311Error(400, f"位置 lat={lat}, long={lng} 不在{city}的任何网格内：{exc.message}"
+                                    "（坐标须为 WGS-84 十进制度，lat 为纬度、long 为经度，请检查是否写反）")
+        if exc.field == "region":
+            raise Open311Error(400, f"address_id“{address_id}”不是本市的区域编码")
+        raise from_service_error(exc)
+    return case
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+def readable(user) -> QuerySet:
+    """Cases in ``user``'s data scope, and the cases they reported (deny by default)."""
+    q = Case.scope_filter(scope_for(user))
+    own = None if getattr(user, "_jishi_narrowed", False) else Q(reporter_user_id=user.pk)  # a port: its region only
+    if q is None:
+        if own is None:
+            return Case.objects.none()
+        q = own
+    elif q and own is not None:  # a non-empty filter; an empty Q() is the whole city
+        q = q | own
+    last_note = (CaseEvent.objects.filter(case=OuterRef("pk"), verb__in=NOTE_VERBS).exclude(note="")
+                 .order_by("-at", "-id").values("note")[:1])
+    return Case.objects.filter(q).select_related(*RELATED).annotate(last_note=Subquery(last_note))
+
+
+def _moment(name: str, value: str, end: bool = False) -> datetime:
+    value = value.strip()
+    try:
+        moment = parse_datetime(value.replace(" ", "+") if "T" in value else value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise ValueError
+            moment = datetime.combine(day, time.max if end else time.min)
+    except ValueError:
+        raise Open311Error(400, f"{name} 不是 W3C 日期时间（例如 2026-11-27T00:00:00+08:00）：{value[:40]}")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _comma(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def find_requests(user, params) -> list[Case]:
+    """``GET requests``: ``service_request_id`` (comma list; overrides every other filter), ``service_code``
+    (comma list), ``start_date``/``end_date`` (on requested_datetime, span ≤ 90 days; default the last 90
+    days), ``status`` (open, closed). Newest first, at most 1000."""
+    check_jurisdiction(params.get("jurisdiction_id"))
+    qs = readable(user)
+    ids = _comma(params.get("service_request_id"))
+    if ids:
+        if len(ids) > MAX_IDS:
+            raise Open311Error(400, f"service_request_id 一次最多 {MAX_IDS} 个")
+        return list(qs.filter(number__in=ids).order_by("-reported_at", "-id"))
+    codes = _comma(params.get("service_code"))
+    if codes:
+        qs = qs.filter(category__code__in=codes)
+    statuses = _comma(params.get("status"))
+    unknown = sorted(set(statuses) - {"open", "closed"})
+    if unknown:
+        raise Open311Error(400, f"status 只能是 open 或 closed：{'、'.join(unknown)[:60]}")
+    if set(statuses) == {"open"}:
+        qs = qs.exclude(state__in=FINAL_STATES)
+    elif set(statuses) == {"closed"}:
+        qs = qs.filter(state__in=FINAL_STATES)
+    start = _moment("start_date", params["start_date"]) if params.get("start_date") else None
+    end = _moment("end_date", params["end_date"], end=True) if params.get("end_date") else None
+    window = timedelta(days=DEFAULT_DAYS)
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - window
+    if end is None:
+        end = start + window
+    if end < start:
+        raise Open311Error(400, "end_date 早于 start_date")
+    if end - start > window:
+        raise Open311Error(400, f"start_date 到 end_date 不能超过 {DEFAULT_DAYS} 天（GeoReport v2 的规定）")
+    qs = qs.filter(reported_at__gte=start, reported_at__lte=end)
+    return list(qs.order_by("-reported_at", "-id")[:MAX_RESULTS])
+
+
+def find_request(user, number: str) -> Case:
+    case = readable(user).filter(number=number).first()
+    if case is None:
+        raise Open311Error(404, f"service_request_id“{number[:30]}”不存在，或不在您的数据范围内")
+    return case
+
+
+def find_token(user, token: str) -> Case:
+    """A request is made at once (no queue), so its token is its service_request_id; the Idempotency-Key
+    the client sent with the POST works as a token too."""
+    q = Q(number=token)
+    if token and len(token) <= 80:
+        q |= Q(idempotency_key=f"open311:{user.pk}:{token}")
+    case = readable(user).filter(q).first()
+    if case is None:
+        raise Open311Error(404, f"token“{token[:30]}”不存在，或不在您的数据范围内")
+    return case
+
+
+# --- one request -------------------------------------------------------------------------------
+
+def w3c(moment: datetime | None) -> str | None:
+    """``2026-11-27T16:10:24+08:00`` (local time with its offset)."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def status_of(case: Case) -> str:
+    """closed for the final states (结案, 不予立案), open for every other state."""
+    return "closed" if case.state in FINAL_STATES else "open"
+
+
+def _submission(case: Case) -> Submission | None:
+    try:
+        return case.open311
+    except ObjectDoesNotExist:
+        return None
+
+
+def service_notice(case: Case) -> str:
+    c = case.category
+    group = f"{c.parent.name}/" if c.parent_id else ""
+    return f"{group}{c.name}：{_limit_text(c, case.priority)}"
+
+
+def request_out(case: Case) -> dict:
+    label = str(State(case.state).label) if case.state in State.values else case.state
+    note = getattr(case, "last_note", None)
+    agency = case.handling_department or case.handling_region
+    region = case.microgrid or case.grid or case.village or case.town
+    sub = _submission(case)
+    return {
+        "service_request_id": case.number, "status": status_of(case),
+        "status_notes": f"{label}：{note}" if note else label,
+        "service_name": case.category.name, "service_code": case.category.code,
+        "description": case.description or case.title,
+        "agency_responsible": agency.name if agency else "", "service_notice": service_notice(case),
+        "requested_datetime": w3c(case.reported_at), "updated_datetime": w3c(case.updated_at),
+        "expected_datetime": w3c(case.handle_due_at), "address": case.address,
+        "address_id": region.code if region else "", "zipcode": "",
+        "lat": case.lat, "long": case.lng, "media_url": (sub.media_url or None) if sub else None,
+    }
+
+
+def created_out(case: Case) -> dict:
+    """The POST answer: made at once, so a service_request_id (not a token)."""
+    sub = _submission(case)
+    return {"service_request_id": case.number, "service_notice": service_notice(case),
+            "account_id": (sub.account_id or None) if sub else None}
+

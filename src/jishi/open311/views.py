@@ -1,0 +1,95 @@
+"""Open311 GeoReport v2 endpoints: parse, call one function of ``jishi.open311.services``, render.
+
+Every route ends in ``.json`` or ``.xml``; any other extension is 404. Errors use the spec's body
+(``[{"code": 404, "description": "…"}]``). POST is an API call authenticated by its ``api_key``, so it is
+exempt from CSRF (no cookie is ever read).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from jishi.core.errors import ServiceError
+from jishi.open311 import services
+from jishi.open311.formats import FORMATS, errors, render
+from jishi.open311.services import Open311Error
+
+
+def endpoint(*methods: str) -> Callable:
+    """Check the format and the method, check ``jurisdiction_id``, and turn refusals into error bodies."""
+
+    def decorate(view: Callable) -> Callable:
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+            if fmt not in FORMATS:
+                return errors("json", 404, f"不支持的格式“.{fmt[:10]}”：请使用 .json 或 .xml")
+            method = "GET" if request.method == "HEAD" else request.method
+            if method not in methods:
+                response = errors(fmt, 405, f"不支持 {request.method[:10]} 方法（可用：{'、'.join(methods)}）")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                services.check_jurisdiction(request.GET.get("jurisdiction_id"))
+                return view(request, fmt, **kwargs)
+            except Open311Error as exc:
+                response = errors(fmt, exc.status, exc.description)
+                if exc.retry_after:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
+            except ServiceError as exc:
+                exc = services.from_service_error(exc)
+                return errors(fmt, exc.status, exc.description)
+
+        return wrapper
+
+    return decorate
+
+
+@endpoint("GET")
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    url = request.build_absolute_uri(request.path.rsplit("/", 1)[0])
+    return render(fmt, "discovery", services.discovery(url))
+
+
+@endpoint("GET")
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    return render(fmt, "services", services.service_list())
+
+
+@endpoint("GET")
+def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    return render(fmt, "service_definition", services.service_definition(code))
+
+
+@endpoint("GET", "POST")
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        user = services.caller(request, "cases:write")
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 80:
+            raise Open311Error(400, "Idempotency-Key 过长：最多 80 个字符")
+        case = services.submit(user, request.POST, photos=request.FILES.getlist("media"), idempotency_key=key or None,
+                               api_token=request.api_token)
+        return render(fmt, "service_requests", [services.created_out(case)],
+                      status=201 if getattr(case, "created", False) else 200)
+    user = services.caller(request, "cases:read")
+    found = services.find_requests(user, request.GET)
+    return render(fmt, "service_requests", [services.request_out(c) for c in found])
+
+
+@endpoint("GET")
+def request_detail(request: HttpRequest, fmt: str, ident: str) -> HttpResponse:
+    user = services.caller(request, "cases:read")
+    return render(fmt, "service_requests", [services.request_out(services.find_request(user, ident))])
+
+
+@endpoint("GET")
+def token(request: HttpRequest, fmt: str, ident: str) -> HttpResponse:
+    user = services.caller(request, "cases:read", "cases:write")
+    case = services.find_token(user, ident)
+    return render(fmt, "service_requests", [{"token": ident, "service_request_id": case.number}])
