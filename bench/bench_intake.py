@@ -46,6 +46,10 @@ def measure(server: Server) -> dict[str, Load]:
     for name, load in out.items():
         print(f"bench: {server.kind} {name}: {load.rps:,.0f} req/s, p50 {load.p50_ms:.1f} ms, "
               f"p99 {load.p99_ms:.1f} ms, {load.errors} errors", file=sys.stderr)
+    facts = server.probe.get("intake") or {}
+    if facts:
+        print(f"bench: {server.kind} intake in-process (test client): {facts['queries']} SQL queries, "
+              f"{facts['server_ms']:.1f} ms wall, {facts['cpu_ms']:.1f} ms CPU per intake", file=sys.stderr)
     return out
 
 
@@ -65,6 +69,8 @@ def results_for(kind: str) -> list[Result]:
         Result(b, "p50 latency: intake vs insert", intake.p50_ms, ins.p50_ms, "ms", "ratio ≤ 2"),
         Result(b, "p99 latency: intake vs insert", intake.p99_ms, ins.p99_ms, "ms", "ratio ≤ 2"),
         Result(b, "p50 latency: minimal (ms)", mini.p50_ms, mini.p50_ms, "ms", ""),
+        *([Result(b, f"in-process intake, {facts['queries']} SQL queries: CPU ms per intake",
+                  facts["cpu_ms"], facts["cpu_ms"], "ms", "")] if (facts := server.probe.get("intake")) else []),
         Result(b, f"peak RSS, largest granian process ({rss['processes']} processes, total "
                   f"{rss['total'] / 1024:,.0f} MiB)", rss["max_worker"] / 1024, 1024, "MiB", "ratio = share of 1 GiB"),
     ]

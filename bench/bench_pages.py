@@ -48,7 +48,7 @@ def results_for(kind: str) -> list[Result]:
         facts = server.probe["pages"].get(name, {})
         label = name.format(case=case, tab=tab)
         detail = (f"{label} as {who}: {facts.get('rows', '?')} rows, {facts.get('queries', '?')} SQL queries, "
-                  f"server {facts.get('server_ms', 0):.1f} ms, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms"
+                  f"server {facts.get('server_ms', 0):.1f} ms ({facts.get('cpu_ms', 0):.1f} ms CPU), p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms"
                   + (f", {load.errors} errors" if load.errors else ""))
         print(f"bench: {kind} {detail}: {load.rps:,.0f} req/s", file=sys.stderr)
         out.append(Result(f"pages ({kind})", detail, load.rps, minimal.rps, "req/s", _target(name)))

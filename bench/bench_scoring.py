@@ -2,21 +2,19 @@
 grid workers — every indicator, score, rank and grade) against a plain ``COUNT(*) … GROUP BY`` of the
 same month's cases per unit column, in the same run on the same database.
 
-Database: JISHI_BENCH_DATABASE_URL, else var/bench-scoring.sqlite3 (not shared). If it holds no cases
-the demo city is generated into it first (scale JISHI_BENCH_SCORING_SCALE: ``city`` — a year of ~95,000
-grid cases plus hotline — or ``small``). The month is the last complete month of the demo year.
+Database: the kept SQLite benchmark dataset (bench/dataset.py; ``JISHI_BENCH_SCALE``: ``city`` — a year of
+~95,000 grid cases plus hotline — or ``small``), generated on first use. The month is the last complete month
+of the demo year. (Scoring only reads cases; the boards are computed live, not published.)
 """
 
 from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
+from bench import dataset
 from bench.common import Result, setup_django
 
-BENCH_SQLITE = Path(__file__).resolve().parent.parent / "var" / "bench-scoring.sqlite3"
-SCALE = os.environ.get("JISHI_BENCH_SCORING_SCALE", "city")
 REPEAT = int(os.environ.get("JISHI_BENCH_SCORING_REPEAT", "3"))
 
 
@@ -30,9 +28,9 @@ def _best(fn) -> float:
 
 
 def run() -> list[Result]:
-    BENCH_SQLITE.parent.mkdir(exist_ok=True)
-    setup_django(os.environ.get("JISHI_BENCH_DATABASE_URL") or f"sqlite:///{BENCH_SQLITE}")
-    from django.core.management import call_command
+    db = dataset.sqlite_dataset()
+    os.environ["JISHI_DATA_DIR"] = str(db.parent)
+    setup_django(f"sqlite:///{db}")
     from django.db.models import Count, Max
 
     from jishi.cases.models import Case
@@ -41,8 +39,6 @@ def run() -> list[Result]:
     from jishi.scoring.periods import Month
     from jishi.scoring.schemes import ensure_defaults
 
-    if not Case.objects.exists():
-        call_command("demo", scale=SCALE, if_empty=True, verbosity=0)
     ensure_defaults()
     last = Case.objects.aggregate(m=Max("reported_at"))["m"]
     month = Month.of(last.date()).previous()

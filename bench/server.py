@@ -1,8 +1,8 @@
 """The real server for the HTTP benchmarks (bench_intake, bench_pages), on a scratch database.
 
-``serving(kind)`` prepares a scratch database — a SQLite file under var/bench/http-sqlite/, or a
-PostgreSQL database ``<name>_bench_http`` created beside the configured one and dropped after —
-migrates it, loads the demo (``--scale small``; ``city`` with JISHI_BENCH_SCALE=city), creates API
+``serving(kind)`` prepares a scratch copy of the kept demo dataset (bench/dataset.py: ``city`` by default,
+``small`` with JISHI_BENCH_SCALE=small) — a SQLite file under var/bench/http-sqlite/, or a PostgreSQL
+database ``<name>_bench_http`` made from the kept one as a template and dropped after — creates API
 tokens, starts ``jishi serve --workers 2 --no-worker`` on a free port with JISHI_BENCH_VIEWS=1,
 waits for /healthz and stops the whole process group afterwards. One server per database kind is
 shared by every benchmark of a run (``python -m bench intake pages``) and stopped at exit.
@@ -31,6 +31,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench import dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -154,17 +156,12 @@ def _python(env: dict[str, str], *args: str) -> str:
 
 
 def _pg_scratch(url: str) -> tuple[str, str, str]:
-    """Create an empty scratch database beside ``url``: (its URL, admin URL, name)."""
-    import psycopg
-
+    """A scratch copy of the kept demo dataset beside ``url`` (bench/dataset.py): (its URL, admin URL, name)."""
     parts = urllib.parse.urlsplit(url)
     base = parts.path.lstrip("/") or "jishi"
     name = re.sub(r"[^a-z0-9_]", "_", f"{base}_bench_http".lower())[:60]
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), admin, name
+    return dataset.postgres_copy(url, name), admin, name
 
 
 def _pg_drop(admin: str, name: str) -> None:
@@ -175,14 +172,17 @@ def _pg_drop(admin: str, name: str) -> None:
 
 
 def start(kind: str) -> Server:
-    """Prepare the scratch database and start the server (about 15 s at small scale)."""
-    scale = os.environ.get("JISHI_BENCH_SCALE", "small")
+    """Copy the kept demo dataset (generated on a machine's first run) and start the server on the copy."""
+    scale = dataset.scale()
     data_dir = VAR / f"http-{kind}"
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k not in ("JISHI_DATABASE_URL", "JISHI_TESTING")}
     env.update({"JISHI_DATA_DIR": str(data_dir), "JISHI_STATIC_ROOT": str(VAR / "static"),
-                "DJANGO_SETTINGS_MODULE": "jishi.settings", "JISHI_BENCH_VIEWS": "1"})
+                "DJANGO_SETTINGS_MODULE": "jishi.settings", "JISHI_BENCH_VIEWS": "1",
+                # wrk sends thousands of requests a minute with one token: lift the per-caller limit (its
+                # counter is still kept on every request, so its cost stays in the figures)
+                "JISHI_API_RATE_LIMIT": os.environ.get("JISHI_BENCH_API_RATE_LIMIT", "1000000")})
     pg = None
     if kind == "postgresql":
         db_url, admin, name = _pg_scratch(postgres_url())
@@ -190,8 +190,8 @@ def start(kind: str) -> Server:
         pg = (admin, name)
     t0 = time.perf_counter()
     try:
-        jishi(env, "migrate", "--noinput", "-v", "0")
-        jishi(env, "demo", "--scale", scale)
+        if kind == "sqlite":
+            dataset.sqlite_copy(data_dir)
         _python(env, "fill")
         if not _running:  # once per bench run, shared by both databases (pages need the static manifest)
             jishi(env, "collectstatic", "--noinput", "-v", "0")
@@ -356,7 +356,7 @@ def probe() -> dict:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
     from jishi.cases.models import Case, Category
     from jishi.org.geo import locate_point
@@ -385,7 +385,7 @@ def probe() -> dict:
     # the department inbox tab with the most rows (at small scale "to acknowledge" may be empty)
     counts = queries.dept_tab_counts(get_user_model().objects.get(username="department_handler"))
     tab = max(counts, key=lambda t: counts[t] or 0)
-    pages = {}
+    pages, clients = {}, {}
     for name, path, who in PAGES + API:
         client = Client(HTTP_HOST="127.0.0.1")
         u = get_user_model().objects.get(username=who)
@@ -402,10 +402,6 @@ def probe() -> dict:
         with CaptureQueriesContext(connection) as ctx:
             resp = client.get(url, **headers)
         n_queries = len(ctx.captured_queries)
-        t0, n = time.perf_counter(), 10
-        for _ in range(n):
-            client.get(url, **headers)
-        ms = (time.perf_counter() - t0) / n * 1000
         rows = None
         if resp.context is not None and "sections" in resp.context:  # before "rows": the grid page loops over it
             rows = sum(len(list(s[2])) for s in resp.context["sections"])
@@ -413,9 +409,59 @@ def probe() -> dict:
             rows = len(resp.context["rows"])
         elif path.startswith("/api/v1/cases?"):
             rows = len(resp.json().get("items", []))
-        pages[name] = {"status": resp.status_code, "queries": n_queries, "server_ms": ms, "rows": rows}
+        pages[name] = {"status": resp.status_code, "queries": n_queries, "rows": rows}
+        clients[name] = (client, url, headers)
+    intake = _probe_intake(points, categories)
+    # Server time without the test environment's template instrumentation (it copies every context a
+    # template renders, which inflated a 50-row list's time by a third): wall and CPU time, mean of 20.
+    teardown_test_environment()
+    for name, (client, url, headers) in clients.items():
+        t0, c0, n = time.perf_counter(), time.process_time(), 20
+        for _ in range(n):
+            client.get(url, **headers)
+        pages[name]["server_ms"] = (time.perf_counter() - t0) / n * 1000
+        pages[name]["cpu_ms"] = (time.process_time() - c0) / n * 1000
     return {"points": points, "categories": categories, "case": case, "tab": tab, "pages": pages,
-            "cases": Case.objects.count()}
+            "intake": intake, "cases": Case.objects.count()}
+
+
+def _probe_intake(points: list, categories: list, n: int = 20) -> dict:
+    """In-process intake through the test client (``POST /api/v1/cases`` as the grid worker): SQL queries
+    of one intake, and the mean wall and CPU time of ``n`` more (they stay in the scratch database)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from jishi.api import tokens
+
+    if not points or not categories:
+        return {}
+    _, text = tokens.create_token(None, get_user_model().objects.get(username="grid_worker"), "bench probe",
+                                  ["cases:write", "cases:read"], days=1, allowed_ips=[])
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {text}")
+
+    def one(i: int) -> int:
+        lng, lat = points[i % len(points)]
+        body = {"channel": "patrol", "category": categories[i % len(categories)], "title": f"基准测试探针 {i}",
+                "description": "bench", "lng": lng, "lat": lat, "address": "基准测试地址"}
+        return client.post("/api/v1/cases", json.dumps(body), content_type="application/json").status_code
+
+    one(0)
+    seen: list[str] = []
+
+    def count(execute, sql, params, many, context):  # every statement, whatever the debug settings
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        status = one(1)
+    if status != 201:
+        raise RuntimeError(f"bench: the in-process intake answered {status}, not 201")
+    t0, c0 = time.perf_counter(), time.process_time()
+    for i in range(n):
+        one(2 + i)
+    return {"status": status, "queries": len(seen), "server_ms": (time.perf_counter() - t0) / n * 1000,
+            "cpu_ms": (time.process_time() - c0) / n * 1000}
 
 
 if __name__ == "__main__":

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import pytest
 
+from jishi.cases.models import Category
+from jishi.cases.seed import load
+from jishi.core import calendar
 from tests.factories import PASSWORD, City, make_city
+
+
+@pytest.fixture(autouse=True)
+def _own_files_and_fresh_caches(settings, tmp_path):
+    """Each test gets its own media directory and API rate-limit side file (SQLite keeps counts there; ids are
+    reused across tests), and a working-day calendar cache that no earlier test filled."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.JISHI_RATE_LIMIT_FILE = str(tmp_path / "ratelimit.sqlite3")
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
 
 
 @pytest.fixture
 def city(db) -> City:
+    if not Category.objects.exists():  # a transactional test flushed the categories the data migration seeded
+        load(Category)
     return make_city()
 
 

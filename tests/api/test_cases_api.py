@@ -13,18 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from jishi.cases import services
 from jishi.cases.models import Case
-from jishi.core import calendar
 from tests.factories import PASSWORD
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 
-
-@pytest.fixture(autouse=True)
-def _media_and_calendar(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 def _post(client: Client, url: str, body: dict | None = None, **headers):

@@ -11,16 +11,7 @@ from django.test import Client
 
 from jishi.api.types import MAX_ID
 from jishi.cases.models import Case
-from jishi.core import calendar
 from jishi.org.models import Person
-
-
-@pytest.fixture(autouse=True)
-def _media_and_calendar(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 def _post(client: Client, url: str, body: dict | None = None):

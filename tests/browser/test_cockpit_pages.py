@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from jishi.cases import services
 from jishi.cases.models import Case
-from tests.cases.conftest import _media_and_calendar, report, walk_to  # noqa: F401
+from tests.cases.conftest import report, walk_to  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

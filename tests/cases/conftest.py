@@ -9,20 +9,12 @@ from jishi.cases import services
 from jishi.cases.choices import Channel
 from jishi.cases.models import Category
 from jishi.cases.seed import load
-from jishi.core import calendar
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PDF = b"%PDF-1.7\n" + b"x" * 100
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 
-
-@pytest.fixture(autouse=True)
-def _media_and_calendar(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

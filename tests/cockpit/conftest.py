@@ -1,3 +1,3 @@
 """Fixtures of the cockpit tests: the case tests' media/calendar fixtures and report helper."""
 
-from tests.cases.conftest import _media_and_calendar, report  # noqa: F401
+from tests.cases.conftest import report  # noqa: F401

@@ -13,7 +13,6 @@ from jishi.cases import services
 from jishi.cases.choices import Channel
 from jishi.cases.models import Category
 from jishi.cases.seed import load
-from jishi.core import calendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
@@ -22,13 +21,6 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=TZ)
 
-
-@pytest.fixture(autouse=True)
-def _media_and_calendar(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from jishi.api.auth import require_scope, user_of
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.types import Id, Moment, PathId, fits_id
-from jishi.cases import queries, services
+from jishi.cases import intake, queries, services
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
@@ -222,6 +222,12 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = queries.get_case(user, case_id)
     if case is None:
         raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
+    return _detail_of(user, case)
+
+
+def _detail_of(user, case: Case) -> dict[str, Any]:
+    """The detail body of ``case``, whose related rows are prefetched (``queries.get_case``) or, for a case
+    intake has just made, remembered from the intake (``intake._remember``)."""
     full = can_see_personal_data(user)
     out = _summary(case, full, timezone.now())
     out.update({
@@ -299,16 +305,21 @@ def report(request: HttpRequest, payload: CaseIn,
         # keys are per account: another caller's key can never return (or reveal) someone else's case
         idempotency_key=f"api:{user.pk}:{idempotency_key}" if idempotency_key else None,
     )
-    if not case.created and not queries.openable(user, case.pk).exists():
+    if case.created:  # built from what intake has in memory: no second read of the case just written
+        case = intake.with_intake_rows(case)
+        if not queries.may_open(user, case):
+            raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
+        return Status(201, _detail_of(user, case))
+    if not queries.openable(user, case.pk).exists():
         raise Conflict("该外部编号已有事件，但不在您的数据范围内", code="duplicate_external_ref", field="external_ref")
-    return Status(201 if case.created else 200, _detail(request, case.pk))
+    return Status(200, _detail(request, case.pk))
 
 
 @router.get("", response=page_of(CaseOut), summary="事件列表（游标分页）")
 @require_scope("cases:read")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     user = user_of(request)
-    qs = queries.cases(user)
+    qs = queries.api_cases(user)
     now = timezone.now()
     if filters.state:
         states = [s.strip() for s in filters.state.split(",") if s.strip()]

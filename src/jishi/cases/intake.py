@@ -8,30 +8,28 @@ loser reads the winner's row.
 from __future__ import annotations
 
 import math
-import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, Q, QuerySet
 from django.utils import timezone
 
 from jishi.cases import deadlines
 from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
-from jishi.cases.models import Case, CaseEvent, Category
+from jishi.cases.models import Attachment, Case, CaseEvent, Category
 from jishi.core import audit
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.choices import Role
 from jishi.org.geo import locate_point
-from jishi.org.models import Person, Region
+from jishi.org.models import Person, Region, StaffAssignment
 from jishi.org.scope import visible
 
 # Who may report on behalf of a resident (代居民上报), most local first: the role the timeline records.
 PROXY_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER, Role.VILLAGE_CADRE, Role.TOWN_COMMANDER, Role.CITY_COMMANDER,
                Role.ADMIN)
 PROXY_NOTE = "代居民上报"
-
-NUMBER_PLACEHOLDER = "~"
 
 
 def _existing(channel: str, external_ref: str | None, idempotency_key: str | None) -> Case | None:
@@ -98,7 +96,7 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     now = timezone.now()
     prio = priority or category.default_priority
     case = Case(
-        number=NUMBER_PLACEHOLDER + uuid.uuid4().hex[:20], channel=channel, category=category, priority=prio,
+        channel=channel, category=category, priority=prio,
         title=title[:120], description=description or "", address=(address or "")[:200],
         lng=lng, lat=lat, reporter=person, reporter_user=reporter_user,
         reporter_name="" if anonymous else (reporter_name or getattr(person, "name", ""))[:50],
@@ -110,11 +108,13 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
         handle_due_at=deadlines.handle_due(category, prio, now),
     )
     case.place_in(region)
+    recipients = _new_case_recipients(case, actor)
     try:
         with transaction.atomic():
-            case.save()
+            # The number is the day and the id: the id is taken first, so the row is written once.
+            case.pk = _next_case_id()
             case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:05d}"
-            Case.objects.filter(pk=case.pk).update(number=case.number)
+            case.save(force_insert=True)
             if proxy_role:  # the staff member who submitted it, in their role
                 event = CaseEvent.objects.create(
                     case=case, verb="report", actor=actor, actor_name=_actor_name(actor, case), actor_role=proxy_role,
@@ -128,19 +128,67 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
                     actor_role=channel, at=now, from_state="", to_state=State.REPORTED, note=description[:2000],
                     data={"channel": channel, "external_ref": external_ref},
                 )
-            for up in uploads:
-                case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor, event=event)
+            files = [case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor, event=event) for up in uploads]
             audit.record(actor, "case.report", case, role=proxy_role or channel,
                          summary=f"{case.number} {PROXY_NOTE if proxy_role else '上报'}：{title[:60]}",
                          data={"channel": channel, "category": category.code, "external_ref": external_ref,
                                **({"on_behalf_of": person.pk} if proxy_role else {})})
-            _notify_new(case, actor)
+            _notify_new(case, recipients)
     except IntegrityError:
         again = _existing(channel, external_ref, idempotency_key)
         if again is None:
             raise
         return again
     case.created = True
+    _remember(case, event, files)
+    return case
+
+
+def _next_case_id() -> int:
+    """The id the next case row gets, taken inside the intake's transaction (the number is built from it).
+
+    PostgreSQL: ``nextval`` of the id column's sequence (a value is used once, as an insert would).
+    SQLite: the table's AUTOINCREMENT counter + 1; the transaction is IMMEDIATE (settings), so it holds
+    the write lock from its first statement and no other writer can take the same id before the insert.
+    """
+    table = Case._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            return cur.fetchone()[0]
+        cur.execute("SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"
+                    f" COALESCE((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0)) + 1", [table])
+        return cur.fetchone()[0]
+
+
+def _remember(case: Case, event: CaseEvent, files: list[Attachment]) -> None:
+    """Keep what intake wrote on the case object (``with_intake_rows`` uses it)."""
+    case.intake_rows = (event, list(files))
+
+
+def with_intake_rows(case: Case) -> Case:
+    """A case ``report_case`` has just made, with its related rows filled in as ``queries.get_case``
+    prefetches them — from what intake wrote (one timeline row, its photos, no units, whistles or
+    notices) instead of reading them back. For building the 201 answer; do not act on the object
+    afterwards (its prefetched rows do not follow later changes)."""
+    event, files = case.intake_rows
+    for obj in (case, event, *files):  # as the database gives them back: in UTC (the due times were local)
+        for f in obj._meta.concrete_fields:
+            value = getattr(obj, f.attname)
+            if isinstance(f, DateTimeField) and value is not None and value.utcoffset():
+                setattr(obj, f.attname, value.astimezone(UTC))
+
+    def cached(manager, rows: list):
+        qs = manager.all()
+        qs._result_cache, qs._prefetch_done = list(rows), True
+        return qs
+
+    event._prefetched_objects_cache = {"attachments": cached(event.attachments, files)}
+    case._prefetched_objects_cache = {
+        "events": cached(case.events, [event]), "attachments": cached(case.attachments, files),
+        "assignments": cached(case.assignments, []), "whistles": cached(case.whistles, []),
+        "supervisions": cached(case.supervisions, [])}
+    case._pending_whistled = set()
     return case
 
 
@@ -218,16 +266,48 @@ def _locate(lng, lat, region_code) -> Region:
     raise ValidationFailed("请在地图上选择位置或选择所在区域", field="location")
 
 
-def _notify_new(case: Case, actor=None) -> None:
-    from jishi.cases.permissions import commanders_of, grid_staff_of
+def _new_case_recipients(case: Case, actor=None) -> list:
+    """Who is told of a new case: the commanders who own it at its command level, and its grid staff other
+    than the reporter and the submitter; a village case with neither goes to the town's commanders. The
+    first two groups come from one query (``permissions.commanders_of`` + ``grid_staff_of`` in one). Read
+    before the intake's transaction, so that the write lock (SQLite) is held for less time."""
+    from jishi.cases.permissions import commanders_of
+
+    level = case.command_level
+    owners = (Q(role=Role.VILLAGE_CADRE, region_id=case.village_id) if level == CommandLevel.VILLAGE and case.village_id
+              else Q(role=Role.TOWN_COMMANDER, region_id=case.town_id) if level == CommandLevel.TOWN and case.town_id
+              else Q(role=Role.CITY_COMMANDER) if level == CommandLevel.CITY else None)
+    staff = Q(role__in=[Role.GRID_WORKER, Role.GRID_LEADER], region_id=case.grid_id) if case.grid_id else None
+    commanders: dict[int, object] = {}
+    grid_staff: dict[int, object] = {}
+    wanted = [q for q in (owners, staff) if q is not None]
+    if wanted:
+        q = wanted[0] if len(wanted) == 1 else wanted[0] | wanted[1]
+        User = get_user_model()
+        for role, region_id, user_id in (StaffAssignment.objects.filter(q, is_active=True, person__user__is_active=True)
+                                         .order_by("person__user_id").values_list("role", "region_id", "person__user_id")):
+            if owners is not None and role in _OWNER_ROLES[level] and (
+                    level == CommandLevel.CITY or region_id == (case.village_id if level == CommandLevel.VILLAGE
+                                                                else case.town_id)):
+                commanders.setdefault(user_id, User(pk=user_id))  # notify() needs the recipients' ids only
+            if staff is not None and role in (Role.GRID_WORKER, Role.GRID_LEADER) and region_id == case.grid_id:
+                grid_staff.setdefault(user_id, User(pk=user_id))
+    submitter = getattr(actor, "pk", None)
+    who = [*commanders.values(), *(u for pk, u in grid_staff.items() if pk not in (case.reporter_user_id, submitter))]
+    if not who and level == CommandLevel.VILLAGE:
+        who = commanders_of(case, CommandLevel.TOWN)
+    return who
+
+
+def _notify_new(case: Case, who: list) -> None:
     from jishi.notify.services import notify
 
-    submitter = getattr(actor, "pk", None)
-    who = commanders_of(case) + [u for u in grid_staff_of(case) if u.pk not in (case.reporter_user_id, submitter)]
-    if not who and case.command_level == CommandLevel.VILLAGE:
-        who = commanders_of(case, CommandLevel.TOWN)
     notify(who, kind="case.reported", title=f"新上报事件待立案：{case.number}", body=case.title,
            url=f"/cases/{case.pk}/", obj=case)
+
+
+_OWNER_ROLES = {CommandLevel.VILLAGE: {Role.VILLAGE_CADRE}, CommandLevel.TOWN: {Role.TOWN_COMMANDER},
+                CommandLevel.CITY: {Role.CITY_COMMANDER}}
 
 
 def likely_duplicates(case: Case, *, radius_m: float = 200, days: int = 7, limit: int = 10) -> QuerySet:

@@ -1,7 +1,8 @@
 """Incremental rollups: a case's contribution to ``DailyRollup`` is a pure function of the case row
 and its supervision notices and whistles. On every change (``receivers``) the difference between
-the new contribution and the one remembered in ``CaseMark`` is applied with ``F()`` increments
-(no read-modify-write of a total), inside the transaction of the case action.
+the new contribution and the one remembered in ``CaseMark`` is added as increments in one upsert
+(no read-modify-write of a total), inside the transaction of the case action. A case's first row
+(its report) takes the short path ``add_new_case``: its contribution from the case in memory.
 
 ``rebuild()`` recomputes the whole table from the raw rows with SQL aggregation (a second,
 independent path — the property test checks that both agree)."""
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -84,24 +85,50 @@ def _key(k: tuple) -> dict:
 
 
 def apply_delta(delta: Counter) -> None:
-    """Add ``delta`` (key → n) to the rollup rows with F() increments, creating missing rows first."""
+    """Add ``delta`` (key → n) to the rollup rows: one ``INSERT … ON CONFLICT DO UPDATE SET c = c + n``
+    for all the rows it touches (SQLite ≥ 3.24 and PostgreSQL), in key order so that concurrent
+    transactions lock shared rows in the same order."""
     by_row: dict[tuple, dict[str, int]] = defaultdict(dict)
     for (*dims, counter), n in delta.items():
         if n:
             by_row[tuple(dims)][counter] = by_row[tuple(dims)].get(counter, 0) + n
     if not by_row:
         return
-    DailyRollup.objects.bulk_create(
-        [DailyRollup(**_key(k)) for k in by_row], ignore_conflicts=True)
-    for k, counters in by_row.items():
-        key = _key(k)
-        DailyRollup.objects.filter(**key).update(**{c: F(c) + n for c, n in counters.items()})
+    _upsert(sorted(by_row.items()))
+
+
+def _upsert(rows: list[tuple[tuple, dict[str, int]]]) -> None:
+    qn = connection.ops.quote_name
+    table = qn(DailyRollup._meta.db_table)
+    used = [c for c in COUNTERS if any(c in counters for _, counters in rows)]
+    cols = [*DIMS, *COUNTERS]
+    params: list = []
+    for k, counters in rows:
+        params += [k[0], connection.ops.adapt_datefield_value(date.fromisoformat(k[1])), *k[2:]]
+        params += [counters.get(c, 0) for c in COUNTERS]
+    one = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    sql = (f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES {', '.join([one] * len(rows))} "
+           f"ON CONFLICT ({', '.join(qn(d) for d in DIMS)}) DO UPDATE SET "
+           + ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in used))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def add_new_case(case: Case) -> None:
+    """The rollup update for a case just reported (its first timeline row): O(1) from the case in memory.
+    A new case has no notices or whistles, so its contribution is what ``contribution`` gives for the row
+    alone; the mark is inserted (not upserted): a second report row of one case fails loudly rather than
+    counting twice."""
+    new = contribution(case, [], [])
+    with transaction.atomic(savepoint=False):
+        CaseMark.objects.bulk_create([CaseMark(case_id=case.pk, contrib=_encode(new))])
+        apply_delta(new)
 
 
 def refresh_case(case_id: int) -> None:
     """Bring the rollups up to date with case ``case_id`` (called on every timeline row, notice and
     whistle). Locks the case's mark so that two changes of one case apply their deltas in turn."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = Case.objects.filter(pk=case_id).select_related("category").first()
         if case is None:
             return

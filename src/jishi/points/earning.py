@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from jishi.core import audit
@@ -19,7 +20,7 @@ from jishi.points import ledger
 from jishi.points.access import clean, require_manager
 from jishi.points.choices import AccountKind, CapPeriod, ItemKind, PostingKind
 from jishi.points.models import PointItem, Posting
-from jishi.points.rules import INFORMANT_ITEM, effective_item, template_item, village_policy
+from jishi.points.rules import INFORMANT_ITEM, EffectiveItem, effective_item, template_item, village_policy
 
 
 def _period_start(at: datetime, period: str) -> datetime | None:
@@ -31,6 +32,29 @@ def _period_start(at: datetime, period: str) -> datetime | None:
     return None
 
 
+# (village id, town id, item id, the item's own points / cap / active) -> (policy stamp, points, cap, enabled)
+_EFFECTIVE: dict[tuple, tuple[str, int, int, bool]] = {}
+
+
+def _effective(place, item: PointItem, stamp: str | None) -> EffectiveItem:
+    """``rules.effective_item`` without its query while the policies that decide it are unchanged.
+
+    ``stamp`` was read in the statement that locked the accounts (``ledger.lock_for_award``); any policy
+    adopted for the village or its town since changes it, and the value is looked up again. Values are only
+    remembered from an outermost transaction — they were then read from committed policies, never from a
+    policy this transaction adopted and might roll back."""
+    key = (place.village_id, place.town_id, item.pk, item.points, item.cap_count, item.is_active)
+    hit = _EFFECTIVE.get(key)
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return EffectiveItem(item, *hit[1:])
+    eff = effective_item(place, item)
+    if stamp is not None and len(transaction.get_connection().atomic_blocks) == 1:
+        if len(_EFFECTIVE) > 10_000:
+            _EFFECTIVE.clear()
+        _EFFECTIVE[key] = (stamp, eff.points, eff.cap_count, eff.enabled)
+    return eff
+
+
 @transaction.atomic
 def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str = "", approver=None,
                source: str = "", at: datetime | None = None, region: Region | None = None,
@@ -39,22 +63,29 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
     place = person if person.village_id or region is None else region
     if check_permission:
         require_manager(actor, place, "评定积分")
-    eff = effective_item(place, item)
+    at = at or timezone.now()
+    # The idempotency key is checked after the accounts are locked: a retry of the same award serialises on
+    # the person's accounts, and a capped item looks the key up in the same statement as the cap count, so a
+    # retry of the posting that reached the cap still returns that posting. Without a cap, the posting's own
+    # INSERT … ON CONFLICT DO NOTHING (ledger.post) detects the retry; nothing else is read.
+    accounts, balances, stamp = ledger.lock_for_award(person, place.village_id, region,
+                                                      policy_of=(place.village_id, place.town_id, item.pk))
+    eff = _effective(place, item, stamp)
     if not eff.enabled:
         raise ValidationFailed(f"本村未采用积分项目“{item.name}”", field="item")
-    at = at or timezone.now()
-    existing = Posting.objects.filter(key=key).first()
-    if existing is not None:  # a retried request: the posting already exists
-        existing.replayed = True
-        return existing
-    accounts, balances = ledger.lock_for_award(person, place.village_id, region)
     redeemable, honour = accounts[AccountKind.REDEEMABLE], accounts[AccountKind.HONOUR]
     issuance, honour_src = accounts[AccountKind.ISSUANCE], accounts[AccountKind.HONOUR_SOURCE]
     start = _period_start(at, item.cap_period)
     if eff.cap_count and start is not None:
-        used = Posting.objects.filter(person=person, item=item, at__gte=start, reversal__isnull=True,
-                                      kind__in=[PostingKind.EARN, PostingKind.DEDUCT]).count()
-        if used >= eff.cap_count:
+        counted = Q(person=person, item=item, at__gte=start, reversal__isnull=True,
+                    kind__in=[PostingKind.EARN, PostingKind.DEDUCT])
+        seen = Posting.objects.filter(counted | Q(key=key)).aggregate(
+            used=Count("pk", filter=counted), replay=Max("pk", filter=Q(key=key)))
+        if seen["replay"] is not None:  # a retried request: the posting already exists
+            existing = Posting.objects.get(pk=seen["replay"])
+            existing.replayed = True
+            return existing
+        if seen["used"] >= eff.cap_count:
             raise Conflict(f"“{item.name}”本{CapPeriod(item.cap_period).label[1:]}已达上限 {eff.cap_count} 次", code="cap_reached")
     if item.kind == ItemKind.POSITIVE:
         points, kind = eff.points, PostingKind.EARN
@@ -66,7 +97,9 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
         legs = [(redeemable, points), (issuance, -points), (honour, -eff.points), (honour_src, eff.points)]
     posting = ledger.post(key=key, kind=kind, legs=legs, reason=reason or item.name, person=person, points=points,
                           honour=honour_delta, actor=actor, approver=approver, item=item, source=source,
-                          region=place, at=at, locked=balances, key_checked=True)
+                          region=place, at=at, locked=balances)
+    if posting.replayed:
+        return posting
     audit.record(actor, f"points.{kind}", posting, summary=f"{person.name} {item.name} {points:+d}",
                  data={"key": key, "item": item.code, "points": points, "honour": honour_delta, "source": source})
     return posting

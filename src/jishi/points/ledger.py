@@ -1,9 +1,11 @@
 """The double-entry ledger: the only code that writes postings, entries and balances.
 
-``post()`` inserts one posting (idempotent on its key), locks the accounts it touches in id order
-(``select_for_update``), changes each cached balance with a conditional ``F()`` update — a debit of a
-non-negative account only happens ``WHERE balance >= amount`` — and writes the entries. A debit that
-would overdraw raises ``Conflict`` and rolls the whole posting back.
+``post()`` locks the accounts it touches in id order (``select_for_update``), checks every debit of a
+non-negative account against the balance read under that lock (a debit that would overdraw raises
+``Conflict`` and rolls the whole posting back; the CHECK constraint is the second line of defence), inserts
+the posting with ``ON CONFLICT DO NOTHING`` (a taken key returns the existing posting, ``replayed=True``),
+and changes the cached balances by ``balance = balance + delta`` in one statement, with the entries. On
+PostgreSQL the posting, the balances and the entries are one statement (one round trip).
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.points.choices import NON_NEGATIVE, AccountKind
-from jishi.points.models import Account, Entry, Merchant, Posting
+from jishi.points.models import Account, Entry, Merchant, Policy, PolicyItem, Posting
 
 SYSTEM_KINDS = (AccountKind.ISSUANCE, AccountKind.HONOUR_SOURCE, AccountKind.HOLD, AccountKind.FROZEN)
+_DB = router.db_for_write(Posting)
 
 
 def person_account(person: Person, kind: str = AccountKind.REDEEMABLE, region: Region | None = None) -> Account:
@@ -71,19 +76,38 @@ def merchant_account(merchant: Merchant) -> Account:
     return acc
 
 
-def lock_for_award(person: Person, village_id: int | None, region: Region | None = None) -> tuple[dict[str, Account], dict[int, int]]:
+def lock_for_award(person: Person, village_id: int | None, region: Region | None = None, *,
+                   policy_of: tuple[int | None, int | None, int] | None = None,
+                   ) -> tuple[dict[str, Account], dict[int, int], str | None]:
     """The person's redeemable and honour accounts and the village's issuance and honour-source accounts,
-    found and locked (in id order) in one query. Returns ({kind: account}, {account id: balance})."""
-    from django.db.models import Q
+    found and locked (in id order) in one query. Returns ({kind: account}, {account id: balance}, stamp).
 
+    ``policy_of`` = (village id, town id, item id): the same statement also reads a stamp of the policies that
+    decide the item's effective values there (count and newest id of the two regions' policies and of their
+    rows for the item; policies are append-only, so any new version changes it). ``stamp`` is None without it."""
     kinds = (AccountKind.REDEEMABLE, AccountKind.HONOUR, AccountKind.ISSUANCE, AccountKind.HONOUR_SOURCE)
-    q = (Q(person=person, kind__in=kinds[:2])
-         | Q(person__isnull=True, merchant__isnull=True, village_id=village_id, kind__in=kinds[2:]))
+    # Hand-written (the ORM spent more time building this query than the database spent running it); the
+    # same rows as Q(person=person, kind__in=kinds[:2]) | Q(person=None, merchant=None, village_id=village_id,
+    # kind__in=kinds[2:]), locked in id order.
+    village = "village_id = %s" if village_id is not None else "village_id IS NULL AND %s IS NULL"
+    lock = " FOR UPDATE" if connections[_DB].features.has_select_for_update else ""
+    stamp, stamp_params = "NULL", ()
+    if policy_of is not None:
+        policy, policy_item = Policy._meta.db_table, PolicyItem._meta.db_table
+        chain = f'SELECT id FROM "{policy}" WHERE region_id IN (%s, %s)'
+        stamp = (f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(MAX(id), 0) AS TEXT) FROM ({chain}) c)"
+                 f" || '/' || (SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(MAX(id), 0) AS TEXT)"
+                 f' FROM "{policy_item}" WHERE item_id = %s AND policy_id IN ({chain}))')
+        v, t, item_id = policy_of
+        stamp_params = (v, t, item_id, v, t)
+    sql = (f'SELECT *, {stamp} AS policy_stamp FROM "{Account._meta.db_table}" WHERE (person_id = %s AND kind IN (%s, %s))'
+           f" OR (person_id IS NULL AND merchant_id IS NULL AND {village} AND kind IN (%s, %s)) ORDER BY id{lock}")
+    params = (*stamp_params, person.pk, *kinds[:2], village_id, *kinds[2:])
     for _ in range(2):
-        rows = list(Account.objects.select_for_update().filter(q).order_by("pk"))
+        rows = list(Account.objects.raw(sql, params))
         found = {a.kind: a for a in rows}
         if len(found) == 4:
-            return found, {a.pk: a.balance for a in rows}
+            return found, {a.pk: a.balance for a in rows}, rows[0].policy_stamp
         for kind in kinds[:2]:  # first award: open the missing accounts, then lock again
             person_account(person, kind, region)
         for kind in kinds[2:]:
@@ -118,8 +142,9 @@ def post(
 ) -> Posting:
     """Append one balanced posting. Returns the existing posting if ``key`` was used before
     (``posting.replayed`` is then True). ``locked``: the balances the caller read while locking the accounts
-    (``locked_balances``) in this transaction; without it ``post`` locks them itself. ``key_checked``: the caller
-    just looked the key up (a concurrent duplicate is still caught by the unique index)."""
+    (``locked_balances``) in this transaction; without it ``post`` locks them itself. ``key_checked`` is
+    accepted for older callers and no longer matters: the key is never looked up before the insert (the
+    insert itself detects a taken key, also one taken concurrently)."""
     from jishi.points.access import clean
 
     key, reason = clean(key, 100), clean(reason, 200)
@@ -139,10 +164,6 @@ def post(
 
 def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, item, reverses, source, region, at,
           locked, key_checked) -> Posting:
-    existing = None if key_checked else Posting.objects.filter(key=key).first()
-    if existing is not None:
-        existing.replayed = True
-        return existing
     posting = Posting(key=key, kind=kind, at=at or timezone.now(), person=person, item=item, points=points,
                       honour=honour, reason=reason[:200], actor=_user(actor), approver=_user(approver),
                       reverses=reverses, source=source)
@@ -150,15 +171,6 @@ def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, i
     if place is not None:
         posting.town_id, posting.village_id = place.town_id, place.village_id
         posting.grid_id, posting.microgrid_id = place.grid_id, place.microgrid_id
-    try:
-        with transaction.atomic():
-            posting.save()
-    except IntegrityError:
-        if reverses is not None and Posting.objects.filter(reverses=reverses).exists():
-            raise Conflict("该积分记录已冲正过", code="already_reversed")
-        existing = Posting.objects.get(key=key)
-        existing.replayed = True
-        return existing
     net: dict[int, int] = defaultdict(int)
     by_id: dict[int, Account] = {}
     for account, amount in legs:
@@ -166,17 +178,77 @@ def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, i
         by_id[account.pk] = account
     balances = locked if isinstance(locked, dict) else locked_balances(list(by_id.values()))
     changes = {pk: amt for pk, amt in sorted(net.items()) if amt}
-    for pk, amount in changes.items():
-        # The rows are locked (FOR UPDATE) and ``balances`` was read under that lock, so this check cannot race;
-        # the database CHECK constraint is the second line of defence.
-        if amount < 0 and by_id[pk].kind in NON_NEGATIVE and balances[pk] + amount < 0:
-            raise Conflict("积分余额不足", code="insufficient_points", details={"account": pk, "amount": -amount})
-    if changes:  # one statement: balance = balance + CASE id WHEN … END
+    # The rows are locked (FOR UPDATE) and ``balances`` was read under that lock, so this check cannot race;
+    # the database CHECK constraint is the second line of defence.
+    short = next(((pk, amt) for pk, amt in changes.items()
+                  if amt < 0 and by_id[pk].kind in NON_NEGATIVE and balances[pk] + amt < 0), None)
+    if short is None and connections[_DB].vendor == "postgresql":
+        inserted = _write_all(posting, changes)  # posting, balances and entries in one statement
+    else:
+        inserted = _insert_new(posting)
+    if not inserted:  # the key (or the reversed posting) is taken: a retry, or a concurrent twin
+        existing = Posting.objects.filter(key=key).first()
+        if existing is None and reverses is not None:
+            raise Conflict("该积分记录已冲正过", code="already_reversed")
+        if existing is None:
+            raise IntegrityError(f"points posting {key!r} was neither inserted nor found")
+        existing.replayed = True
+        return existing
+    if short is not None:
+        raise Conflict("积分余额不足", code="insufficient_points", details={"account": short[0], "amount": -short[1]})
+    if changes and connections[_DB].vendor != "postgresql":  # one statement: balance = balance + CASE id WHEN … END
         delta = Case(*[When(pk=pk, then=Value(amt)) for pk, amt in changes.items()], output_field=BigIntegerField())
         Account.objects.filter(pk__in=list(changes)).update(balance=F("balance") + delta)
-    Entry.objects.bulk_create([Entry(posting=posting, account_id=a, amount=amt) for a, amt in changes.items()])
+        Entry.objects.bulk_create([Entry(posting=posting, account_id=a, amount=amt) for a, amt in changes.items()])
     posting.replayed = False
     return posting
+
+
+_POSTING_FIELDS = [f for f in Posting._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_sql(posting: Posting) -> tuple[str, tuple]:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` for ``posting`` (SQLite: ``INSERT OR IGNORE …``)."""
+    query = InsertQuery(Posting, on_conflict=OnConflict.IGNORE)
+    query.insert_values(_POSTING_FIELDS, [posting])
+    compiler = query.get_compiler(using=_DB)
+    compiler.returning_fields = [Posting._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
+def _inserted(posting: Posting, row) -> bool:
+    if row is None:
+        return False
+    posting.pk = row[0]
+    posting._state.adding, posting._state.db = False, _DB
+    return True
+
+
+def _insert_new(posting: Posting) -> bool:
+    """Insert ``posting`` unless its key (or the posting it reverses) is already taken, in one statement.
+    A conflict does not abort the transaction, so no savepoint is needed. True if inserted (``posting.pk`` set)."""
+    sql, params = _insert_sql(posting)
+    with connections[_DB].cursor() as cursor:
+        cursor.execute(sql, params)
+        return _inserted(posting, cursor.fetchone())
+
+
+def _write_all(posting: Posting, changes: dict[int, int]) -> bool:
+    """PostgreSQL: insert the posting, change the cached balances and insert the entries in one statement
+    (one round trip). If the key is taken, the posting's INSERT returns no row and neither the balances nor
+    the entries change. The accounts are already locked by the caller; the CHECK constraint still applies."""
+    insert, params = _insert_sql(posting)
+    ids, amounts = list(changes), list(changes.values())
+    account, entry = Account._meta.db_table, Entry._meta.db_table
+    sql = (f'WITH p AS ({insert}), '
+           f'd AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS d(account_id, amount)), '
+           f'u AS (UPDATE "{account}" a SET balance = a.balance + d.amount FROM d, p WHERE a.id = d.account_id), '
+           f'e AS (INSERT INTO "{entry}" (posting_id, account_id, amount) SELECT p.id, d.account_id, d.amount FROM p, d) '
+           f'SELECT id FROM p')
+    with connections[_DB].cursor() as cursor:
+        cursor.execute(sql, (*params, ids, amounts))
+        return _inserted(posting, cursor.fetchone())
 
 
 def _user(actor):
