@@ -139,6 +139,12 @@ class Case(TimeStampedModel, Located):
             models.Index(fields=["reporter", "created_at"], name="case_reporter_idx"),
             models.Index(fields=["category", "created_at"], name="case_category_created_idx"),
             models.Index(fields=["state", "handle_due_at"], name="case_state_handle_due_idx"),
+            # newest-first lists (the API's created_at order, the board's reported_at order), city-wide and per town:
+            # without them a city commander's first page sorted all of a year's cases (120 ms at city scale)
+            models.Index(fields=["created_at", "id"], name="case_created_idx"),
+            models.Index(fields=["reported_at", "id"], name="case_reported_idx"),
+            models.Index(fields=["town", "created_at", "id"], name="case_town_created_idx"),
+            models.Index(fields=["town", "reported_at", "id"], name="case_town_reported_idx"),
         ]
 
     def __str__(self) -> str:

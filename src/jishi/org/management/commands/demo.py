@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from jishi.org.demo.generator import DEFAULT_SEED, generate
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             raise CommandError(_("数据库中已有区域数据：演示数据只能生成到空数据库（可加 --if-empty 跳过）。"))
         self.stdout.write(_("正在生成演示城市（规模 %(scale)s，种子 %(seed)s）…") % {"scale": scale, "seed": seed})
         result = generate(scale, seed, hooks=not no_hooks)
+        if connection.vendor == "postgresql":  # planner statistics after a bulk load (autovacuum may lag far behind)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        # Not on SQLite: measured at city scale, its planner with sqlite_stat1 chose worse plans for the case
+        # lists (department inbox 89 ms instead of 41 ms of CPU), so SQLite keeps its built-in estimates.
         for key, value in result.counts.items():
             self.stdout.write(f"  {_pad(str(LABELS[key]), 14)}{value:>12,}")
         if result.hooks:
