@@ -1,6 +1,7 @@
 """Points posting throughput through the service (``earning.apply_item``: permission, cap check, locks,
-double-entry legs, cached balances with F(), audit record) against pgbench's built-in TPC-B-like
-transaction on the same PostgreSQL in the same run.
+double-entry legs, cached balances with F(), audit record), and concurrent redemption (``store.place_order``
+on one shop item: stock row and account locks, hold posting, voucher), each against pgbench's built-in
+TPC-B-like transaction on the same PostgreSQL in the same run.
 
 Both run with 2 clients for ~10 s each, in 5 alternating rounds of ~2 s (Jishi, pgbench, Jishi, …) so that
 the other load on a shared machine hits both sides alike: pgbench with 2 connections, Jishi with 2 client
@@ -141,9 +142,66 @@ def child() -> None:
         pg_n, pg_s = pg_n + n, pg_s + s
     for c in clients:
         c.join()
+    award_rate, awards, award_tps = sum(counts) / jishi_s, sum(counts), pg_n / pg_s
+    redeem_rate, redeem_tps, orders = _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s)
     report = reconcile()
-    print(json.dumps({"rate": sum(counts) / jishi_s, "postings": sum(counts), "reconciles": report.ok,
-                      "tps": pg_n / pg_s, "statements": statements, "mode": "threads" if threads else "processes"}))
+    print(json.dumps({"rate": award_rate, "postings": awards, "reconciles": report.ok, "tps": award_tps,
+                      "statements": statements, "mode": "threads" if threads else "processes",
+                      "redeem_rate": redeem_rate, "redeem_tps": redeem_tps, "orders": orders}))
+
+
+def _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s) -> tuple[float, float, int]:
+    """Concurrent redemption: CLIENTS clients order one item of the same shop for the villagers (every order
+    locks the one stock row and the villager's account: the hot spot of a market day), alternating with pgbench."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from jishi.points.models import Merchant, Order, StoreItem
+    from jishi.points.store import place_order
+
+    shop = Merchant(name="压测积分超市", owner=city.people["merchant"], yuan_per_point="0.100")
+    shop.place_in(city.regions["A1"])
+    shop.save()
+    soap = StoreItem(merchant=shop, name="肥皂", price=1, stock=10_000_000)
+    soap.place_in(city.regions["A1"])
+    soap.save()
+    connection.close()
+    event = threading.Event if threads else ctx_mp.Event
+    starts, stops = [event() for _ in range(ROUNDS)], [event() for _ in range(ROUNDS)]
+    counts = [0] * CLIENTS if threads else ctx_mp.Array("l", CLIENTS)
+
+    def worker(t: int) -> None:
+        cadre = get_user_model().objects.get(pk=cadre_id)
+        item = StoreItem.objects.get(pk=soap.pk)
+        n = 0
+        for r in range(ROUNDS):
+            starts[r].wait()
+            while not stops[r].is_set():
+                place_order(cadre, item, person=people[(n * CLIENTS + t) % len(people)], key=f"redeem:{t}:{n}")
+                n += 1
+            counts[t] = n
+        connection.close()
+
+    clients = [(threading.Thread if threads else ctx_mp.Process)(target=worker, args=(t,)) for t in range(CLIENTS)]
+    for c in clients:
+        c.start()
+    time.sleep(1.0)
+    jishi_s = pg_n = pg_s = 0.0
+    for r in range(ROUNDS):
+        t0 = time.perf_counter()
+        starts[r].set()
+        time.sleep(slice_s)
+        stops[r].set()
+        jishi_s += time.perf_counter() - t0
+        time.sleep(0.1)
+        n, s = _pgbench(url, pg_db, max(1, round(slice_s)))
+        pg_n, pg_s = pg_n + n, pg_s + s
+    for c in clients:
+        c.join()
+    orders = Order.objects.filter(item=soap).count()
+    assert orders == sum(counts), (orders, sum(counts))
+    assert StoreItem.objects.get(pk=soap.pk).reserved == orders  # every order holds exactly one unit
+    return sum(counts) / jishi_s, pg_n / pg_s, orders
 
 
 def run() -> list[Result]:
@@ -174,6 +232,9 @@ def run() -> list[Result]:
           f"{jishi['postings']} postings, {jishi['mode']}", file=sys.stderr)
     return [Result("points", f"award postings/s, service path, {CLIENTS} client {jishi['mode']}, "
                    f"{jishi['statements']} round trips/award (PostgreSQL)", jishi["rate"], tps,
+                   "tx/s", "≥ 0.5 of pgbench TPC-B"),
+            Result("points", f"concurrent redemption orders/s, {CLIENTS} client {jishi['mode']} on one shop item, "
+                   f"{jishi['orders']:,} orders, reservations exact (PostgreSQL)", jishi["redeem_rate"], jishi["redeem_tps"],
                    "tx/s", "≥ 0.5 of pgbench TPC-B")]
 
 
