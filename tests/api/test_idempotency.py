@@ -5,11 +5,9 @@ not complete frees the key; concurrent retries run the step once."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from jishi.api import idempotency
@@ -17,6 +15,7 @@ from jishi.api.models import IdempotentRequest
 from jishi.api.urls import api
 from jishi.cases.intake import report_case
 from jishi.cases.models import CaseEvent
+from tests.concurrency import at_once
 
 
 def _case(city):
@@ -99,22 +98,12 @@ def test_concurrent_retries_with_one_key_run_the_step_once_and_all_get_its_answe
 
     case = _case(city)
     _, text = tokens.create_token(None, city.user("town_commander"), "t", ["cases:act", "cases:read"])
-    answers: list[tuple[int, bytes]] = []
-    lock = threading.Lock()
+    def retry(t: int) -> tuple[int, bytes]:
+        r = _post(Client(HTTP_AUTHORIZATION=f"Bearer {text}"), f"/api/v1/cases/{case.pk}/accept", key="storm")
+        return r.status_code, r.content
 
-    def retry():
-        try:
-            r = _post(Client(HTTP_AUTHORIZATION=f"Bearer {text}"), f"/api/v1/cases/{case.pk}/accept", key="storm")
-            with lock:
-                answers.append((r.status_code, r.content))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=retry) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers, errors = at_once(8, retry)
+    assert not errors
     assert [s for s, _ in answers] == [200] * 8
     assert len({body for _, body in answers}) == 1
     assert CaseEvent.objects.filter(case=case, verb="accept").count() == 1

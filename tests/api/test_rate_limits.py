@@ -3,14 +3,12 @@ per minute, shared by every server process (the database, or Redis when configur
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 
 from jishi.api import clients, ratelimit
+from tests.concurrency import at_once
 
 
 def _port_client(city, limit: int, name: str = "限流测试") -> Client:
@@ -55,23 +53,11 @@ def test_old_windows_are_forgotten_when_a_new_one_starts(db):
 @pytest.mark.django_db(transaction=True)
 def test_under_concurrent_calls_exactly_the_limit_gets_through():
     """Eight threads, each with its own connection (PostgreSQL, or the SQLite side file)."""
-    results: list[int | None] = []
-    lock = threading.Lock()
+    def caller(t: int) -> list[int | None]:
+        return [ratelimit.hit("c-concurrent", 10, now=120.5) for _ in range(5)]
 
-    def caller():
-        try:
-            for _ in range(5):
-                got = ratelimit.hit("c-concurrent", 10, now=120.5)
-                with lock:
-                    results.append(got)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=caller) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 40
+    answers, errors = at_once(8, caller)
+    results = [r for batch in answers for r in batch]
+    assert not errors and len(results) == 40
     assert results.count(None) == 10
     assert set(results) - {None} == {60}  # the rest wait for the next window (60 s from 120.5 s, rounded up)

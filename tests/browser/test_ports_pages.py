@@ -69,3 +69,26 @@ def test_an_admin_opens_a_port_issues_a_token_once_and_closes_the_port(page, log
     expect(page.get_by_test_id("port-row")).to_contain_text("已关闭")
     shot("list")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_port_pages_fit_a_phone_in_chinese_and_in_english(page, login_as, shot, city):
+    """Wide tables scroll inside their frame; nothing (not even a screen-reader-only header) widens the page."""
+    from jishi.api import clients
+
+    port = clients.open_client(city.user("admin"), name="A镇综治平台", kind="town", owner=city.user("admin"),
+                               account=city.user("city_commander"), scopes=["cases:read", "cases:act"],
+                               region=city.regions["A"])
+    clients.issue_token(city.user("admin"), port.pk, name="生产服务器")
+    login_as("admin")
+    for lang in ("zh", "en"):
+        if lang == "en":
+            page.get_by_role("button", name="English").or_(page.get_by_role("link", name="English")).first.click()
+            page.wait_for_load_state()
+        for url in ("/ports/", f"/ports/{port.pk}/", "/ports/new", f"/ports/{port.pk}/edit", "/webhooks/"):
+            assert page.goto(url).status == 200, url
+            # screen.width, not innerWidth: a mobile browser widens its layout viewport to fit wide content
+            assert page.evaluate("document.documentElement.scrollWidth <= screen.width + 1"), (lang, url)
+        shot(f"detail-{lang}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
+    assert page.js_errors == []

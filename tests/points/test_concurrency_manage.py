@@ -4,12 +4,10 @@ sent by many clients at once is recorded once; stock changes never undercut rese
 from __future__ import annotations
 
 import contextlib
-import threading
 from datetime import date
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from jishi.core.errors import Conflict
 from jishi.org.models import Household, Person
@@ -19,6 +17,7 @@ from jishi.points.earning import apply_item
 from jishi.points.models import Inspection, Policy, Posting, StoreItem
 from jishi.points.rules import adopt_policy
 from jishi.points.store import place_order
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -28,23 +27,7 @@ THREADS = 8
 
 
 def together(fn) -> tuple[list, list[BaseException]]:
-    results, errors, start = [], [], threading.Barrier(THREADS)
-
-    def worker(t: int) -> None:
-        try:
-            start.wait()
-            results.append(fn(t))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+    return at_once(THREADS, fn)
 
 
 def test_the_same_inspection_sent_at_once_by_many_clients_is_scored_once(city, items):

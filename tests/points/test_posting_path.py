@@ -4,8 +4,6 @@ PostgreSQL the same key or a capped item sent by many clients at once posts exac
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +16,7 @@ from jishi.points.choices import AccountKind, PostingKind
 from jishi.points.earning import apply_item, reverse
 from jishi.points.models import Account, Entry, Posting
 from jishi.points.reconcile import reconcile
+from tests.concurrency import at_once
 
 
 def statements(ctx) -> list[str]:
@@ -94,24 +93,6 @@ def test_a_second_reversal_under_another_key_is_refused_and_a_retry_of_the_first
     assert ledger.person_account(resident).balance == 0 and reconcile().ok
 
 
-def at_once(n: int, fn) -> tuple[list, list[BaseException]]:
-    results, errors, start = [], [], threading.Barrier(n)
-
-    def worker(t: int) -> None:
-        try:
-            start.wait()
-            results.append(fn(t))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jishi.api import tokens
@@ -16,12 +16,6 @@ from jishi.api.clients import MAX_RATE_LIMIT, REGION_LEVELS
 from jishi.api.models import ApiClient
 from jishi.org.choices import Level
 from jishi.org.models import Department, Region
-
-# tokens.SCOPES holds plain Chinese labels; listing them here puts them in the message catalogue so the
-# pages can show them in English too (a label changed in tokens.py simply shows in Chinese until added).
-_SCOPE_MSGIDS = (gettext_noop("读取事件"), gettext_noop("上报事件"),
-                 gettext_noop("办理事件（立案、派遣、签收、处置、核查、结案、评价等）"),
-                 gettext_noop("读取区域、人员、部门"), gettext_noop("读取积分"), gettext_noop("记录积分"))
 
 
 def scope_label(scope: str) -> str:

@@ -72,6 +72,15 @@ def _expired(row: IdempotentRequest) -> bool:
     return row.created_at < timezone.now() - timedelta(hours=settings.JISHI_IDEMPOTENCY_HOURS)
 
 
+def _claim(caller: str, key: str, fingerprint: str) -> IdempotentRequest | None:
+    """The new row that makes this call the first with ``key``, or None if another call holds the key."""
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(caller=caller, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        return None
+
+
 def run_once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) -> HttpResponse:
     """Run ``run`` at most once per (caller, key); see the module docstring."""
     bad = _invalid(key)
@@ -82,25 +91,18 @@ def run_once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) ->
         return run()
     fingerprint = _fingerprint(request)
     deadline = time.monotonic() + WAIT
-    while True:
-        try:
-            with transaction.atomic():
-                row = IdempotentRequest.objects.create(caller=caller, key=key, fingerprint=fingerprint)
-            break
-        except IntegrityError:
-            pass
+    while (row := _claim(caller, key, fingerprint)) is None:
         existing = IdempotentRequest.objects.filter(caller=caller, key=key).first()
-        if existing is None:
-            continue  # the first call failed and let go of the key: claim it now
-        if _expired(existing):
+        if existing is not None and _expired(existing):
             IdempotentRequest.objects.filter(pk=existing.pk).delete()
             continue
-        if existing.fingerprint != fingerprint:
+        if existing is not None and existing.fingerprint != fingerprint:
             return problem(422, "此 Idempotency-Key 已用于另一个不同的请求；新请求请换一个键",
                            code="idempotency_key_reused", detail_en="Idempotency-Key was used for a different request",
                            field="Idempotency-Key")
-        if existing.status_code is not None:
+        if existing is not None and existing.status_code is not None:
             return _replay(existing)
+        # the first call still runs (or has just failed and let go of the key: then the next claim succeeds)
         if time.monotonic() >= deadline:
             return problem(409, "同一 Idempotency-Key 的请求正在处理，请稍后重试", code="idempotency_in_progress",
                            detail_en="a request with this Idempotency-Key is still being processed",

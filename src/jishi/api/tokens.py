@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_noop
 
 from jishi.api.models import ApiToken
 from jishi.core import audit
@@ -24,15 +25,16 @@ from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.choices import Role
 from jishi.org.scope import roles_of
 
+# Labels are Chinese strings marked for the catalogue; pages show them with gettext (English too).
 SCOPES: dict[str, str] = {
-    "cases:read": "读取事件",
-    "cases:write": "上报事件",
-    "cases:act": "办理事件（立案、派遣、签收、处置、核查、结案、评价等）",
-    "org:read": "读取区域、人员、部门",
-    "points:read": "读取积分",
-    "points:post": "记录积分",
-    "cockpit:read": "读取驾驶舱数据",
-    "notify:read": "读取和处理消息",
+    "cases:read": gettext_noop("读取事件"),
+    "cases:write": gettext_noop("上报事件"),
+    "cases:act": gettext_noop("办理事件（立案、派遣、签收、处置、核查、结案、评价等）"),
+    "org:read": gettext_noop("读取区域、人员、部门"),
+    "points:read": gettext_noop("读取积分"),
+    "points:post": gettext_noop("记录积分"),
+    "cockpit:read": gettext_noop("读取驾驶舱数据"),
+    "notify:read": gettext_noop("读取和处理消息"),
 }
 PREFIX = "jsk_"
 _SALT = "jishi.api.ApiToken.v1"

@@ -66,19 +66,24 @@ def listing(qs: QuerySet) -> QuerySet:
     return qs.select_related(*LIST_RELATED).defer(*LIST_DEFER)
 
 
-def openable(user, pk: int) -> QuerySet:
-    """The case ``pk`` if ``user`` may open it: in their data scope, or reported by them. (Lists use the
-    scope alone, which for staff leaves out their own reports elsewhere so that it stays index-friendly;
-    one case by primary key can afford the OR.)"""
+def openable_filter(user) -> Q | None:
+    """The cases ``user`` may open: their data scope, or reported by them (except through a port limited to a
+    region or department). None: nothing. An empty Q: everything."""
     q = Case.scope_filter(scope_for(user))
     if q is not None and not q:  # an empty Q is "everything" (city level); OR-ing would narrow it
-        return Case.objects.filter(pk=pk)
+        return q
     if getattr(user, "is_authenticated", False) and not getattr(user, "_jishi_narrowed", False):
         own = Q(reporter_user_id=user.pk)
         q = own if q is None else q | own
-    if q is None:
-        return Case.objects.none()
-    return Case.objects.filter(pk=pk).filter(q)
+    return q
+
+
+def openable(user, pk: int) -> QuerySet:
+    """The case ``pk`` if ``user`` may open it (``openable_filter``). (Lists use the scope alone, which for
+    staff leaves out their own reports elsewhere so that it stays index-friendly; one case by primary key can
+    afford the OR.)"""
+    q = openable_filter(user)
+    return Case.objects.none() if q is None else Case.objects.filter(pk=pk).filter(q)
 
 
 def may_open(user, case: Case) -> bool:

@@ -616,3 +616,8 @@ EN.update({
     "重新推送": "Redeliver", "没有符合条件的推送记录。": "No delivery matches.",
     "已重新排队推送 #%(id)s（%(event)s）": "Delivery #%(id)s (%(event)s) queued again",
 })
+
+EN.update({
+    "读取驾驶舱数据": "Read cockpit figures",
+    "读取和处理消息": "Read and handle notifications",
+})

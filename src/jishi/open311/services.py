@@ -31,9 +31,9 @@ from jishi.api import ratelimit, tokens
 from jishi.cases import services as case_services
 from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
 from jishi.cases.models import Case, CaseEvent, Category
+from jishi.cases.queries import openable_filter
 from jishi.core.errors import NotFound, PermissionDenied, ServiceError
 from jishi.open311.models import Submission
-from jishi.org.scope import scope_for
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
@@ -251,15 +251,10 @@ def submit(user, form, *, photos=(), idempotency_key: str | None = None, api_tok
 # --- reads -------------------------------------------------------------------------------------
 
 def readable(user) -> QuerySet:
-    """Cases in ``user``'s data scope, and the cases they reported (deny by default)."""
-    q = Case.scope_filter(scope_for(user))
-    own = None if getattr(user, "_jishi_narrowed", False) else Q(reporter_user_id=user.pk)  # a port: its region only
+    """Cases in ``user``'s data scope, and the cases they reported — what they may open (deny by default)."""
+    q = openable_filter(user)
     if q is None:
-        if own is None:
-            return Case.objects.none()
-        q = own
-    elif q and own is not None:  # a non-empty filter; an empty Q() is the whole city
-        q = q | own
+        return Case.objects.none()
     last_note = (CaseEvent.objects.filter(case=OuterRef("pk"), verb__in=NOTE_VERBS).exclude(note="")
                  .order_by("-at", "-id").values("note")[:1])
     return Case.objects.filter(q).select_related(*RELATED).annotate(last_note=Subquery(last_note))
