@@ -9,6 +9,10 @@ bearer token (API):
     /cases/<id>/            case detail               town_commander (the case with the longest timeline)
     GET /api/v1/cases?limit=50 (city_commander) and /api/v1/cases/<id> (town_commander), bearer tokens
 
+Each page and API call is driven twice: with ``Cache-Control: no-cache`` (a hard reload), so every request is
+answered afresh — queried and rendered; and without it, as repeat views, answered from the page cache
+(``jishi.web.pagecache``) or the API's response cache (``jishi.api.responsecache``).
+
 Targets: ≥ 0.2 of the minimal view for a 50-row list, ≥ 0.4 for a detail. SQL queries per page
 and in-process server time come from the probe (CaptureQueriesContext, Django's test client).
 Runs after bench_intake in the same process on the same server when both are asked for, so the
@@ -32,26 +36,33 @@ def results_for(kind: str) -> list[Result]:
     case, tab = server.probe["case"], server.probe["tab"]
     minimal = wrk(server, "/__bench__/minimal")
     out = [Result(f"pages ({kind})", "GET /__bench__/minimal (baseline)", minimal.rps, minimal.rps, "req/s", "baseline")]
-    cookies: dict[str, str] = {}
+    cookies: dict[str, dict[str, str]] = {}
     for name, path, who in PAGES + API:
         url = path.format(case=case, tab=tab)
+        facts = server.probe["pages"].get(name, {})
+        label = name.format(case=case, tab=tab)
         if url.startswith("/api/"):
-            headers = {"Authorization": f"Bearer {server.tokens[who]}"}
+            auth = {"Authorization": f"Bearer {server.tokens[who]}"}
         else:
             if who not in cookies:
                 cookies[who] = server.login(who)
-            headers = {"Cookie": f"sessionid={cookies[who]}"}
-        status = server.get_status(url, headers)
-        if status != 200:
-            raise RuntimeError(f"bench: {url} as {who} answered {status}, not 200")
-        load = wrk(server, url, headers=headers)
-        facts = server.probe["pages"].get(name, {})
-        label = name.format(case=case, tab=tab)
-        detail = (f"{label} as {who}: {facts.get('rows', '?')} rows, {facts.get('queries', '?')} SQL queries, "
-                  f"server {facts.get('server_ms', 0):.1f} ms ({facts.get('cpu_ms', 0):.1f} ms CPU), p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms"
-                  + (f", {load.errors} errors" if load.errors else ""))
-        print(f"bench: {kind} {detail}: {load.rps:,.0f} req/s", file=sys.stderr)
-        out.append(Result(f"pages ({kind})", detail, load.rps, minimal.rps, "req/s", _target(name)))
+            auth = {"Cookie": f"sessionid={cookies[who]['sessionid']}; csrftoken={cookies[who]['csrftoken']}"}
+        # Every request answered afresh (Cache-Control: no-cache, as a hard reload sends it), then repeat views
+        # answered from the page/response cache (jishi.web.pagecache, jishi.api.responsecache).
+        views = [("", {**auth, "Cache-Control": "no-cache"}), ("repeat_", auth)]
+        for key, headers in views:
+            status = server.get_status(url, headers)
+            if status != 200:
+                raise RuntimeError(f"bench: {url} as {who} answered {status}, not 200")
+            load = wrk(server, url, headers=headers)
+            kind_of_view = {"": "every request afresh", "repeat_": "repeat view, from the cache"}[key]
+            detail = (f"{label} as {who}" + (f" ({kind_of_view})" if kind_of_view else "")
+                      + f": {facts.get('rows', '?')} rows, {facts.get(key + 'queries', '?')} SQL queries, "
+                      f"server {facts.get(key + 'server_ms', 0):.1f} ms ({facts.get(key + 'cpu_ms', 0):.1f} ms CPU), "
+                      f"p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms"
+                      + (f", {load.errors} errors" if load.errors else ""))
+            print(f"bench: {kind} {detail}: {load.rps:,.0f} req/s", file=sys.stderr)
+            out.append(Result(f"pages ({kind})", detail, load.rps, minimal.rps, "req/s", _target(name)))
     return out
 
 

@@ -64,8 +64,8 @@ class Server:
                 peaks[pid] = int(m.group(1))
         return {"max_worker": max(peaks.values(), default=0), "total": sum(peaks.values()), "processes": len(peaks)}
 
-    def login(self, username: str) -> str:
-        """Log in over HTTP through the login form; the session cookie's value."""
+    def login(self, username: str) -> dict[str, str]:
+        """Log in over HTTP through the login form; the cookies a browser then holds (session and CSRF)."""
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
         page = opener.open(f"{self.url}/login/", timeout=30).read().decode()
@@ -78,10 +78,10 @@ class Server:
         except urllib.error.HTTPError as exc:
             if exc.code != 302:
                 raise
-        session = next((c.value for c in jar if c.name == "sessionid"), None)
-        if not session:
-            raise RuntimeError(f"bench: logging in as {username} gave no session cookie")
-        return session
+        cookies = {c.name: c.value for c in jar}
+        if not cookies.get("sessionid") or not cookies.get("csrftoken"):
+            raise RuntimeError(f"bench: logging in as {username} gave no session or CSRF cookie ({sorted(cookies)})")
+        return {"sessionid": cookies["sessionid"], "csrftoken": cookies["csrftoken"]}
 
     def get_status(self, path: str, headers: dict[str, str]) -> int:
         req = urllib.request.Request(self.url + path, headers=headers)
@@ -399,6 +399,7 @@ def probe() -> dict:
             client.force_login(u)
         url = path.format(case=case, tab=tab)
         client.get(url, **headers)  # warm
+        reset_queries()
         with CaptureQueriesContext(connection) as ctx:
             resp = client.get(url, **headers)
         n_queries = len(ctx.captured_queries)
@@ -415,12 +416,21 @@ def probe() -> dict:
     # Server time without the test environment's template instrumentation (it copies every context a
     # template renders, which inflated a 50-row list's time by a third): wall and CPU time, mean of 20.
     teardown_test_environment()
+    from django.test import override_settings
+
     for name, (client, url, headers) in clients.items():
-        t0, c0, n = time.perf_counter(), time.process_time(), 20
-        for _ in range(n):
-            client.get(url, **headers)
-        pages[name]["server_ms"] = (time.perf_counter() - t0) / n * 1000
-        pages[name]["cpu_ms"] = (time.process_time() - c0) / n * 1000
+        for key, cache_on in (("", False), ("repeat_", True)):  # every request afresh; repeat views (the cache)
+            with override_settings(JISHI_PAGE_CACHE=cache_on):
+                client.get(url, **headers)  # with the cache on, this one fills it
+                reset_queries()  # the log is a bounded deque: once full, a capture would count nothing
+                with CaptureQueriesContext(connection) as ctx:
+                    client.get(url, **headers)
+                t0, c0, n = time.perf_counter(), time.process_time(), 20
+                for _ in range(n):
+                    client.get(url, **headers)
+            pages[name][f"{key}queries"] = len(ctx.captured_queries)
+            pages[name][f"{key}server_ms"] = (time.perf_counter() - t0) / n * 1000
+            pages[name][f"{key}cpu_ms"] = (time.process_time() - c0) / n * 1000
     return {"points": points, "categories": categories, "case": case, "tab": tab, "pages": pages,
             "intake": intake, "cases": Case.objects.count()}
 

@@ -153,6 +153,16 @@ else:
         "consumer": {"workers": env_int("JISHI_WORKER_THREADS", 2, 1, 64), "worker_type": "thread"},
     }
 
+# --- Caches ----------------------------------------------------------------------------------
+# "pages": repeat views of signed-in lists and case pages (jishi.web.pagecache), per process; entries live at
+# most two minutes (their key changes every minute). JISHI_PAGE_CACHE=0 turns it off.
+JISHI_PAGE_CACHE = env_bool("JISHI_PAGE_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jishi-default"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jishi-pages",
+              "TIMEOUT": 120, "OPTIONS": {"MAX_ENTRIES": env_int("JISHI_PAGE_CACHE_ENTRIES", 500, 10, 1_000_000)}},
+}
+
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

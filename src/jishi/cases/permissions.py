@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from jishi.cases.choices import LEVEL_RANK, CommandLevel
 from jishi.org.choices import Role
-from jishi.org.models import StaffAssignment
+from jishi.org.scope import assignments_of
 
 COMMAND_ROLES = {Role.VILLAGE_CADRE: CommandLevel.VILLAGE, Role.TOWN_COMMANDER: CommandLevel.TOWN,
                  Role.CITY_COMMANDER: CommandLevel.CITY, Role.ADMIN: CommandLevel.CITY}
@@ -33,8 +33,7 @@ def posts_of(user) -> list[Post]:
     cached = getattr(user, "_jishi_case_posts", None)
     if cached is not None:
         return cached
-    posts = [Post(r, reg, dep) for r, reg, dep in StaffAssignment.objects.filter(
-        person__user=user, is_active=True).values_list("role", "region_id", "department_id")]
+    posts = [Post(r, reg, dep) for r, reg, dep in assignments_of(user)[1]]
     if user.is_superuser:
         posts.append(Post(Role.ADMIN, None, None))
     user._jishi_case_posts = posts

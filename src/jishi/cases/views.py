@@ -34,6 +34,7 @@ from jishi.notify.services import mark_read
 from jishi.org import privacy
 from jishi.org.choices import Role
 from jishi.org.scope import can_see_personal_data
+from jishi.web.pagecache import cached_page
 
 PAGE_SIZE = 50
 REPORTER_CHANNEL = {Role.GRID_WORKER: Channel.PATROL, Role.GRID_LEADER: Channel.PATROL,
@@ -139,6 +140,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page(queries.page_generation)
 def grid(request: HttpRequest) -> HttpResponse:
     lists = queries.grid_lists(request.user)
     sections = [(key, label, rows_for(request.user, lists[key])) for key, label in (
@@ -203,6 +205,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page(queries.page_generation)
 def dept(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "to_ack")
     if tab not in dict(queries.DEPT_TABS):
@@ -236,6 +239,7 @@ def _board_filters(request: HttpRequest) -> queries.BoardFilters:
 
 
 @login_required
+@cached_page(queries.page_generation)
 def board(request: HttpRequest) -> HttpResponse:
     f = _board_filters(request)
     page = Paginator(queries.board(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -278,6 +282,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page(queries.page_generation)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.get_case(request.user, pk)
     if case is None:
@@ -387,7 +392,7 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
 def nav_entries(user, roles: list[str]) -> list[dict]:
     """The case pages' entries of the top navigation (called by ``jishi.web.nav``), with the
     unread-notification count as the inbox's badge."""
-    from jishi.notify.services import unread_count
+    from jishi.notify.services import unread_badge
 
     posts = {p.role for p in posts_of(user)}
     items = []
@@ -402,5 +407,5 @@ def nav_entries(user, roles: list[str]) -> list[dict]:
     if not posts & (queries.COMMAND_ROLES | queries.GRID_ROLES | {Role.DEPARTMENT_HANDLER}):
         items.append({"label": gettext_lazy("我的上报"), "url": reverse("cases-mine"), "key": "cases-mine"})
     items.append({"label": gettext_lazy("消息"), "url": reverse("cases-inbox"), "key": "inbox",
-                  "badge": unread_count(user)})
+                  "badge": unread_badge(user)})
     return items

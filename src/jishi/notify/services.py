@@ -63,6 +63,21 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+BADGE_CAP = 99
+
+
+def unread_badge(user) -> str:
+    """The navigation badge: the unread count up to 99, then "99+" — counting stops at the 100th row, so a
+    commander with thousands of unread notices costs no more than one with a hundred."""
+    n = unread_at_most(user.pk, BADGE_CAP + 1)
+    return "" if n == 0 else (str(n) if n <= BADGE_CAP else f"{BADGE_CAP}+")
+
+
+def unread_at_most(user_id: int, cap: int) -> int:
+    """min(unread notifications of the user, cap), counting no more rows than ``cap``."""
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)[:cap].count()
+
+
 def mark_read(user, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
