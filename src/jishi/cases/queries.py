@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jishi.cases import deadlines
 from jishi.cases.choices import FINAL_STATES, OPEN_STATES, AssignmentSource, State
@@ -120,9 +121,9 @@ def due_of(case: Case, now: datetime | None = None) -> Due | None:
     if case.state in FINAL_STATES or case.state in (State.HANDLED, State.SUSPENDED):
         return None
     if case.state == State.DISPATCHED and case.ack_due_at:
-        label, at, start = "签收时限", case.ack_due_at, case.dispatched_at
+        label, at, start = _("签收时限"), case.ack_due_at, case.dispatched_at
     elif case.handle_due_at:
-        label, at, start = "处置时限", case.handle_due_at, case.acknowledged_at or case.dispatched_at or case.reported_at
+        label, at, start = _("处置时限"), case.handle_due_at, case.acknowledged_at or case.dispatched_at or case.reported_at
     else:
         return None
     if at <= now:
@@ -168,8 +169,9 @@ def grid_lists(user) -> dict[str, list[Case]]:
 
 # --- department inbox ------------------------------------------------------------------------
 
-DEPT_TABS = [("to_ack", "待签收"), ("in_progress", "处置中"), ("near_due", "临期"), ("overdue", "超期"),
-             ("whistled", "吹哨报到")]
+# Labels marked for extraction; the templates translate them ({% translate label %}).
+DEPT_TABS = [("to_ack", gettext_noop("待签收")), ("in_progress", gettext_noop("处置中")), ("near_due", gettext_noop("临期")),
+             ("overdue", gettext_noop("超期")), ("whistled", gettext_noop("吹哨报到"))]
 
 
 def _dept_tab_q(tab: str, depts: list[int], now: datetime) -> Q:
@@ -218,8 +220,8 @@ def dept_tab_counts(user) -> dict[str, int]:
 
 # --- command board ---------------------------------------------------------------------------
 
-BOARD_TABS = [("to_accept", "待立案"), ("to_dispatch", "待派遣"), ("open", "办理中"), ("to_close", "待结案"),
-              ("all", "全部")]
+BOARD_TABS = [("to_accept", gettext_noop("待立案")), ("to_dispatch", gettext_noop("待派遣")), ("open", gettext_noop("办理中")),
+              ("to_close", gettext_noop("待结案")), ("all", gettext_noop("全部"))]
 
 
 @dataclass

@@ -157,7 +157,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "按个人信息保护要求，手机号、身份证号和地址已脱敏显示。":
         "Under personal-information protection rules, mobile, ID number and address are masked.",
     "共 %(n)s 人": ("%(n)s person", "%(n)s people"), "查询结果": "Search results", "所在": "Where",
-    "没有找到符合条件的人员。": "Nobody matches.", "位置": "Breadcrumb", "基本信息": "Basic information",
+    "没有找到符合条件的人员。": "Nobody matches.", "位置": "Location", "基本信息": "Basic information",
     "家庭成员": "Household members", "是": "Yes", "未登记户信息。": "No household registered.", "面积": "Area",
     "区域概况": "Region at a glance", "网格力量": "Grid force", "配备齐全": "Complete", "配备不足": "Falls short",
     "要求": "Required", "缺 %(n)s": "%(n)s missing", "共 %(total)s 个网格，其中 %(short)s 个配备不足。":
@@ -620,4 +620,8 @@ EN.update({
 EN.update({
     "读取驾驶舱数据": "Read cockpit figures",
     "读取和处理消息": "Read and handle notifications",
+})
+
+EN.update({
+    "页面位置": "Breadcrumb", "待结案": "To close", "吹哨报到": "Whistled in",
 })
