@@ -425,10 +425,10 @@ def probe() -> dict:
                 reset_queries()  # the log is a bounded deque: once full, a capture would count nothing
                 with CaptureQueriesContext(connection) as ctx:
                     client.get(url, **headers)
+                pages[name][f"{key}queries"] = len(ctx.captured_queries)
                 t0, c0, n = time.perf_counter(), time.process_time(), 20
                 for _ in range(n):
                     client.get(url, **headers)
-            pages[name][f"{key}queries"] = len(ctx.captured_queries)
             pages[name][f"{key}server_ms"] = (time.perf_counter() - t0) / n * 1000
             pages[name][f"{key}cpu_ms"] = (time.process_time() - c0) / n * 1000
     return {"points": points, "categories": categories, "case": case, "tab": tab, "pages": pages,

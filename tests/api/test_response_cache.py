@@ -4,12 +4,20 @@ afresh."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from jishi.api import clients, tokens
 from jishi.cases import services
 from jishi.cases.intake import report_case
+from jishi.web import pagecache
 from jishi.web.pagecache import HEADER
+
+
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch):
+    """The cache key turns with the minute: these tests run within one minute."""
+    monkeypatch.setattr(pagecache, "current_minute", lambda: 1)
 
 
 def _case(city, where: str, title: str):

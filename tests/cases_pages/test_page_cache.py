@@ -4,8 +4,6 @@ waiting flash message makes the next view render afresh."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
@@ -13,7 +11,6 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from jishi.cases import services
 from jishi.notify.services import mark_read, notify, unread_count
@@ -22,6 +19,12 @@ from jishi.web import pagecache
 from tests.cases_pages.conftest import advance
 
 HEADER = pagecache.HEADER
+
+
+@pytest.fixture(autouse=True)
+def _one_minute(monkeypatch):
+    """The cache key turns with the minute: these tests run within one (``test_the_next_minute…`` moves it)."""
+    monkeypatch.setattr(pagecache, "current_minute", lambda: 1)
 
 
 def visit(client, url: str):
@@ -138,8 +141,7 @@ def test_the_next_minute_renders_afresh(client, login, city, make_case, monkeypa
     advance(make_case(), city, "dispatched")
     login("dept_urban")
     warm(client, "/cases/dept/")
-    later = timezone.now() + timedelta(minutes=1)
-    monkeypatch.setattr(pagecache.timezone, "now", lambda: later)
+    monkeypatch.setattr(pagecache, "current_minute", lambda: 2)
     assert visit(client, "/cases/dept/")[0][HEADER] == "miss"
 
 

@@ -31,7 +31,8 @@ KEY_ATTR = "_jishi_response_key"
 def _identity(request: HttpRequest) -> tuple | None:
     token = getattr(request, "api_token", None)
     if token is not None:
-        return ("token", token.pk, tuple(sorted(token.scopes)), repr(scope_for(request.user)))
+        # the digest, not the id: unique for ever (an id comes back after a restore from an older backup)
+        return ("token", token.digest, tuple(sorted(token.scopes)), repr(scope_for(request.user)))
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
         return ("session", session.session_key)

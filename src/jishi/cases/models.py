@@ -69,8 +69,48 @@ class Category(models.Model):
         return dept
 
 
+REGION_LINKS = ("town", "village", "grid", "handling_region")  # the regions a case list or page shows
+REGION_UNSHOWN = ("boundary", "lng", "lat", "area_km2", "created_at", "updated_at")  # GeoJSON: kilobytes a town
+
+
+class CaseQuerySet(models.QuerySet):
+    """Cases; ``with_regions()`` fills each fetched case's town, village, grid and handling region from one
+    query after the cases, instead of joining the region table four times: with those four joins PostgreSQL
+    spent ~22 ms *planning* a department inbox query that runs in 2 ms (city dataset, 2026-11-27)."""
+
+    _with_regions = False
+
+    def with_regions(self) -> CaseQuerySet:
+        clone = self._chain()
+        clone._with_regions = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_regions = self._with_regions
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_regions and self._result_cache and self._iterable_class is models.query.ModelIterable:
+            attach_regions(self._result_cache)
+
+
+def attach_regions(cases: list) -> None:
+    """Put the regions of ``REGION_LINKS`` into each case's relation cache, read in one query."""
+    ids = {getattr(c, f"{link}_id") for c in cases for link in REGION_LINKS} - {None}
+    regions = Region.objects.defer(*REGION_UNSHOWN).in_bulk(ids) if ids else {}
+    fields = [Case._meta.get_field(link) for link in REGION_LINKS]
+    for c in cases:
+        for f in fields:
+            f.set_cached_value(c, regions.get(getattr(c, f.attname)))
+
+
 class Case(TimeStampedModel, Located):
     """One problem, whatever channel brought it (事件/工单), and where it is in the loop."""
+
+    objects = CaseQuerySet.as_manager()
 
     number = models.CharField(_("编号"), max_length=24, unique=True)
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices, db_index=True)

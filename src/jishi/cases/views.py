@@ -210,9 +210,12 @@ def dept(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "to_ack")
     if tab not in dict(queries.DEPT_TABS):
         tab = "to_ack"
-    page = Paginator(queries.dept_inbox(request.user, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queries.dept_tab_counts(request.user)
+    paginator = Paginator(queries.dept_inbox(request.user, tab), PAGE_SIZE)
+    paginator.count = counts.get(tab) or 0  # the tab's count is the list's: no second COUNT over the same cases
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "cases/dept.html", {
-        "active": "cases-dept", "tab": tab, "tabs": _with_counts(queries.DEPT_TABS, queries.dept_tab_counts(request.user)),
+        "active": "cases-dept", "tab": tab, "tabs": _with_counts(queries.DEPT_TABS, counts),
         "page": page, "rows": rows_for(request.user, list(page.object_list)), "here": request.get_full_path(),
         "L": row_labels(),
     })

@@ -42,12 +42,16 @@ def enabled() -> bool:
     return bool(getattr(settings, "JISHI_PAGE_CACHE", True))
 
 
+def current_minute() -> int:
+    return int(timezone.now().timestamp() // 60)
+
+
 def key_for(request: HttpRequest, name: str, identity: tuple, generation: tuple) -> str:
     """The cache key of a response: who asks (``identity``), the user's posts, the full path, the language,
     the view's generation and the current minute."""
     posts = assignments_of(request.user)
-    minute = int(timezone.now().timestamp() // 60)
-    raw = repr((name, identity, request.user.pk, posts, request.get_full_path(), get_language(), generation, minute))
+    raw = repr((name, identity, request.user.pk, posts, request.get_full_path(), get_language(), generation,
+                current_minute()))
     return "page:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
