@@ -55,12 +55,12 @@ def key_for(request: HttpRequest, name: str, identity: tuple, generation: tuple)
     return "page:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
-def _key(request: HttpRequest, name: str, generation: tuple) -> str | None:
+def _key(request: HttpRequest, name: str, generation: Callable[[HttpRequest], tuple]) -> str | None:
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     session = request.session.session_key
     if not csrf or not session:
         return None
-    return key_for(request, name, ("session", session, csrf), generation)
+    return key_for(request, name, ("session", session, csrf), generation(request))
 
 
 def wants_fresh(request: HttpRequest) -> bool:
@@ -85,7 +85,7 @@ def cached_page(generation: Callable[[HttpRequest], tuple]):
             if request.method != "GET" or not enabled() or not request.user.is_authenticated \
                     or _messages_waiting(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, name, generation(request))
+            key = _key(request, name, generation)
             if key is None:
                 return view(request, *args, **kwargs)
             cache = caches["pages"]
