@@ -95,3 +95,27 @@ def test_cockpit_is_keyboard_navigable_and_passes_contrast(page, login_as, shot,
     assert page.evaluate(CONTRAST_JS) == []
     shot("cockpit-keyboard-" + ("screen" if screen else "normal"))
     assert page.js_errors == []
+
+
+def test_clicking_an_area_on_the_map_opens_its_own_map_and_the_way_back(page, login_as, shot, history):
+    login_as("town_commander")
+    town, village = history.regions["A"], history.regions["A1"]
+    page.goto(f"/cockpit/map/?region={town.pk}")
+    page.wait_for_selector("#cockpit-map[data-ready]", state="attached")
+    lng, lat = history.point_in("A1")
+    box = page.locator("#cockpit-map").bounding_box()
+    x, y = page.evaluate("([lat, lng]) => { const p = document.getElementById('cockpit-map').jishiMap"
+                         ".latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }", [lat, lng])
+    page.mouse.click(box["x"] + x, box["y"] + y)  # on the village's area (canvas): Leaflet finds the layer
+    page.wait_for_url(f"**/cockpit/map/?region={village.pk}")
+    expect(page.locator("h1")).to_contain_text(village.name)
+    page.wait_for_selector("#cockpit-map[data-ready]", state="attached")
+    shot("village-map")
+    grid = history.regions["A1a"]
+    page.get_by_text("区域办结率数据表").click()  # the same drill for keyboard and screen reader users
+    page.locator("#area-table").get_by_role("link", name=grid.name).click()
+    page.wait_for_url(f"**/cockpit/map/?region={grid.pk}")
+    page.get_by_role("navigation", name="驾驶舱").get_by_role("link", name=town.name).click()  # and back up
+    expect(page.locator("h1")).to_contain_text(town.name)
+    assert page.js_errors == []
+    shot("town-map-drilled")

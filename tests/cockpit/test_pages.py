@@ -98,6 +98,11 @@ def test_a_village_cadre_opens_the_village_cockpit_map_and_analysis(history, log
     village_cases = Case.objects.filter(village=history.regions["A1"], lat__isnull=False)
     assert sorted(p[2] for p in data["points"]) == sorted(village_cases.values_list("pk", flat=True))
     assert {f["properties"]["name"] for f in data["areas"]["features"]} == {"A1a网格", "A1b网格"}
+    grid = history.regions["A1a"]  # each area links to its own map, which the cadre may open
+    url = next(f["properties"]["url"] for f in data["areas"]["features"] if f["properties"]["id"] == grid.pk)
+    assert url == f"/cockpit/map/?region={grid.pk}" and client.get(url).status_code == 200
+    on_grid = client.get(f"/cockpit/map/data/?region={grid.pk}").json()["areas"]["features"]
+    assert [f["properties"]["url"] for f in on_grid] == [None]  # a grid's own map: nothing further to open
     assert client.get("/cockpit/map/").status_code == 200
     assert client.get("/cockpit/analysis/").status_code == 200
     assert client.get(f"/cockpit/?region={history.regions['A2'].pk}").status_code == 403

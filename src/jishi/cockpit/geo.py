@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from jishi.cases.models import Case
@@ -29,20 +30,23 @@ def points(region: Region) -> list[list]:
 
 def areas(region: Region) -> list[dict]:
     """GeoJSON features of the villages (a village: its grids) with received and closure rate over
-    the last ``RECENT_DAYS`` days."""
+    the last ``RECENT_DAYS`` days, and the URL of each area's own map."""
     level = Level.GRID if region.level in (Level.VILLAGE, Level.GRID) else Level.VILLAGE
     inside = Q() if region.level == Level.CITY else Q(**{f"{region.level}_id": region.pk})
     subs = Region.objects.filter(inside, level=level).exclude(boundary=None).only("pk", "name", "boundary")
     last = today()
     rows = {r[level]: r for r in rollups(region, last - timedelta(days=RECENT_DAYS - 1), last).values(level)
             .annotate(received=Sum("received"), rejected=Sum("rejected"), done=Sum("received_closed"))}
+    drill = reverse("cockpit-map")
     out = []
     for s in subs:
         r = rows.get(s.pk, {})
         den = (r.get("received") or 0) - (r.get("rejected") or 0)
         rate = round((r.get("done") or 0) * 100 / den, 1) if den else None
         out.append({"type": "Feature", "geometry": s.boundary,
-                    "properties": {"id": s.pk, "name": s.name, "received": r.get("received") or 0, "rate": rate}})
+                    "properties": {"id": s.pk, "name": s.name, "received": r.get("received") or 0, "rate": rate,
+                                   # click to drill into the area's own map (not on a grid's own map: it is there)
+                                   "url": f"{drill}?region={s.pk}" if s.pk != region.pk else None}})
     return out
 
 

@@ -103,7 +103,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     return render(request, "cockpit/map.html", {
-        "region": region, "tile_url": settings.JISHI_MAP_TILE_URL,
+        "region": region, "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
+        "tile_url": settings.JISHI_MAP_TILE_URL,
         "tile_attribution": settings.JISHI_MAP_TILE_ATTRIBUTION, "active": "cockpit",
         "data_url": f"{reverse('cockpit-map-data')}?region={region.pk}",
     })

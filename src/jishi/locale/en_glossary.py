@@ -625,3 +625,8 @@ EN.update({
 EN.update({
     "页面位置": "Breadcrumb", "待结案": "To close", "吹哨报到": "Whistled in",
 })
+
+EN.update({
+    "点击区域（或下表中的区域名）查看该区域的地图。": "Click an area (or its name in the table below) to open its own map.",
+    "点击查看下级区域": "click to open", "热力图": "Heat map", "事件点": "Cases", "区域办结率": "Closure rate by area",
+})

@@ -1,9 +1,12 @@
 /* Cockpit map (Leaflet, vendored): grid/village boundaries coloured by closure rate, recent cases
-   as a heat layer and clustered markers. No tiles unless JISHI_MAP_TILE_URL is configured. */
+   as a heat layer and clustered markers. No tiles unless JISHI_MAP_TILE_URL is configured.
+   Clicking an area (or its name in the data table) opens that area's own map: village → its grids.
+   Labels come translated from the page (data-t-*). */
 (function () {
   "use strict";
   var node = document.getElementById("cockpit-map");
   if (!node || !window.L) return;
+  var t = node.dataset;
   var map = L.map(node, { preferCanvas: true, maxZoom: 19, minZoom: 3, attributionControl: !!node.dataset.tiles });
   if (node.dataset.tiles) {
     L.tileLayer(node.dataset.tiles, { attribution: node.dataset.attribution || "" }).addTo(map);
@@ -17,14 +20,23 @@
       style: function (f) { return { color: "#374151", weight: 1, fillColor: colour(f.properties.rate), fillOpacity: 0.35 }; },
       onEachFeature: function (f, layer) {
         var p = f.properties;
-        layer.bindTooltip(p.name + "：受理 " + p.received + "，办结率 " + (p.rate === null ? "—" : p.rate + "%"));
+        layer.bindTooltip(p.name + " · " + t.tReceived + " " + p.received + " · " + t.tRate + " " +
+          (p.rate === null ? "—" : p.rate + "%") + (p.url ? " · " + t.tDrill : ""));
+        if (p.url) layer.on("click", function () { window.location.href = p.url; });
       }
     }).addTo(map);
     var tbody = document.querySelector("#area-table tbody");
     d.areas.features.forEach(function (f) {
       var tr = document.createElement("tr");
       [f.properties.name, f.properties.received, f.properties.rate === null ? "—" : f.properties.rate + "%"].forEach(function (v, i) {
-        var td = document.createElement("td"); td.textContent = v; if (i) td.className = "num"; tr.appendChild(td);
+        var td = document.createElement("td");
+        if (i === 0 && f.properties.url) {
+          var a = document.createElement("a"); a.href = f.properties.url; a.textContent = v; td.appendChild(a);
+        } else {
+          td.textContent = v;
+        }
+        if (i) td.className = "num";
+        tr.appendChild(td);
       });
       tbody.appendChild(tr);
     });
@@ -36,7 +48,10 @@
     });
     heat.addTo(map);
     cluster.addTo(map);
-    L.control.layers(null, { "热力图": heat, "事件点": cluster, "区域办结率": areas }, { collapsed: false }).addTo(map);
+    var overlays = {};
+    overlays[t.tHeat] = heat; overlays[t.tPoints] = cluster; overlays[t.tAreas] = areas;
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    node.jishiMap = map;  // for the browser test that clicks an area
     var b = areas.getBounds();
     if (b.isValid()) map.fitBounds(b); else map.setView([31.8, 120.2], 11);
     node.dataset.ready = String(d.points.length);
