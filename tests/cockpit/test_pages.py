@@ -112,3 +112,22 @@ def test_a_village_cadre_opens_the_village_cockpit_map_and_analysis(history, log
 def test_roles_without_a_cockpit_are_refused(history, login, client, who):
     login(who)
     assert client.get("/cockpit/").status_code == 403
+
+
+def test_the_points_figure_counts_the_chosen_period(city, db):
+    from jishi.points import earning
+    from jishi.points.rules import seed_template
+
+    item = next(i for i in seed_template() if i.points > 0)
+    resident, cadre = city.people["resident"], city.user("village_cadre")
+    now = timezone.now()
+    jan_first = now.replace(month=1, day=1, hour=12)
+    earlier_this_year = jan_first if now - jan_first > timedelta(days=40) else None  # not this month
+    for i, at in enumerate([now, now - timedelta(days=400), earlier_this_year]):
+        if at is not None:
+            earning.apply_item(cadre, resident, item, key=f"t{i}", at=at, check_permission=False)
+    town = city.regions["A"]
+    month, year = (figures.kpis(town, period(k))["points"]["issued"] for k in ("month", "year"))
+    assert month == item.points
+    assert year == item.points * (2 if earlier_this_year else 1)
+    assert figures.points(town)["issued"] == item.points * (3 if earlier_this_year else 2)  # all time

@@ -61,18 +61,19 @@ def kpis(region: Region, p: Period) -> dict:
             "closure_rate": _rate(t["received_closed"], t["received"] - t["rejected"]),
             "on_time_rate": _rate(t["closed_on_time"], t["received_closed"]),
             "satisfaction_rate": _rate(t["satisfied"], t["rated"]),
-            "points": points(region)}
+            "points": points(region, p)}
 
 
-def points(region: Region) -> dict | None:
-    """Points issued and redeemed in the region (all time), through the points app's own query."""
+def points(region: Region, p: Period | None = None) -> dict | None:
+    """Points issued and redeemed in the region during the period ``p`` (all time without one), through the
+    points app's own query."""
     if "jishi.points" not in settings.INSTALLED_APPS:
         return None
     from jishi.points.queries import village_comparison
 
     villages = Region.objects.filter(level=Level.VILLAGE).filter(case_filter(region) if region.level != Level.VILLAGE
                                                                   else Q(pk=region.pk))
-    rows = village_comparison(list(villages))
+    rows = village_comparison(list(villages), *((p.start, p.end) if p is not None else ()))
     return {"issued": sum(r["issued"] for r in rows), "redeemed": sum(r["redeemed"] for r in rows)}
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from jishi.cases.models import Category
 from jishi.cockpit import analysis, figures, geo
@@ -56,7 +57,8 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     k = figures.kpis(region, p)
     links = {m: drill_url(region, m, p) for m in METRICS}
     chart = {"trend": figures.trend(region), "channels": figures.channel_mix(region, p),
-             "categories": figures.category_mix(region, p)}
+             "categories": figures.category_mix(region, p),
+             "labels": {"received": gettext("受理"), "closed": gettext("结案")}}  # the trend chart's legend
     return render(request, "cockpit/cockpit.html", {
         "region": region, "period": p, "periods": LABELS, "k": k, "links": links, "chart": chart,
         "children": figures.children(region, p), "screen": request.GET.get("screen") == "1",

@@ -630,3 +630,5 @@ EN.update({
     "点击区域（或下表中的区域名）查看该区域的地图。": "Click an area (or its name in the table below) to open its own map.",
     "点击查看下级区域": "click to open", "热力图": "Heat map", "事件点": "Cases", "区域办结率": "Closure rate by area",
 })
+
+EN.update({"积分发放": "Points issued"})

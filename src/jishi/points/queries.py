@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q, Sum
 
@@ -61,13 +62,17 @@ def managed_villages(user):
     return qs.filter(Q(pk__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
 
 
-def village_comparison(villages) -> list[dict]:
-    """Per village: points issued, redeemed (settled at shops), redemption rate, people with accounts."""
+def village_comparison(villages, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+    """Per village: points issued, redeemed (settled at shops), redemption rate, people with accounts — all
+    time, or issued and settled from ``since`` up to (not including) ``until``."""
     ids = [v.pk for v in villages]
-    issued = dict(Posting.objects.filter(village_id__in=ids, kind__in=[PostingKind.BASE, PostingKind.EARN])
-                  .values("village").annotate(s=Sum("points")).values_list("village", "s"))
-    redeemed = dict(Order.objects.filter(village_id__in=ids, status=OrderStatus.CONFIRMED)
-                    .values("village").annotate(s=Sum("points")).values_list("village", "s"))
+    postings = Posting.objects.filter(village_id__in=ids, kind__in=[PostingKind.BASE, PostingKind.EARN])
+    orders = Order.objects.filter(village_id__in=ids, status=OrderStatus.CONFIRMED)
+    if since is not None and until is not None:
+        postings = postings.filter(at__gte=since, at__lt=until)
+        orders = orders.filter(confirmed_at__gte=since, confirmed_at__lt=until)
+    issued = dict(postings.values("village").annotate(s=Sum("points")).values_list("village", "s"))
+    redeemed = dict(orders.values("village").annotate(s=Sum("points")).values_list("village", "s"))
     people = dict(Account.objects.filter(village_id__in=ids, kind=AccountKind.REDEEMABLE)
                   .values("village").annotate(n=Count("id")).values_list("village", "n"))
     out = []

@@ -18,18 +18,19 @@
     c.setOption(Object.assign({}, base, option));
     charts.push(c);
   }
+  var received = data.labels.received, closed = data.labels.closed;  // translated by the page
   make("chart-trend", {
-    legend: { data: ["受理", "结案"], textStyle: { color: text } },
+    legend: { data: [received, closed], textStyle: { color: text } },
     xAxis: { type: "category", data: data.trend.map(function (r) { return r.day.slice(5); }) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: "受理", type: "line", data: data.trend.map(function (r) { return r.received; }), color: "#b91c1c" },
-      { name: "结案", type: "line", data: data.trend.map(function (r) { return r.closed; }), color: "#2563eb" }
+      { name: received, type: "line", data: data.trend.map(function (r) { return r.received; }), color: "#b91c1c" },
+      { name: closed, type: "line", data: data.trend.map(function (r) { return r.closed; }), color: "#2563eb" }
     ]
   });
   make("chart-channels", {
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["35%", "65%"], label: { color: text },
+    series: [{ type: "pie", radius: ["30%", "55%"], label: { color: text, alignTo: "edge", edgeDistance: 4, width: 56, overflow: "break" }, labelLine: { length: 8, length2: 0 },
                data: data.channels.map(function (r) { return { name: r.label, value: r.n }; }) }]
   });
   make("chart-categories", {
