@@ -632,3 +632,10 @@ EN.update({
 })
 
 EN.update({"积分发放": "Points issued"})
+
+EN.update({  # scoring periods: month, quarter, year boards
+    "%(year)d年%(month)d月": "%(year)d-%(month)02d", "%(year)d年第%(quarter)d季度": "Q%(quarter)d %(year)d",
+    "%(year)d年度": "Year %(year)d", "本期至今（实时计算，未发布）": "This period so far (live, not published)",
+    "考核周期": "Assessment period", "发布本期排名": "Publish this period's ranking", "上期排名": "Previous rank",
+    "月度": "Monthly", "季度": "Quarterly", "年度": "Yearly",
+})

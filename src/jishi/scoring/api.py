@@ -14,12 +14,14 @@ from jishi.api.types import PathId
 from jishi.core.errors import NotFound
 from jishi.scoring.boards import require_viewer
 from jishi.scoring.models import Board
-from jishi.scoring.periods import Month
+from jishi.scoring.periods import parse_period
 from jishi.scoring.presenting import BoardView, board_view
 
 router = Router()
 UnitType = Literal["department", "town", "village", "grid", "grid_worker"]
 MonthText = str
+PERIOD_PATTERN = r"^\d{4}(-\d{2}|-Q[1-4])?$"
+PERIOD_HELP = "考核期：月 YYYY-MM、季度 YYYY-Qn 或年度 YYYY"
 
 
 class BoardOut(Schema):
@@ -65,13 +67,13 @@ class BoardDetailOut(Schema):
 
 class BoardFilters(Schema):
     unit_type: UnitType | None = None
-    month: MonthText | None = Field(None, pattern=r"^\d{4}-\d{2}$")
+    month: MonthText | None = Field(None, pattern=PERIOD_PATTERN, description=PERIOD_HELP)
     limit: int = Field(50, ge=1, le=200)
 
 
 class IndicatorFilters(Schema):
     unit_type: UnitType = "department"
-    month: MonthText = Field(..., pattern=r"^\d{4}-\d{2}$")
+    month: MonthText = Field(..., pattern=PERIOD_PATTERN, description=PERIOD_HELP)
     scheme: str | None = Field(None, max_length=30)
 
 
@@ -94,7 +96,7 @@ def boards(request: HttpRequest, filters: Query[BoardFilters]):
     if filters.unit_type:
         qs = qs.filter(unit_type=filters.unit_type)
     if filters.month:
-        qs = qs.filter(month=str(Month.parse(filters.month)))
+        qs = qs.filter(month=str(parse_period(filters.month)))
     return list(qs.order_by("-month", "unit_type", "id")[: filters.limit])
 
 
@@ -105,11 +107,11 @@ def board(request: HttpRequest, board_id: PathId):
     b = Board.objects.select_related("scheme").filter(pk=board_id).first()
     if b is None:
         raise NotFound("没有这张榜单")
-    return _detail(board_view(b.unit_type, Month.parse(b.month), b.scheme.code))
+    return _detail(board_view(b.unit_type, parse_period(b.month), b.scheme.code))
 
 
 @router.get("/indicators", response=BoardDetailOut, summary="某类单位某月的考核指标（已发布则为快照，否则实时计算）")
 @require_scope("cases:read")
 def indicators(request: HttpRequest, filters: Query[IndicatorFilters]):
     require_viewer(user_of(request))
-    return _detail(board_view(filters.unit_type, Month.parse(filters.month), filters.scheme))
+    return _detail(board_view(filters.unit_type, parse_period(filters.month), filters.scheme))

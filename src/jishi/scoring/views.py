@@ -18,7 +18,7 @@ from jishi.org.scope import visible
 from jishi.scoring import boards, excel
 from jishi.scoring.indicators import UNIT_TYPES, cases_behind, get_indicator
 from jishi.scoring.models import Scheme
-from jishi.scoring.periods import Month
+from jishi.scoring.periods import Month, Period, containing, parse_period
 from jishi.scoring.presenting import board_view
 
 PART_LABELS = {"numerator": gettext_lazy("分子"), "denominator": gettext_lazy("分母"), "partial": gettext_lazy("基本满意")}
@@ -29,9 +29,13 @@ def _viewer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _month(text: str) -> Month:
+PERIOD_KINDS = [("month", gettext_lazy("月度")), ("quarter", gettext_lazy("季度")), ("year", gettext_lazy("年度"))]
+
+
+def _month(text: str) -> Period:
+    """The board's period from the URL: a month, a quarter (2026-Q4) or a year (2026)."""
     try:
-        return Month.parse(text)
+        return parse_period(text)
     except ServiceError:
         raise Http404 from None
 
@@ -66,7 +70,9 @@ def board(request: HttpRequest, unit_type: str, month: str) -> HttpResponse:
         raise Http404(exc.message) from None
     return render(request, "scoring/board.html", {
         "active": "scoring", "view": view, "unit_types": UNIT_TYPES.items(), "month": m,
-        "is_current": m == Month.current(), "printing": request.GET.get("print") == "1",
+        "kinds": [(kind, label, containing(kind, m)) for kind, label in PERIOD_KINDS],
+        "month_value": containing("month", m),
+        "is_current": m == type(m).current(), "printing": request.GET.get("print") == "1",
         "schemes": Scheme.objects.filter(is_active=True).order_by("code", "-version").distinct(),
         "can_publish": bool(set(boards.roles_of(request.user)) & boards.PUBLISHERS) and view.board is None
         and m.is_over(), "prev": m.previous(), "next": m.next()})
