@@ -96,3 +96,19 @@ def test_the_printable_notice_view_renders(client, login, city, report, clock):
     login("village_cadre")
     html = client.get(f"/scoring/town/{OCT}/?print=1").content.decode()
     assert "考核排名 公示" in html and "@media print" in html and "Wilson" in html
+
+
+def test_the_drill_down_shows_the_units_trend_over_the_published_boards(client, login, city, report, clock):
+    _one_closed_case(city, report)
+    clock.move_to("2026-11-02 09:00:00+08:00")
+    board = publish_board(city.user("city_commander"), "department", Month(2026, 10))
+    dept = city.departments["urban"].pk
+    row = board.rows.get(unit_id=dept)
+    login("city_commander")
+    resp = client.get(f"/scoring/department/{OCT}/{dept}/received/numerator/")
+    points = resp.context["trend"]["points"]
+    assert [p.period for p in points] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    assert [p.score for p in points][:5] == [None] * 5 and points[-1].score == row.score
+    assert points[-1].rank == row.rank
+    html = resp.content.decode()
+    assert html.count("近6期得分与排名") == 1 and html.count("<circle") == (1 if row.score is not None else 0)

@@ -639,3 +639,10 @@ EN.update({  # scoring periods: month, quarter, year boards
     "考核周期": "Assessment period", "发布本期排名": "Publish this period's ranking", "上期排名": "Previous rank",
     "月度": "Monthly", "季度": "Quarterly", "年度": "Yearly",
 })
+
+EN.update({
+    "%(name)s 近6期得分与排名": "%(name)s: score and rank over the last 6 periods", "得分走势（见下表）": "Score trend (see the table below)",
+    "考核期": "Period", "未发布": "Not published",
+    "取自已发布（冻结）的排名；未发布的考核期不计。": "From the published (frozen) rankings; periods not published are left out.",
+})
+EN.update({"未排名（件数不足）": "Not ranked (too few cases)"})

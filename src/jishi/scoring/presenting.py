@@ -101,3 +101,31 @@ def board_view(unit_type: str, month: Month, scheme_code: str | None = None) -> 
 
 def label_of(key: str) -> str:
     return str(INDICATORS[key].label)
+
+
+@dataclass
+class TrendPoint:
+    period: str
+    score: float | None
+    rank: int | None
+    published: bool = False  # a board of the period was published (the unit may still have had no score)
+    x: float = 0.0
+    y: float = 0.0
+
+
+def trend_view(unit_type: str, unit_id: int, period, n: int = 6, width: int = 240, height: int = 64) -> dict:
+    """A unit's score and rank on the published boards of the ``n`` periods up to ``period`` (the same kind:
+    months, quarters or years), with the points of an inline SVG line of the scores (0–100, top is 100)."""
+    from jishi.scoring.boards import trend
+
+    rows = trend(unit_type, unit_id, period, n)
+    published = set(Board.objects.filter(unit_type=unit_type, month__in=[p for p, _, _ in rows])
+                    .values_list("month", flat=True))
+    points = [TrendPoint(p, score, rank, p in published) for p, score, rank in rows]
+    step = width / max(len(points) - 1, 1)
+    for i, pt in enumerate(points):
+        pt.x = round(i * step, 1)
+        pt.y = round(height - 4 - (pt.score or 0) / 100 * (height - 8), 1)
+    shown = [pt for pt in points if pt.score is not None]
+    return {"points": points, "line": " ".join(f"{pt.x},{pt.y}" for pt in shown), "dots": shown,
+            "width": width, "height": height}

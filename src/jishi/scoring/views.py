@@ -19,7 +19,7 @@ from jishi.scoring import boards, excel
 from jishi.scoring.indicators import UNIT_TYPES, cases_behind, get_indicator
 from jishi.scoring.models import Scheme
 from jishi.scoring.periods import Month, Period, containing, parse_period
-from jishi.scoring.presenting import board_view
+from jishi.scoring.presenting import board_view, trend_view
 
 PART_LABELS = {"numerator": gettext_lazy("分子"), "denominator": gettext_lazy("分母"), "partial": gettext_lazy("基本满意")}
 
@@ -122,7 +122,7 @@ def drill(request: HttpRequest, unit_type: str, month: str, unit_id: int, key: s
         "active": "scoring", "indicator": ind, "part": part, "part_label": PART_LABELS.get(part, part),
         "unit_type": unit_type, "unit_type_label": UNIT_TYPES[unit_type], "month": m, "unit_id": unit_id,
         "unit_name": row.name if row else unit_id, "page": page, "total": all_cases.count(),
-        "shown": page.paginator.count})
+        "shown": page.paginator.count, "trend": trend_view(unit_type, unit_id, m)})
 
 
 @login_required
