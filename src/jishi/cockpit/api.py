@@ -221,6 +221,7 @@ class CockpitAreaProps(Schema):
     name: str
     received: int
     rate: float | None
+    url: str | None = Field(None, description="该区域驾驶舱地图页面（下钻）的路径；区域即所查区域本身时为 null")
 
 
 class CockpitArea(Schema):
