@@ -31,3 +31,15 @@ def test_values_and_counts_of_a_listing_are_left_alone(city, report):
     assert qs.count() == 1
     assert list(qs.values_list("title", flat=True)) == ["路边暴露垃圾"]
     assert queries.cases(city.user("admin")).first().town.name
+
+
+def test_the_grid_workers_four_lists_share_one_region_query(city, report):
+    reported, done = report(), report(where="A1a1")
+    services.accept(city.user("town_commander"), done)
+    with CaptureQueriesContext(connection) as ctx:
+        lists = queries.grid_lists(city.user("grid_worker"))
+        names = {c.pk: (c.town.name, c.village.name, c.grid.name) for section in lists.values() for c in section}
+    region_queries = [q for q in ctx.captured_queries if 'FROM "org_region"' in q["sql"]]
+    assert len(region_queries) == 1
+    assert names[reported.pk] == names[done.pk] == (city.regions["A"].name, city.regions["A1"].name,
+                                                    city.regions["A1a"].name)

@@ -85,6 +85,12 @@ class CaseQuerySet(models.QuerySet):
         clone._with_regions = True
         return clone
 
+    def without_regions(self) -> CaseQuerySet:
+        """For a caller that fetches several lists and attaches their regions in one go (``attach_regions``)."""
+        clone = self._chain()
+        clone._with_regions = False
+        return clone
+
     def _clone(self):
         clone = super()._clone()
         clone._with_regions = self._with_regions

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from jishi.cases import deadlines
 from jishi.cases.choices import FINAL_STATES, OPEN_STATES, AssignmentSource, State
 from jishi.cases.intake import _metres
-from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category
+from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, attach_regions
 from jishi.cases.permissions import posts_of, user_departments
 from jishi.notify.models import Notification
 from jishi.org.choices import Role
@@ -154,14 +154,17 @@ def grid_lists(user) -> dict[str, list[Case]]:
     grids = user_grid_ids(user)
     base = (cases(user).filter(grid_id__in=sorted(grids)) if grids
             else listing(Case.objects.filter(reporter_user=user)))
+    base = base.without_regions()  # the four sections' regions are read once, below
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    return {
+    lists = {
         "reported": list(base.filter(state=State.REPORTED).order_by("-reported_at")[:50]),
         "to_verify": list(base.filter(state=State.HANDLED).order_by("handled_at")[:50]),
         "in_progress": list(base.filter(state__in=[State.ACCEPTED, State.DISPATCHED, State.RETURNED,
                                                     State.IN_PROGRESS, State.SUSPENDED]).order_by("-reported_at")[:50]),
         "closed": list(base.filter(state=State.CLOSED, closed_at__gte=since).order_by("-closed_at")[:20]),
     }
+    attach_regions([c for section in lists.values() for c in section])
+    return lists
 
 
 # --- department inbox ------------------------------------------------------------------------
