@@ -109,17 +109,36 @@ def child() -> None:
     connection.close()
     threads = os.environ.get("JISHI_BENCH_POINTS_MODE") == "threads"
     ctx_mp = mp.get_context("fork")
+    url, pg_db, slice_s = os.environ["JISHI_DATABASE_URL"], os.environ["JISHI_BENCH_PGBENCH_DB"], SECONDS / ROUNDS
+
+    def award_client(t: int):
+        cadre = get_user_model().objects.get(pk=cadre_id)  # a fresh user per client (its scope is cached on it)
+        return lambda n: apply_item(cadre, people[(n * CLIENTS + t) % len(people)], item, key=f"bench:{t}:{n}")
+
+    awards, award_rate, award_tps = _alternate(award_client, threads, ctx_mp, url, pg_db, slice_s)
+    redeem_rate, redeem_tps, orders = _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s)
+    report = reconcile()
+    print(json.dumps({"rate": award_rate, "postings": awards, "reconciles": report.ok, "tps": award_tps,
+                      "statements": statements, "mode": "threads" if threads else "processes",
+                      "redeem_rate": redeem_rate, "redeem_tps": redeem_tps, "orders": orders}))
+
+
+def _alternate(make_client, threads: bool, ctx_mp, url: str, pg_db: str, slice_s: float) -> tuple[int, float, float]:
+    """CLIENTS clients (processes, or threads) each doing ``make_client(t)(n)`` for n = 0, 1, … while their round
+    runs, alternating ROUNDS rounds with pgbench, so a change in the machine's other load hits both sides alike.
+    Returns (operations, operations/s, pgbench tps)."""
+    from django.db import connection
+
     event = threading.Event if threads else ctx_mp.Event
     starts, stops = [event() for _ in range(ROUNDS)], [event() for _ in range(ROUNDS)]
     counts = [0] * CLIENTS if threads else ctx_mp.Array("l", CLIENTS)
 
     def worker(t: int) -> None:
-        cadre = get_user_model().objects.get(pk=cadre_id)  # a fresh user per client (its scope is cached on it)
-        n = 0
+        do, n = make_client(t), 0
         for r in range(ROUNDS):
             starts[r].wait()
             while not stops[r].is_set():
-                apply_item(cadre, people[(n * CLIENTS + t) % len(people)], item, key=f"bench:{t}:{n}")
+                do(n)
                 n += 1
             counts[t] = n
         connection.close()
@@ -127,27 +146,20 @@ def child() -> None:
     clients = [(threading.Thread if threads else ctx_mp.Process)(target=worker, args=(t,)) for t in range(CLIENTS)]
     for c in clients:
         c.start()
-    time.sleep(1.0)  # let every client connect and load its user first
-    # Alternate short rounds of each side, so a change in the machine's other load hits both alike.
+    time.sleep(1.0)  # let every client connect and load what it needs first
     jishi_s = pg_n = pg_s = 0.0
-    url, pg_db, slice_s = os.environ["JISHI_DATABASE_URL"], os.environ["JISHI_BENCH_PGBENCH_DB"], SECONDS / ROUNDS
     for r in range(ROUNDS):
         t0 = time.perf_counter()
         starts[r].set()
         time.sleep(slice_s)
         stops[r].set()
         jishi_s += time.perf_counter() - t0
-        time.sleep(0.1)  # the postings in flight finish
+        time.sleep(0.1)  # the operations in flight finish
         n, s = _pgbench(url, pg_db, max(1, round(slice_s)))
         pg_n, pg_s = pg_n + n, pg_s + s
     for c in clients:
         c.join()
-    award_rate, awards, award_tps = sum(counts) / jishi_s, sum(counts), pg_n / pg_s
-    redeem_rate, redeem_tps, orders = _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s)
-    report = reconcile()
-    print(json.dumps({"rate": award_rate, "postings": awards, "reconciles": report.ok, "tps": award_tps,
-                      "statements": statements, "mode": "threads" if threads else "processes",
-                      "redeem_rate": redeem_rate, "redeem_tps": redeem_tps, "orders": orders}))
+    return sum(counts), sum(counts) / jishi_s, pg_n / pg_s
 
 
 def _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s) -> tuple[float, float, int]:
@@ -166,42 +178,16 @@ def _redemption(people, cadre_id, city, threads, ctx_mp, url, pg_db, slice_s) ->
     soap.place_in(city.regions["A1"])
     soap.save()
     connection.close()
-    event = threading.Event if threads else ctx_mp.Event
-    starts, stops = [event() for _ in range(ROUNDS)], [event() for _ in range(ROUNDS)]
-    counts = [0] * CLIENTS if threads else ctx_mp.Array("l", CLIENTS)
 
-    def worker(t: int) -> None:
-        cadre = get_user_model().objects.get(pk=cadre_id)
-        item = StoreItem.objects.get(pk=soap.pk)
-        n = 0
-        for r in range(ROUNDS):
-            starts[r].wait()
-            while not stops[r].is_set():
-                place_order(cadre, item, person=people[(n * CLIENTS + t) % len(people)], key=f"redeem:{t}:{n}")
-                n += 1
-            counts[t] = n
-        connection.close()
+    def order_client(t: int):
+        cadre, item = get_user_model().objects.get(pk=cadre_id), StoreItem.objects.get(pk=soap.pk)
+        return lambda n: place_order(cadre, item, person=people[(n * CLIENTS + t) % len(people)], key=f"redeem:{t}:{n}")
 
-    clients = [(threading.Thread if threads else ctx_mp.Process)(target=worker, args=(t,)) for t in range(CLIENTS)]
-    for c in clients:
-        c.start()
-    time.sleep(1.0)
-    jishi_s = pg_n = pg_s = 0.0
-    for r in range(ROUNDS):
-        t0 = time.perf_counter()
-        starts[r].set()
-        time.sleep(slice_s)
-        stops[r].set()
-        jishi_s += time.perf_counter() - t0
-        time.sleep(0.1)
-        n, s = _pgbench(url, pg_db, max(1, round(slice_s)))
-        pg_n, pg_s = pg_n + n, pg_s + s
-    for c in clients:
-        c.join()
+    placed, rate, tps = _alternate(order_client, threads, ctx_mp, url, pg_db, slice_s)
     orders = Order.objects.filter(item=soap).count()
-    assert orders == sum(counts), (orders, sum(counts))
+    assert orders == placed, (orders, placed)
     assert StoreItem.objects.get(pk=soap.pk).reserved == orders  # every order holds exactly one unit
-    return sum(counts) / jishi_s, pg_n / pg_s, orders
+    return rate, tps, orders
 
 
 def run() -> list[Result]:
