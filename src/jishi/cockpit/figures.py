@@ -69,12 +69,9 @@ def points(region: Region, p: Period | None = None) -> dict | None:
     points app's own query."""
     if "jishi.points" not in settings.INSTALLED_APPS:
         return None
-    from jishi.points.queries import village_comparison
+    from jishi.points.queries import totals
 
-    villages = Region.objects.filter(level=Level.VILLAGE).filter(case_filter(region) if region.level != Level.VILLAGE
-                                                                  else Q(pk=region.pk))
-    rows = village_comparison(list(villages), *((p.start, p.end) if p is not None else ()))
-    return {"issued": sum(r["issued"] for r in rows), "redeemed": sum(r["redeemed"] for r in rows)}
+    return totals(case_filter(region), *((p.start, p.end) if p is not None else ()))
 
 
 def trend(region: Region, days: int = 30) -> list[dict]:

@@ -62,15 +62,11 @@ def managed_villages(user):
     return qs.filter(Q(pk__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
 
 
-def village_comparison(villages, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
-    """Per village: points issued, redeemed (settled at shops), redemption rate, people with accounts — all
-    time, or issued and settled from ``since`` up to (not including) ``until``."""
+def village_comparison(villages) -> list[dict]:
+    """Per village: points issued, redeemed (settled at shops), redemption rate, people with accounts."""
     ids = [v.pk for v in villages]
     postings = Posting.objects.filter(village_id__in=ids, kind__in=[PostingKind.BASE, PostingKind.EARN])
     orders = Order.objects.filter(village_id__in=ids, status=OrderStatus.CONFIRMED)
-    if since is not None and until is not None:
-        postings = postings.filter(at__gte=since, at__lt=until)
-        orders = orders.filter(confirmed_at__gte=since, confirmed_at__lt=until)
     issued = dict(postings.values("village").annotate(s=Sum("points")).values_list("village", "s"))
     redeemed = dict(orders.values("village").annotate(s=Sum("points")).values_list("village", "s"))
     people = dict(Account.objects.filter(village_id__in=ids, kind=AccountKind.REDEEMABLE)
@@ -81,3 +77,16 @@ def village_comparison(villages, since: datetime | None = None, until: datetime 
         out.append({"village": v, "issued": i, "redeemed": r, "rate": (r / i * 100) if i else 0.0,
                     "people": people.get(v.pk, 0)})
     return out
+
+
+def totals(where: Q, since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """Points issued (base and earned postings) and redeemed (orders settled at shops) of the rows matching
+    ``where`` (a filter on the location columns, e.g. ``Q(town_id=…)``; ``Q()`` for the city) — all time, or
+    from ``since`` up to (not including) ``until``. Two sums, no per-village grouping (the cockpit's figure)."""
+    postings = Posting.objects.filter(where, kind__in=[PostingKind.BASE, PostingKind.EARN])
+    orders = Order.objects.filter(where, status=OrderStatus.CONFIRMED)
+    if since is not None and until is not None:
+        postings = postings.filter(at__gte=since, at__lt=until)
+        orders = orders.filter(confirmed_at__gte=since, confirmed_at__lt=until)
+    return {"issued": postings.aggregate(s=Sum("points"))["s"] or 0,
+            "redeemed": orders.aggregate(s=Sum("points"))["s"] or 0}
