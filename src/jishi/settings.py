@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jishi.org.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jishi.security.middleware.LoginThrottleMiddleware",
     "jishi.security.middleware.SecondFactorMiddleware",

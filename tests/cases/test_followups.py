@@ -75,13 +75,13 @@ def test_cases_does_not_import_points():
     assert offenders == []
 
 
-def test_a_staff_scope_has_no_own_reports_clause_and_a_residents_has_only_that():
-    staff = Case.scope_filter(Scope(grid=frozenset({5}), person=frozenset({9})))
-    assert "reporter" not in str(staff) and "grid_id__in" in str(staff)
-    dept = Case.scope_filter(Scope(department=frozenset({3}), person=frozenset({9})))
-    assert "reporter" not in str(dept)
-    resident = Case.scope_filter(Scope(person=frozenset({9})))
-    assert "reporter_id__in" in str(resident) and "grid" not in str(resident)
+def test_a_staff_scope_reaches_own_reports_by_account_and_a_residents_also_by_person():
+    staff = str(Case.scope_q(Scope(grid=frozenset({5}), person=frozenset({9}), user=frozenset({7}))))
+    assert "'reporter_id__in'" not in staff and "grid_id__in" in staff and "reporter_user_id__in" in staff
+    port = str(Case.scope_q(Scope(department=frozenset({3}), person=frozenset({9}))))  # narrowed: no user dim
+    assert "reporter" not in port
+    resident = str(Case.scope_q(Scope(person=frozenset({9}), user=frozenset({7}))))
+    assert "'reporter_id__in'" in resident and "grid" not in resident
 
 
 def test_a_staff_members_own_report_outside_their_region_is_in_my_reports_and_opens(city, report):

@@ -68,7 +68,7 @@ def listing(qs: QuerySet) -> QuerySet:
 def openable_filter(user) -> Q | None:
     """The cases ``user`` may open: their data scope, or reported by them (except through a port limited to a
     region or department). None: nothing. An empty Q: everything."""
-    q = Case.scope_filter(scope_for(user))
+    q = Case.scope_q(scope_for(user))
     if q is not None and not q:  # an empty Q is "everything" (city level); OR-ing would narrow it
         return q
     if getattr(user, "is_authenticated", False) and not getattr(user, "_jishi_narrowed", False):
@@ -208,7 +208,7 @@ def dept_inbox(user, tab: str) -> QuerySet:
 def dept_tab_counts(user) -> dict[str, int]:
     """Counts of every tab in one query."""
     depts = sorted(user_departments(user))
-    seen = Case.scope_filter(scope_for(user))  # what ``visible`` filters on
+    seen = Case.scope_q(scope_for(user))  # what ``visible`` filters on
     if not depts or seen is None:
         return {t: 0 for t, _ in DEPT_TABS}
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from jishi.core.models import TimeStampedModel
+from jishi.core.scope import ScopedManager
 from jishi.org.choices import (
     DepartmentKind,
     Gender,
@@ -49,6 +50,7 @@ class Region(TimeStampedModel):
     sort = models.PositiveIntegerField(_("排序"), default=0)
 
     scope_fields = LOCATED_SCOPE
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("区域")
@@ -79,6 +81,7 @@ class Located(models.Model):
     microgrid = models.ForeignKey(Region, verbose_name=_("微网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     scope_fields = LOCATED_SCOPE
+    objects = ScopedManager()
 
     class Meta:
         abstract = True
@@ -105,6 +108,8 @@ class Department(TimeStampedModel):
     phone = models.CharField(_("电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
@@ -114,7 +119,7 @@ class Department(TimeStampedModel):
         return self.name
 
     @classmethod
-    def scope_filter(cls, scope) -> models.Q | None:
+    def scope_q(cls, scope, action: str = "view") -> models.Q | None:
         """Departments are reference data for every member of staff (a commander dispatches to any of
         them, a grid worker sees who handles a case); a department sees itself; residents see none."""
         if scope.everything or scope.town or scope.village or scope.grid or scope.microgrid:
@@ -122,6 +127,13 @@ class Department(TimeStampedModel):
         if scope.department:
             return models.Q(id__in=sorted(scope.department))
         return None
+
+    @classmethod
+    def scope_contains(cls, scope, action: str, obj) -> bool:
+        """``scope_q`` of one department, in memory."""
+        if scope.everything or scope.town or scope.village or scope.grid or scope.microgrid:
+            return True
+        return obj.pk in scope.department
 
 
 class PartyOrganization(TimeStampedModel, Located):
