@@ -50,7 +50,7 @@ def test_admin_region_create_fills_ancestors_and_audits(client, login, city):
     region = Region.objects.get(code="320281100001009")
     assert region.village_id == city.regions["A1"].pk and region.grid_id == region.pk
     assert region.path.endswith(f"/{region.pk}/")
-    assert AuditRecord.objects.filter(action="admin.region.create", object_id=str(region.pk)).exists()
+    assert AuditRecord.objects.filter(action="region.create", object_id=str(region.pk)).exists()  # create_region
 
 
 def test_admin_person_search_by_full_phone(client, login, city):

@@ -4,13 +4,18 @@ region a row sits in (never typed by hand)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jishi.core import audit
+from jishi.core.errors import ServiceError
+from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Household, PartyOrganization, Person, Region, StaffAssignment, Venue
+from jishi.org.policy import may_reshape_regions
 from jishi.org.scope import visible
+from jishi.org.services import build_region, check_move, create_region, move_region
 
 admin.site.site_header = _("基石 · 管理后台")
 admin.site.site_title = _("基石 · 管理后台")
@@ -67,8 +72,31 @@ class PlacedByFinest(ScopedAdmin):
         obj.place_in(obj.microgrid or obj.grid or obj.village or obj.town)
 
 
+class RegionAdminForm(forms.ModelForm):
+    """Checks a new region's place in the tree (``build_region``) and a change of parent (``check_move``)
+    before anything is saved, so a refusal shows on the form in Chinese."""
+
+    class Meta:
+        model = Region
+        fields = ("level", "kind", "code", "name", "parent", "lng", "lat", "area_km2", "sort")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            if self.instance.pk is None:
+                if {"level", "code", "name"} <= data.keys():
+                    build_region(data.get("parent"), data["level"], data["code"], data["name"], kind=data.get("kind", ""))
+            elif "parent" in self.changed_data:
+                moved = Region(pk=self.instance.pk, code=data.get("code", self.instance.code))
+                check_move(moved, data.get("parent"))
+        except ServiceError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
+
+
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
+    form = RegionAdminForm
     list_display = ("name", "code", "level", "kind", "parent", "area_km2", "sort")
     list_filter = ("level", "kind")
     search_fields = ("name", "code")
@@ -77,12 +105,33 @@ class RegionAdmin(ScopedAdmin):
     exclude = ("boundary",)
     ordering = ("path",)
 
+    def get_readonly_fields(self, request, obj=None):
+        """A region keeps its level; only who may reshape the tree changes its parent (``move_region``)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("level")
+            if not may_reshape_regions(actor_of(request)):
+                fields.append("parent")
+        return fields
+
     @transaction.atomic
     def save_model(self, request, obj, form, change):
-        if not obj.pk:
-            obj.path = ""
-            obj.save()
-        obj.fill_ancestors()
+        """A new region goes through ``create_region``, a change of parent through ``move_region`` (which
+        carries the region's subtree and every row placed in it); other edits save as before."""
+        if not change:
+            region = create_region(request.user, obj.parent, obj.level, obj.code, obj.name, kind=obj.kind)
+            obj.pk, obj.kind, obj.name, obj.path = region.pk, region.kind, region.name, region.path
+            obj.created_at, obj.updated_at = region.created_at, region.updated_at
+            for lv in LOCATED:
+                setattr(obj, f"{lv}_id", getattr(region, f"{lv}_id"))
+            extra = [f for f in ("lng", "lat", "area_km2", "sort") if f in form.changed_data]
+            if extra:
+                obj.save(update_fields=extra)
+            return
+        if "parent" in form.changed_data:
+            move_region(actor_of(request), obj, obj.parent)
+            if form.changed_data == ["parent"]:
+                return
         super().save_model(request, obj, form, change)
 
 

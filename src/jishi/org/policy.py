@@ -213,3 +213,13 @@ __all__ = [
     "as_actor", "command_level_of", "covers", "is_city", "may_see_personal_data", "narrowed", "port_scope",
     "system_actor",
 ]
+
+
+# --- added by org ---
+
+# Who may reshape the region tree (move a region to another parent): the admin; a system job may too.
+REGION_ADMIN_ROLES = frozenset({R.ADMIN})
+
+
+def may_reshape_regions(actor: Actor) -> bool:
+    return actor.has_any(REGION_ADMIN_ROLES)

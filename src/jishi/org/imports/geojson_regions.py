@@ -3,7 +3,8 @@
 Each feature carries ``properties``: ``code``, ``name``, ``level`` (town/village/grid/microgrid or
 镇/街道/村/社区/网格/微网格), ``parent_code`` and optionally ``kind``. Existing codes are updated
 (name, kind, boundary); new codes are created under their parent, which is in the file or already
-in the database and exactly one level up.
+in the database and exactly one level up. An existing region given another parent is moved there with
+``org.services.move_region`` (admin only): its subtree and every row placed in it follow.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from jishi.org.geo import validate_boundary
 from jishi.org.imports.bulk import insert_rows, update_rows
 from jishi.org.imports.report import ImportReport, chunks, require_importer
 from jishi.org.models import Region
-from jishi.org.services import build_region
+from jishi.org.policy import as_actor, may_reshape_regions
+from jishi.org.services import build_region, move_region
 
 # Words accepted in ``level``, with the region kind a Chinese word implies.
 LEVEL_WORDS: dict[str, tuple[Level, str]] = {
@@ -139,10 +141,16 @@ def _db_shape(region: Region) -> shapely.Geometry | None:
     return shapely.from_geojson(json.dumps(region.boundary)) if region.boundary else None
 
 
+def _moved(f: Feature, db: dict[str, Region]) -> bool:
+    """Whether ``f`` gives an existing region another parent."""
+    old = db.get(f.code)
+    return old is not None and (old.parent.code if old.parent else "") != f.parent_code
+
+
 def _check_tree(features: list[Feature], raw_codes: dict[str, int], db: dict[str, Region],
-                report: ImportReport) -> None:
-    """Codes unique, parents present and one level up, existing rows keep their level and parent,
-    children inside their parent."""
+                report: ImportReport, *, may_move: bool) -> None:
+    """Codes unique, parents present and one level up, existing rows keep their level (and their parent
+    unless the importer may move regions), children inside their parent."""
     in_file = {f.code: f for f in features}
     parent_shapes: dict[str, shapely.Geometry | None] = {}
     for f in features:
@@ -151,8 +159,8 @@ def _check_tree(features: list[Feature], raw_codes: dict[str, int], db: dict[str
         old = db.get(f.code)
         if old is not None and old.level != f.level:
             report.add(f.n, "level", f"编码“{f.code}”已是{Level(old.level).label}“{old.name}”，不能改为{f.level.label}")
-        if old is not None and (old.parent.code if old.parent else "") != f.parent_code:
-            report.add(f.n, "parent_code", f"已有区域“{old.name}”的上级不能通过导入更改")
+        if _moved(f, db) and not may_move:
+            report.add(f.n, "parent_code", f"只有系统管理员可以更改已有区域“{old.name}”的上级")
         if not f.parent_code:
             if f.level != Level.CITY:
                 report.add(f.n, "parent_code", f"{f.level.label}必须填写上级编码")
@@ -197,10 +205,12 @@ def import_regions(actor, source: Any, *, dry_run: bool = False) -> ImportReport
         code = _text(((item or {}).get("properties") or {}).get("code")) if isinstance(item, dict) else ""
         raw_codes.setdefault(code, n)
     db = _existing({f.code for f in features} | {f.parent_code for f in features if f.parent_code})
-    _check_tree(features, raw_codes, db, report)
+    _check_tree(features, raw_codes, db, report, may_move=may_reshape_regions(as_actor(actor)))
     report.problems.sort(key=lambda p: p.row)
     new = sum(1 for f in features if f.code not in db)
     report.counts = {"区域新增": new, "区域更新": len(features) - new}
+    if moved := sum(1 for f in features if _moved(f, db)):
+        report.counts["区域移动"] = moved
     if report.ok and not dry_run:
         _write(actor, features, db, report)
     report.seconds = time.perf_counter() - started
@@ -222,6 +232,8 @@ def _write(actor, features: list[Feature], db: dict[str, Region], report: Import
                 fresh.path = ""
                 created.append(fresh)
                 continue
+            if _moved(f, db):
+                move_region(actor, old, parent)
             old.name, old.boundary = fresh.name, fresh.boundary
             old.lng, old.lat, old.area_km2 = fresh.lng, fresh.lat, fresh.area_km2
             old.kind = f.kind or old.kind
