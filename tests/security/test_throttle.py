@@ -101,3 +101,28 @@ def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(client, city):
         client.post("/login/", {"username": f"guess{i % 4}", "password": "wrong"}, REMOTE_ADDR="10.2.2.2",
                     HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
     assert attempt(client, "grid_leader", PASSWORD, ip="10.2.2.2").status_code == 429
+
+
+def test_the_worker_prunes_old_failures_and_locks_daily_and_keeps_the_current_ones(client, city):
+    from datetime import datetime
+
+    from django.utils.module_loading import autodiscover_modules
+    from huey.contrib.djhuey import HUEY
+
+    from jishi.security.models import LoginFailure
+    from jishi.security.tasks import prune_login_throttle
+
+    autodiscover_modules("tasks")  # what the worker (run_huey) does
+    due = HUEY.read_periodic(datetime(2025, 6, 1, 3, 23))
+    assert "prune_login_throttle" in {t.name.rsplit(".", 1)[-1] for t in due}
+    start = timezone.now() - timedelta(days=3)
+    with time_machine.travel(start):
+        for n in range(6):  # a spray over many names, and one name locked
+            attempt(client, f"nobody{n}", "wrong")
+        for _ in range(5):
+            attempt(client, "grid_worker", "wrong")
+    attempt(client, "grid_leader", "wrong")
+    assert LoginFailure.objects.count() == 12 and LoginLock.objects.count() == 1
+    prune_login_throttle()
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["grid_leader"]
+    assert not LoginLock.objects.exists()
