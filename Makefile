@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres lint bench demo-city clean
+.PHONY: run check test test-sqlite test-postgres lint bench demo-city clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: $(STAMP)
 	$(BIN)/jishi collectstatic --noinput -v 0
 	$(BIN)/jishi demo-logins
 	$(BIN)/jishi serve --host 127.0.0.1 --port 8000 --workers $(WORKERS)
+
+## make check: the everyday loop — lint, migration check and every test not marked slow (demo city,
+## reliability/SIGKILL, browser, fuzzing, bench smoke) on SQLite with 2 processes
+check: $(STAMP) lint
+	env -u JISHI_DATABASE_URL $(BIN)/jishi makemigrations --check --dry-run
+	env -u JISHI_DATABASE_URL $(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
 ## make test: lint, migration check, every test on SQLite, and on PostgreSQL when JISHI_DATABASE_URL is set
 test: $(STAMP) lint

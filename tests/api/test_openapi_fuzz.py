@@ -20,6 +20,8 @@ from jishi.api import tokens
 from jishi.api.urls import api
 from jishi.core import calendar
 
+pytestmark = pytest.mark.slow  # property-based fuzzing: make check leaves it out; make test runs it
+
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = get_wsgi_application()  # requests go through the Django app in-process
 

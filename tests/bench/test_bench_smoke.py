@@ -11,6 +11,8 @@ from django.urls import clear_url_caches
 
 from jishi.core.models import AuditRecord
 
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
+
 
 @pytest.fixture
 def bench_urls():

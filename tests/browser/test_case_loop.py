@@ -21,7 +21,7 @@ from jishi.cases.seed import load as load_categories
 from jishi.org.models import Person
 from tests.browser.case_helpers import Actors, act_on_detail, photo, state_is
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from jishi.cases import services
 from jishi.cases.models import Case
 from tests.cases.conftest import report, walk_to  # noqa: F401
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not shutil.which("chromium"), reason="no system Chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(not shutil.which("chromium"), reason="no system Chromium")]
 
 PAGES = {
     "admin": ["/", "/regions/", "/people/", "/regions/gridforce/", "/cases/", "/cases/board/", "/cases/report/",

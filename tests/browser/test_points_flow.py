@@ -15,7 +15,7 @@ from jishi.points.models import Merchant, StoreItem
 from jishi.points.reconcile import reconcile
 from jishi.points.rules import seed_template
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 
 

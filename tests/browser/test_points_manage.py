@@ -11,7 +11,7 @@ from jishi.points.earning import apply_item
 from jishi.points.models import Merchant, StoreItem
 from jishi.points.rules import seed_template
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def fits(page) -> bool:

@@ -10,7 +10,7 @@ from jishi.org.models import Household, Person
 from jishi.points.models import Posting
 from jishi.points.rules import seed_template
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def fits(page) -> bool:

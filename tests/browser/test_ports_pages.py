@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from jishi.api.models import ApiClient
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_an_admin_opens_a_port_issues_a_token_once_and_closes_the_port(page, login_as, live_server, shot, city):

@@ -13,7 +13,7 @@ from jishi.cases.seed import load
 from jishi.scoring.periods import Month
 from jishi.scoring.schemes import ensure_defaults
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 
 

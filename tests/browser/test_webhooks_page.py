@@ -8,7 +8,7 @@ from django.utils import timezone
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery
 from tests.webhooks.conftest import open_port, report  # noqa: F401 — fixtures
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_an_administrator_sees_a_failed_delivery_and_redelivers_it(page, login_as, shot, open_port, report):  # noqa: F811

@@ -13,6 +13,8 @@ from jishi.cases.models import Case, CaseEvent
 from jishi.cases.sla import sweep
 from jishi.org.geo import locator
 
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
+
 
 @pytest.fixture
 def demo_city(city, monkeypatch):

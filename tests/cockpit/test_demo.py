@@ -13,6 +13,8 @@ from jishi.cases.models import Case
 from jishi.cockpit import demo
 from jishi.cockpit.rollups import recompute, stored
 
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
+
 
 @pytest.fixture
 def demo_city(city, monkeypatch):

@@ -11,7 +11,8 @@ import textwrap
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.skipif(settings.IS_POSTGRES, reason="SQLite-specific tuning")
+pytestmark = [pytest.mark.slow,  # SIGKILL of a writer: make check leaves it out
+              pytest.mark.skipif(settings.IS_POSTGRES, reason="SQLite-specific tuning")]
 
 WRITER = textwrap.dedent("""
     import os, sys, django

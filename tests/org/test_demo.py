@@ -22,6 +22,8 @@ from jishi.org.models import Household, PartyOrganization, Person, Region, Staff
 from jishi.org.privacy import valid_id_number, valid_phone
 from jishi.org.scope import roles_of
 
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
+
 SEED = 20261127
 
 

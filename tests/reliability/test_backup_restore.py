@@ -12,6 +12,8 @@ from django.conf import settings
 
 from tests.reliability.scratch import facts, jishi, scratch_database, shell
 
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
+
 POPULATE = """
 from tests.factories import make_city
 from jishi.core import audit

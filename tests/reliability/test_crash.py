@@ -14,7 +14,11 @@ import threading
 import time
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.reliability.scratch import BIN, PROJECT, jishi, scratch_database, shell
+
+pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
 
 WRITE_SECONDS = 3.0  # at least this long, and until MIN_ACKED writes were acknowledged …
 MIN_ACKED = 100

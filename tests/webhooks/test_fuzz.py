@@ -3,6 +3,7 @@ which these routes refuse with 403): generated requests never make them fail wit
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
@@ -16,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 from jishi.api.urls import api
 from tests.api.test_openapi_fuzz import keep_connection  # noqa: F401 — a fixture
 
+pytestmark = pytest.mark.slow  # property-based fuzzing: make check leaves it out; make test runs it
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema()).include(path_regex="^/api/v1/webhooks")
 schema.app = get_wsgi_application()
 
