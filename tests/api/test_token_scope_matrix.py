@@ -31,13 +31,12 @@ ALL = sorted(tokens.SCOPES)
 
 
 def _operations() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every operation of the OpenAPI document with the token scopes its security requirement names."""
     ops = []
-    for router in api._get_bound_routers():
-        for path, view in router.path_operations.items():
-            for op in view.operations:
-                scopes = getattr(op.view_func, "required_scopes", None)
-                for method in op.methods:
-                    ops.append((method, "/api/v1" + router.prefix + path, scopes))
+    for path, item in api.get_openapi_schema()["paths"].items():
+        for method, op in item.items():
+            token = [req["TokenAuth"] for req in op.get("security", []) if "TokenAuth" in req]
+            ops.append((method.upper(), path, tuple(token[0]) if token else ()))
     return ops
 
 

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from jishi.api import tokens
 from jishi.cases import services as case_services
 from jishi.cases.choices import Channel
 from jishi.cases.models import Case
@@ -223,3 +225,14 @@ def test_an_offset_whose_plus_arrived_as_a_space_is_still_understood(client, api
     key = api_key("town_commander")
     url = f"{BASE}/requests.json?api_key={key}&start_date=2026-03-01T00:00:00+08:00&end_date=2026-03-02T00:00:00+08:00"
     assert numbers(client.get(url)) == [inside.number]
+
+
+def test_an_app_account_without_a_person_record_reads_exactly_the_requests_it_submitted(client, city, categories,
+                                                                                       report_form, make_case):
+    app = get_user_model().objects.create_user("citizens_app", password="x" * 16)
+    _, key = tokens.create_token(None, app, "市民 App", ["cases:read", "cases:write"])
+    make_case()  # someone else's
+    sent = client.post(f"{BASE}/requests.json", {**report_form("nobody"), "api_key": key})
+    assert sent.status_code == 201
+    listed = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
+    assert [r["service_request_id"] for r in listed] == [sent.json()[0]["service_request_id"]]

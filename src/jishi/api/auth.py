@@ -3,7 +3,14 @@ page (so htmx can call the API), with CSRF enforced for the session on unsafe me
 
 Every operation names the token scope it needs with ``@require_scope("cases:read")``. A session
 carries all scopes (the user's roles and data scope still decide what they may see and do); a token
-carries only its own.
+carries only its own (through a port, only those its port also has).
+
+The scope is checked as part of authentication, before ninja parses the input, so a token without it
+learns nothing from validation errors: ``require_scope`` puts a view decorator on the operation (ninja's
+``decorate_view``) that names the scopes on the request before ninja authenticates, and ``TokenAuth``
+refuses a token that has none of them. Token authentication builds the request's Actor once
+(``jishi.api.tokens.actor_for``: the token's user, narrowed by its port) and sets it as ``request.actor``;
+a session's Actor is the one ``jishi.org.middleware`` builds from the signed-in user.
 """
 
 from __future__ import annotations
@@ -14,12 +21,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.signature.utils import get_typed_signature
 from ninja.utils import check_csrf
 
-from jishi.api import ratelimit, tokens
+from jishi.api import idempotency, ratelimit, tokens
 from jishi.core.errors import PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -52,18 +59,25 @@ class RateLimited(HttpError):
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer jsk_<prefix>_<secret>``. A bad, revoked or expired token is refused
-    at once (401) and never falls back to the session."""
+    at once (401) and never falls back to the session; a token without the operation's scope is refused
+    (403 ``insufficient_scope``) before the input is read."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         try:
             row = tokens.authenticate(token, request.META.get("REMOTE_ADDR"))
+            limit, retry_after = ratelimit.hit_token(row)
+            if retry_after is not None:
+                raise RateLimited(limit, retry_after)
+            actor = tokens.actor_for(row)
         except tokens.TokenRefused as exc:
             raise Unauthorized(exc.message, exc.message_en)
-        limit, retry_after = ratelimit.hit_token(row)
-        if retry_after is not None:
-            raise RateLimited(limit, retry_after)
+        required = getattr(request, SCOPES_ATTR, ())
+        if required and not any(actor.may_use(s) for s in required):
+            raise _refuse_scope(required)
         request.api_token = row
         request.user = row.user
+        request._actor = actor  # what jishi.org.middleware.actor_of returns for this request
+        request.actor = actor
         return row.user
 
 
@@ -93,54 +107,47 @@ def _refuse_scope(scopes: tuple[str, ...]) -> PermissionDenied:
     )
 
 
-def install_scope_checks(api) -> None:
-    """Check each operation's scope right after authentication, before its input is even parsed, so a token
-    without the scope learns nothing from validation errors. (``require_scope`` checks again in the view.)"""
-    for router in api._get_bound_routers():
-        for path_view in router.path_operations.values():
-            for operation in path_view.operations:
-                scopes = getattr(operation.view_func, "required_scopes", None)
-                if scopes:
-                    operation._run_checks = _checked(operation, operation._run_checks, scopes)
-
-
-def _checked(operation, original: Callable, scopes: tuple[str, ...]) -> Callable:
-    def run_checks(request: HttpRequest) -> Any:
-        error = original(request)
-        if error is not None:
-            return error
-        token = getattr(request, "api_token", None)
-        if token is not None and not set(scopes) & set(token.scopes):
-            return operation.api.on_exception(request, _refuse_scope(scopes))
-        return None
-
-    return run_checks
+SCOPES_ATTR = "required_scopes"  # set on the request by the operation's view decorator, read by TokenAuth
+OPERATION_SCOPES: dict[str, tuple[str, ...]] = {}  # OpenAPI operationId → scopes (for the document)
 
 
 def require_scope(*scopes: str) -> Callable:
-    """Refuse a token that has none of ``scopes`` (403 ``insufficient_scope``). Put it under the route decorator."""
+    """Refuse a token that has none of ``scopes`` (403 ``insufficient_scope``), before the input is parsed.
+    Put it under the route decorator. A POST that does not take ``Idempotency-Key`` itself also gets the
+    generic one (``jishi.api.idempotency``)."""
     for scope in scopes:
         if scope not in tokens.SCOPES:
             raise ValueError(f"unknown scope {scope!r}")
-    scope = " / ".join(scopes)
+
+    def name_scopes(run: Callable) -> Callable:
+        @functools.wraps(run)
+        def run_with_scopes(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            setattr(request, SCOPES_ATTR, scopes)
+            return run(request, *args, **kwargs)
+
+        return run_with_scopes
 
     def decorate(func: Callable) -> Callable:
-        @functools.wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            token = getattr(request, "api_token", None)
-            if token is not None and not set(scopes) & set(token.scopes):
-                raise _refuse_scope(scopes)
-            return func(request, *args, **kwargs)
-
-        # ninja reads the signature (and resolves string annotations in the function's module) now.
-        wrapper.__signature__ = get_typed_signature(func)
-        wrapper.required_scope = scope
-        wrapper.required_scopes = scopes
-        return wrapper
+        func.required_scope = " / ".join(scopes)
+        func.required_scopes = scopes
+        OPERATION_SCOPES[f"{func.__module__}_{func.__name__}".replace(".", "_")] = scopes
+        # decorate_view: the last one runs first — the Idempotency-Key replay, then the scopes, then ninja.
+        return decorate_view(name_scopes, *idempotency.view_decorators(func))(func)
 
     return decorate
 
 
+def document(schema: dict) -> dict:
+    """Name each operation's scopes in its ``TokenAuth`` security requirement of the OpenAPI document."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            scopes = OPERATION_SCOPES.get(operation.get("operationId", "")) if isinstance(operation, dict) else None
+            if scopes:
+                operation["security"] = [{"TokenAuth": list(scopes)}, {"SessionAuth": []}]
+    return schema
+
+
 def user_of(request: HttpRequest) -> Any:
-    """The acting user of an authenticated API request."""
+    """The acting user of an authenticated API request (for the rows it writes; what it may see and do is
+    ``request.actor``'s)."""
     return request.auth

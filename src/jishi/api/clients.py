@@ -1,7 +1,8 @@
 """The verbs of open ports (API clients): open, change, close, reopen, issue a token — each audited.
 
 A client narrows its tokens three ways: scopes (a token never carries a scope its client lacks), data
-(``client_scope``: the client's region or department, which must lie inside its account's own scope) and
+(``policy.port_scope``: the client's region or department, which must lie inside its account's own scope; the
+token's Actor is narrowed to it by ``policy.narrowed``) and
 network (the client's IP allow-list applies on top of each token's). Closing a client refuses its tokens
 at once; so does its expiry.
 """
@@ -16,50 +17,37 @@ from django.utils import timezone
 from jishi.api import tokens
 from jishi.api.models import ApiClient, ApiToken
 from jishi.core import audit
+from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jishi.core.scope import Scope
-from jishi.org.choices import Level, Role
+from jishi.org import policy
+from jishi.org.choices import Level
 from jishi.org.models import Department, Region
-from jishi.org.scope import roles_of, scope_for
 
 REGION_LEVELS = (Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICROGRID)
 MAX_RATE_LIMIT = 100_000
 
 
 def may_manage(actor) -> bool:
-    """Only administrators open and close ports."""
-    return actor is None or actor.is_superuser or Role.ADMIN in roles_of(actor)
+    """Only administrators open and close ports (and the command line, as the system)."""
+    return policy.as_actor(actor).has_any(policy.PORT_ADMIN_ROLES)
 
 
-def _require_manager(actor) -> None:
+def _require_manager(actor) -> Actor:
+    actor = policy.as_actor(actor)
     if not may_manage(actor):
         raise PermissionDenied("只有系统管理员可以开通、调整或关闭开放端口")
+    return actor
 
 
-def client_scope(client: ApiClient) -> Scope | None:
-    """The data a client's tokens may reach, or None when the client adds no data limit."""
-    if client.region_id is None and client.department_id is None:
-        return None
-    dims: dict[str, frozenset[int]] = {}
-    if client.region_id is not None:
-        dims[client.region.level] = frozenset({client.region_id})
-    if client.department_id is not None:
-        dims["department"] = frozenset({client.department_id})
-    return Scope(**dims)
-
-
-def account_covers(client: ApiClient) -> bool:
+def _account_covers(client: ApiClient) -> bool:
     """Whether the client's account may itself see the client's region and department."""
-    scope = scope_for(client.account)
-    if scope.everything:
-        return True
-    region = client.region
-    if region is not None:
-        ancestors = {"town": region.town_id, "village": region.village_id, "grid": region.grid_id,
-                     "microgrid": region.microgrid_id}
-        if not any(ancestors[d] in getattr(scope, d) for d in ancestors if ancestors[d]):
-            return False
-    return client.department_id is None or client.department_id in scope.department
+    scope = policy.actor_for_user(client.account).scope("view")
+    return policy.covers(scope, client.region, client.department_id)
+
+
+def client_scope(client: ApiClient):
+    """Bridge for ``jishi.webhooks.outbox`` until it builds the port's Actor: ``policy.port_scope`` of the client."""
+    return policy.port_scope(client.region, client.department_id)
 
 
 def _clean(client: ApiClient, *, name: str, kind: str, scopes: list[str], allowed_ips: list[str],
@@ -80,7 +68,7 @@ def _clean(client: ApiClient, *, name: str, kind: str, scopes: list[str], allowe
         raise ValidationFailed("限定区域须是镇（街道）、村（社区）、网格或微网格；全市请留空", field="region")
     if not client.account.is_active:
         raise ValidationFailed(f"账号“{client.account.get_username()}”已停用", field="account")
-    if not account_covers(client):
+    if not _account_covers(client):
         raise ValidationFailed(
             f"调用身份账号“{client.account.get_username()}”自身看不到所限定的区域或部门：请换账号或缩小限定", field="region")
 
@@ -96,13 +84,13 @@ def open_client(actor, *, name: str, kind: str, owner, account, scopes: list[str
                 department: Department | None = None, allowed_ips: list[str] | None = None, rate_limit: int = 600,
                 expires_at: datetime | None = None, purpose: str = "") -> ApiClient:
     """Open a port for an external system."""
-    _require_manager(actor)
+    actor = _require_manager(actor)
     client = ApiClient(owner=owner, account=account, region=region, department=department, purpose=purpose.strip(),
-                       opened_by=actor if getattr(actor, "is_authenticated", False) else None)
+                       opened_by=actor.user)
     _clean(client, name=name, kind=kind, scopes=scopes, allowed_ips=allowed_ips or [], rate_limit=rate_limit,
            expires_at=expires_at)
     client.save()
-    audit.record(actor, "api_client.open", client, summary=f"开通开放端口“{client.name}”", data=_snapshot(client))
+    audit.record(actor.user, "api_client.open", client, summary=f"开通开放端口“{client.name}”", data=_snapshot(client))
     return client
 
 
@@ -119,7 +107,7 @@ def change_client(actor, client_id: int, *, name: str, kind: str, owner, account
                   region: Region | None, department: Department | None, allowed_ips: list[str], rate_limit: int,
                   expires_at: datetime | None, purpose: str = "") -> ApiClient:
     """Change a port; narrowing its scopes or addresses applies to every token at once."""
-    _require_manager(actor)
+    actor = _require_manager(actor)
     client = _locked(client_id)
     before = _snapshot(client)
     client.owner, client.account, client.region, client.department = owner, account, region, department
@@ -129,14 +117,14 @@ def change_client(actor, client_id: int, *, name: str, kind: str, owner, account
     client.save()
     after = _snapshot(client)
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
-    audit.record(actor, "api_client.change", client, summary=f"调整开放端口“{client.name}”", data=changed)
+    audit.record(actor.user, "api_client.change", client, summary=f"调整开放端口“{client.name}”", data=changed)
     return client
 
 
 @transaction.atomic
 def close_client(actor, client_id: int, reason: str) -> ApiClient:
     """Close a port: every token of it is refused from the next request on."""
-    _require_manager(actor)
+    actor = _require_manager(actor)
     if not reason.strip():
         raise ValidationFailed("请填写关闭原因", field="reason")
     client = _locked(client_id)
@@ -146,7 +134,7 @@ def close_client(actor, client_id: int, reason: str) -> ApiClient:
     client.closed_at, client.closed_reason = now, reason.strip()[:200]
     client.save(update_fields=["closed_at", "closed_reason", "updated_at"])
     revoked = ApiToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
-    audit.record(actor, "api_client.close", client, summary=f"关闭开放端口“{client.name}”：{client.closed_reason}",
+    audit.record(actor.user, "api_client.close", client, summary=f"关闭开放端口“{client.name}”：{client.closed_reason}",
                  data={"reason": client.closed_reason, "tokens_revoked": revoked})
     return client
 
@@ -154,13 +142,13 @@ def close_client(actor, client_id: int, reason: str) -> ApiClient:
 @transaction.atomic
 def reopen_client(actor, client_id: int) -> ApiClient:
     """Reopen a closed port (its old tokens stay revoked; issue new ones)."""
-    _require_manager(actor)
+    actor = _require_manager(actor)
     client = _locked(client_id)
     if client.closed_at is None:
         raise ValidationFailed("此端口未关闭", field="client")
     client.closed_at, client.closed_reason = None, ""
     client.save(update_fields=["closed_at", "closed_reason", "updated_at"])
-    audit.record(actor, "api_client.reopen", client, summary=f"重新开通开放端口“{client.name}”")
+    audit.record(actor.user, "api_client.reopen", client, summary=f"重新开通开放端口“{client.name}”")
     return client
 
 
@@ -168,7 +156,7 @@ def reopen_client(actor, client_id: int) -> ApiClient:
 def issue_token(actor, client_id: int, *, name: str, scopes: list[str] | None = None, days: int | None = 365,
                 allowed_ips: list[str] | None = None) -> tuple[ApiToken, str]:
     """A new token for an open port; its scopes default to (and may not exceed) the port's."""
-    _require_manager(actor)
+    actor = _require_manager(actor)
     client = _locked(client_id)
     if not client.is_open:
         raise ValidationFailed("端口已关闭或已到期，不能签发令牌", field="client")

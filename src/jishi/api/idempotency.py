@@ -14,6 +14,7 @@ share keys. Responses are kept ``JISHI_IDEMPOTENCY_HOURS`` (``forget_old`` runs 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import time
@@ -121,25 +122,17 @@ def run_once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) ->
     return response
 
 
-def _has_own_key(view_func: Callable) -> bool:
-    return "idempotency_key" in inspect.signature(view_func).parameters
+def view_decorators(view_func: Callable) -> list[Callable]:
+    """The view decorator (for ninja's ``decorate_view``) that gives an operation the generic key, unless the
+    operation takes ``idempotency_key`` itself; ``jishi.api.auth.require_scope`` applies it to every operation.
+    It acts on POST only, before authentication, like the replay it stands for."""
+    if "idempotency_key" in inspect.signature(view_func).parameters:
+        return []
+    return [_once]
 
 
-def install(api) -> list[str]:
-    """Wrap every POST operation of ``api`` that does not handle the key itself; returns their names."""
-    wrapped = []
-    for router in api._get_bound_routers():  # the operations that serve requests (ninja clones each router's)
-        for path_view in router.path_operations.values():
-            for operation in path_view.operations:
-                if "POST" not in operation.methods or _has_own_key(operation.view_func):
-                    continue
-                operation.run = _wrap(operation.run)
-                operation.jishi_idempotent = True
-                wrapped.append(operation.view_func.__name__)
-    return wrapped
-
-
-def _wrap(original: Callable) -> Callable:
+def _once(original: Callable) -> Callable:
+    @functools.wraps(original)
     def run(request: HttpRequest, *args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None or request.method != "POST":

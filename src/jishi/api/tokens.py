@@ -21,9 +21,9 @@ from django.utils.translation import gettext_noop
 
 from jishi.api.models import ApiToken
 from jishi.core import audit
+from jishi.core.actor import PORT, TOKEN, Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jishi.org.choices import Role
-from jishi.org.scope import roles_of
+from jishi.org import policy
 
 # Labels are Chinese strings marked for the catalogue; pages show them with gettext (English too).
 SCOPES: dict[str, str] = {
@@ -65,16 +65,17 @@ def check_ips(ips: list[str]) -> list[str]:
     return out
 
 
-def _may_manage(actor, user) -> bool:
-    if actor is None:  # the command line (`jishi token ...`) runs as the operator of the server
-        return True
-    return actor.pk == user.pk or actor.is_superuser or Role.ADMIN in roles_of(actor)
+def _may_manage(actor: Actor, user) -> bool:
+    """The owner, an administrator, or the command line (``jishi token …``: the system, run by the server's operator)."""
+    return actor.is_system or actor.user_id == user.pk or actor.has_any(policy.PORT_ADMIN_ROLES)
 
 
 @transaction.atomic
 def create_token(actor, user, name: str, scopes: list[str], *, days: int | None = 365,
                  allowed_ips: list[str] | None = None, client=None) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; returns the row and the token text (shown once, never stored)."""
+    """Create a token for ``user``; returns the row and the token text (shown once, never stored).
+    ``actor``: an Actor (a User is taken as their session, None as the command line)."""
+    actor = policy.as_actor(actor)
     if not _may_manage(actor, user):
         raise PermissionDenied("只能为自己创建令牌（管理员可为他人创建）")
     if not user.is_active:
@@ -92,9 +93,9 @@ def create_token(actor, user, name: str, scopes: list[str], *, days: int | None 
     token = ApiToken.objects.create(
         name=name.strip(), user=user, scopes=scopes, prefix=prefix, digest=digest(text),
         expires_at=timezone.now() + timedelta(days=days) if days else None, allowed_ips=ips,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, client=client,
+        created_by=actor.user, client=client,
     )
-    audit.record(actor, "api_token.create", token, summary=f"为{user.get_username()}创建接口令牌“{token.name}”",
+    audit.record(actor.user, "api_token.create", token, summary=f"为{user.get_username()}创建接口令牌“{token.name}”",
                  data={"prefix": prefix, "scopes": scopes, "expires_at": token.expires_at, "allowed_ips": ips,
                        "client": getattr(client, "pk", None)})
     return token, text
@@ -103,6 +104,7 @@ def create_token(actor, user, name: str, scopes: list[str], *, days: int | None 
 @transaction.atomic
 def revoke_token(actor, token_id: int) -> ApiToken:
     """Revoke a token at once; later requests with it get 401."""
+    actor = policy.as_actor(actor)
     token = ApiToken.objects.select_for_update().filter(pk=token_id).select_related("user").first()
     if token is None:
         raise NotFound(f"令牌 #{token_id} 不存在")
@@ -111,7 +113,7 @@ def revoke_token(actor, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(actor, "api_token.revoke", token, summary=f"吊销接口令牌“{token.name}”", data={"prefix": token.prefix})
+        audit.record(actor.user, "api_token.revoke", token, summary=f"吊销接口令牌“{token.name}”", data={"prefix": token.prefix})
     return token
 
 
@@ -125,9 +127,7 @@ class TokenRefused(Exception):
 
 def authenticate(text: str, remote_addr: str | None) -> ApiToken:
     """The active token matching ``text``, with its user (and port) loaded; raises TokenRefused.
-
-    For a port's token, ``token.scopes`` is narrowed in memory to the port's scopes and the user's data
-    scope to the port's region/department, so every check downstream sees the narrower grant."""
+    What the token may do is its Actor's (``actor_for``)."""
     parts = text.split("_", 2)
     if len(parts) != 3 or parts[0] + "_" != PREFIX or len(parts[1]) != 8:
         raise TokenRefused("令牌格式不正确", "malformed token")
@@ -159,8 +159,6 @@ def authenticate(text: str, remote_addr: str | None) -> ApiToken:
 
 
 def _check_client(token: ApiToken, client, remote_addr: str | None, now) -> None:
-    from jishi.api.clients import account_covers, client_scope
-
     if client.closed_at is not None:
         raise TokenRefused("开放端口已关闭", "port closed")
     if client.expires_at is not None and client.expires_at <= now:
@@ -169,14 +167,22 @@ def _check_client(token: ApiToken, client, remote_addr: str | None, now) -> None
         raise TokenRefused(f"开放端口不允许从 {remote_addr} 访问", "address not allowed for this port")
     if token.user_id != client.account_id:
         raise TokenRefused("开放端口已更换调用身份，此令牌作废，请重新签发", "port account changed; token void")
-    client.account = token.user
-    if not account_covers(client):
+
+
+def actor_for(token: ApiToken, *, kind: str = TOKEN) -> Actor:
+    """The Actor of a request made with ``token`` (from ``authenticate``): its user's posts and data scope, the
+    token's scopes; through a port, only the scopes the port also has, and the port's region or department in
+    place of the account's scope (``policy.narrowed``). Raises TokenRefused when the port's account no longer
+    sees the region or department the port is limited to. ``kind``: TOKEN, or OPEN311 for an Open311 key."""
+    actor = policy.actor_for_user(token.user, kind=kind, token_scopes=token.scopes)
+    client = token.client
+    if client is None:
+        return actor
+    if not policy.covers(actor.scope("view"), client.region, client.department_id):
         raise TokenRefused("开放端口的调用身份已看不到其限定范围，请联系管理员", "port account no longer covers its scope")
-    token.scopes = sorted(set(token.scopes) & set(client.scopes))
-    narrowed = client_scope(client)
-    if narrowed is not None:  # a port limited to a region or department: its account's own reports elsewhere are out
-        token.user._jishi_scope = narrowed
-        token.user._jishi_narrowed = True
+    return policy.narrowed(actor, kind=PORT if kind == TOKEN else kind, region=client.region,
+                           department_id=client.department_id,
+                           token_scopes=set(token.scopes) & set(client.scopes), port_id=client.pk)
 
 
 def _ip_allowed(addr: str | None, networks: list[str]) -> bool:

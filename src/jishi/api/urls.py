@@ -1,13 +1,15 @@
 """The API under /api/v1 (django-ninja). Each domain contributes a Router from its api.py.
 
-Auth: a bearer token or the page session (see jishi.api.auth); errors: problem+json (jishi.api.problems).
+Auth: a bearer token or the page session (see jishi.api.auth; each operation's ``require_scope`` also checks the
+token's scope before the input is parsed and gives a POST the generic Idempotency-Key); errors: problem+json
+(jishi.api.problems).
 OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs served from ninja's bundled files (offline).
 """
 
 from ninja import NinjaAPI
 
-from jishi.api import idempotency, problems, responsecache
-from jishi.api.auth import SessionAuth, TokenAuth, install_scope_checks
+from jishi.api import auth, problems, responsecache
+from jishi.api.auth import SessionAuth, TokenAuth
 from jishi.api.parser import JishiParser
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
@@ -21,7 +23,7 @@ from jishi.webhooks.api import router as webhooks_router
 
 class JishiAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        return problems.document(super().get_openapi_schema(*args, **kwargs))
+        return auth.document(problems.document(super().get_openapi_schema(*args, **kwargs)))
 
 
 api = JishiAPI(
@@ -41,6 +43,4 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
-install_scope_checks(api)  # after every router: scope checked before input is parsed
-idempotency.install(api)  # Idempotency-Key on every POST
 responsecache.install(api)  # repeat GETs of the marked operations answered from the cache

@@ -27,6 +27,7 @@ from jishi.api.forms import CloseForm, PortForm, TokenForm, region_suggestions, 
 from jishi.api.models import ApiClient, ApiToken
 from jishi.core.errors import ServiceError
 from jishi.core.models import AuditRecord
+from jishi.org.middleware import actor_of
 
 PAGE_SIZE = 50
 STATES = {"open": gettext_lazy("开通"), "closed": gettext_lazy("已关闭"), "expired": gettext_lazy("已到期")}
@@ -34,7 +35,7 @@ AUDIT_ROWS = 200
 
 
 def _admin(request: HttpRequest) -> None:
-    if not clients.may_manage(request.user):
+    if not clients.may_manage(actor_of(request)):
         raise PermissionDenied
 
 
@@ -101,7 +102,7 @@ def port_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                client = clients.open_client(request.user, **form.kwargs())
+                client = clients.open_client(actor_of(request), **form.kwargs())
             except ServiceError as exc:
                 _service_error(form, exc)
             else:
@@ -120,7 +121,7 @@ def port_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     form = PortForm(request.POST)
     if form.is_valid():
         try:
-            clients.change_client(request.user, client.pk, **form.kwargs())
+            clients.change_client(actor_of(request), client.pk, **form.kwargs())
         except ServiceError as exc:
             _service_error(form, exc)
         else:
@@ -170,7 +171,7 @@ def port_close(request: HttpRequest, client_id: int) -> HttpResponse:
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
-            clients.close_client(request.user, client.pk, form.cleaned_data["reason"])
+            clients.close_client(actor_of(request), client.pk, form.cleaned_data["reason"])
         except ServiceError as exc:
             _service_error(form, exc)
         else:
@@ -185,7 +186,7 @@ def port_reopen(request: HttpRequest, client_id: int) -> HttpResponse:
     _admin(request)
     client = _client(client_id)
     try:
-        clients.reopen_client(request.user, client.pk)
+        clients.reopen_client(actor_of(request), client.pk)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -202,7 +203,7 @@ def token_issue(request: HttpRequest, client_id: int) -> HttpResponse:
     form = TokenForm(request.POST, client=client)
     if form.is_valid():
         try:
-            issued = clients.issue_token(request.user, client.pk, **form.kwargs())
+            issued = clients.issue_token(actor_of(request), client.pk, **form.kwargs())
         except ServiceError as exc:
             _service_error(form, exc)
         else:
@@ -218,7 +219,7 @@ def token_revoke(request: HttpRequest, client_id: int, token_id: int) -> HttpRes
     if not client.tokens.filter(pk=token_id).exists():
         raise Http404
     try:
-        token = tokens.revoke_token(request.user, token_id)
+        token = tokens.revoke_token(actor_of(request), token_id)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

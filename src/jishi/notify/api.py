@@ -15,12 +15,13 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from jishi.api.types import PathId
 from jishi.core.errors import NotFound
 from jishi.notify.models import Notification
 from jishi.notify.services import mark_read, unread_count
+from jishi.org.middleware import actor_of
 
 router = Router()
 
@@ -56,8 +57,13 @@ class NotificationsMarked(Schema):
     unread_count: int
 
 
+def _me(request: HttpRequest):
+    """The caller's account: an inbox is its owner's, whatever the token or port may see."""
+    return actor_of(request).user
+
+
 def _own(request: HttpRequest):
-    return Notification.objects.filter(recipient=user_of(request))
+    return Notification.objects.filter(recipient=_me(request))
 
 
 def _out(n: Notification) -> dict:
@@ -81,13 +87,13 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]
         qs = qs.filter(read_at__isnull=filters.unread)
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [_out(n) for n in page["items"]], "next_cursor": page["next_cursor"],
-            "unread_count": unread_count(user_of(request))}
+            "unread_count": unread_count(_me(request))}
 
 
 @router.post("/read-all", response=NotificationsMarked, summary="全部标为已读")
 @require_scope("notify:read")
 def read_all(request: HttpRequest):
-    user = user_of(request)
+    user = _me(request)
     return {"marked": mark_read(user), "unread_count": unread_count(user)}
 
 
@@ -101,6 +107,6 @@ def get_notification(request: HttpRequest, notification_id: PathId):
 @require_scope("notify:read")
 def read_one(request: HttpRequest, notification_id: PathId):
     n = _get(request, notification_id)
-    mark_read(user_of(request), [n.pk])
+    mark_read(_me(request), [n.pk])
     n.refresh_from_db(fields=["read_at"])
     return _out(n)

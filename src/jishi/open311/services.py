@@ -1,16 +1,17 @@
 """Open311 GeoReport v2 over Jishi: categories are services, cases are service requests.
 
-    caller(request, *scopes) -> User                  the api_key's user (a Jishi token), or Open311Error(403)
+    caller(request, *scopes) -> Actor                 the api_key's Actor (a Jishi token, narrowed by its port), or Open311Error(403)
     check_jurisdiction(value)                          Open311Error(404) for a jurisdiction_id that is not ours
     discovery(url) / service_list() / service_definition(code)
-    submit(user, form, *, photos=(), idempotency_key=None, api_token=None) -> Case
+    submit(actor, form, *, photos=(), idempotency_key=None, api_token=None) -> Case
                                                        POST requests: report through jishi.cases.services
-    find_requests(user, params) -> list[Case]          GET requests, filters of the spec, in the user's scope
-    find_request(user, number) / find_token(user, token) -> Case
+    find_requests(actor, params) -> list[Case]         GET requests, filters of the spec, in the actor's scope
+    find_request(actor, number) / find_token(actor, token) -> Case
     request_out(case) -> dict                          one <request> of the spec
 
-Reads go through the data scope (``Case.scope_filter`` of the token user) plus the user's own reports, like
-``jishi.cases.queries.openable``. Errors are ``Open311Error(status, description)`` with a Chinese
+Reads are ``Case.objects.restrict(actor, "view")`` — the same cases as ``GET /api/v1/cases`` for the same key
+(the account's own reports are in its scope; through a port limited to a region or department they are not).
+Errors are ``Open311Error(status, description)`` with a Chinese
 description; service errors of the case loop are mapped by ``from_service_error``.
 """
 
@@ -31,7 +32,7 @@ from jishi.api import ratelimit, tokens
 from jishi.cases import services as case_services
 from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
 from jishi.cases.models import Case, CaseEvent, Category
-from jishi.cases.queries import openable_filter
+from jishi.core.actor import OPEN311, Actor
 from jishi.core.errors import NotFound, PermissionDenied, ServiceError
 from jishi.open311.models import Submission
 
@@ -86,22 +87,25 @@ def _key_of(request) -> str:
     return key.strip()
 
 
-def caller(request, *scopes: str):
-    """The user of the request's ``api_key`` (a Jishi API token ``jsk_…``) if it carries one of ``scopes``.
-    The spec answers a missing or bad key with 403, so does this."""
+def caller(request, *scopes: str) -> Actor:
+    """The Actor of the request's ``api_key`` (a Jishi API token ``jsk_…``, narrowed by its port like on
+    /api/v1) if it carries one of ``scopes``. The spec answers a missing or bad key with 403, so does this."""
     key = _key_of(request)
     if not key:
         raise Open311Error(403, "缺少 api_key：请使用基石接口令牌（jsk_…）")
     try:
         token = tokens.authenticate(key, request.META.get("REMOTE_ADDR"))
+        _rate_limit(token)
+        actor = tokens.actor_for(token, kind=OPEN311)
     except tokens.TokenRefused as exc:
         raise Open311Error(403, f"api_key 无效：{exc.message}")
-    _rate_limit(token)
-    if not set(scopes) & set(token.scopes):
+    if not any(actor.may_use(s) for s in scopes):
         wanted = "或".join(f"{s}（{tokens.SCOPES[s]}）" for s in scopes)
         raise Open311Error(403, f"此 api_key 没有 {wanted} 权限")
     request.api_token = token
-    return token.user
+    request._actor = actor  # what jishi.org.middleware.actor_of returns for this request
+    request.actor = actor
+    return actor
 
 
 def _rate_limit(token) -> None:
@@ -204,8 +208,8 @@ def _check_contact(email: str, media_url: str) -> None:
             raise Open311Error(400, "media_url 须为 http(s) 链接")
 
 
-def submit(user, form, *, photos=(), idempotency_key: str | None = None, api_token=None) -> Case:
-    """Report a case from an Open311 POST (form fields of the spec) as ``user``; a retry with the same
+def submit(actor: Actor, form, *, photos=(), idempotency_key: str | None = None, api_token=None) -> Case:
+    """Report a case from an Open311 POST (form fields of the spec) as ``actor``; a retry with the same
     ``Idempotency-Key`` returns the case already made (``case.created`` False)."""
     check_jurisdiction(form.get("jurisdiction_id"))
     code = _field(form, "service_code")
@@ -227,10 +231,10 @@ def submit(user, form, *, photos=(), idempotency_key: str | None = None, api_tok
     try:
         with transaction.atomic():
             case = case_services.report_case(
-                user, channel=CHANNEL, category_code=category.code, title=title, description=description,
+                actor.user, channel=CHANNEL, category_code=category.code, title=title, description=description,
                 lng=lng, lat=lat, region_code=None if lat is not None else address_id, address=address_string,
                 reporter_name=_name(first, last), reporter_phone=phone, photos=photos,
-                idempotency_key=f"open311:{user.pk}:{idempotency_key}" if idempotency_key else None,
+                idempotency_key=f"open311:{actor.user_id}:{idempotency_key}" if idempotency_key else None,
             )
             Submission.objects.get_or_create(case=case, defaults={
                 "api_token": api_token, "jurisdiction_id": _field(form, "jurisdiction_id"),
@@ -250,14 +254,12 @@ def submit(user, form, *, photos=(), idempotency_key: str | None = None, api_tok
 
 # --- reads -------------------------------------------------------------------------------------
 
-def readable(user) -> QuerySet:
-    """Cases in ``user``'s data scope, and the cases they reported — what they may open (deny by default)."""
-    q = openable_filter(user)
-    if q is None:
-        return Case.objects.none()
+def readable(actor: Actor) -> QuerySet:
+    """The cases ``actor`` may see (deny by default), with what a ``<request>`` shows."""
     last_note = (CaseEvent.objects.filter(case=OuterRef("pk"), verb__in=NOTE_VERBS).exclude(note="")
                  .order_by("-at", "-id").values("note")[:1])
-    return Case.objects.filter(q).select_related(*RELATED).annotate(last_note=Subquery(last_note))
+    return (Case.objects.restrict(actor, "view").select_related(*RELATED)
+            .annotate(last_note=Subquery(last_note)))
 
 
 def _moment(name: str, value: str, end: bool = False) -> datetime:
@@ -280,12 +282,12 @@ def _comma(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def find_requests(user, params) -> list[Case]:
+def find_requests(actor: Actor, params) -> list[Case]:
     """``GET requests``: ``service_request_id`` (comma list; overrides every other filter), ``service_code``
     (comma list), ``start_date``/``end_date`` (on requested_datetime, span ≤ 90 days; default the last 90
     days), ``status`` (open, closed). Newest first, at most 1000."""
     check_jurisdiction(params.get("jurisdiction_id"))
-    qs = readable(user)
+    qs = readable(actor)
     ids = _comma(params.get("service_request_id"))
     if ids:
         if len(ids) > MAX_IDS:
@@ -319,20 +321,20 @@ def find_requests(user, params) -> list[Case]:
     return list(qs.order_by("-reported_at", "-id")[:MAX_RESULTS])
 
 
-def find_request(user, number: str) -> Case:
-    case = readable(user).filter(number=number).first()
+def find_request(actor: Actor, number: str) -> Case:
+    case = readable(actor).filter(number=number).first()
     if case is None:
         raise Open311Error(404, f"service_request_id“{number[:30]}”不存在，或不在您的数据范围内")
     return case
 
 
-def find_token(user, token: str) -> Case:
+def find_token(actor: Actor, token: str) -> Case:
     """A request is made at once (no queue), so its token is its service_request_id; the Idempotency-Key
     the client sent with the POST works as a token too."""
     q = Q(number=token)
     if token and len(token) <= 80:
-        q |= Q(idempotency_key=f"open311:{user.pk}:{token}")
-    case = readable(user).filter(q).first()
+        q |= Q(idempotency_key=f"open311:{actor.user_id}:{token}")
+    case = readable(actor).filter(q).first()
     if case is None:
         raise Open311Error(404, f"token“{token[:30]}”不存在，或不在您的数据范围内")
     return case

@@ -69,27 +69,27 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 @endpoint("GET", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
-        user = services.caller(request, "cases:write")
+        actor = services.caller(request, "cases:write")
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 80:
             raise Open311Error(400, "Idempotency-Key 过长：最多 80 个字符")
-        case = services.submit(user, request.POST, photos=request.FILES.getlist("media"), idempotency_key=key or None,
+        case = services.submit(actor, request.POST, photos=request.FILES.getlist("media"), idempotency_key=key or None,
                                api_token=request.api_token)
         return render(fmt, "service_requests", [services.created_out(case)],
                       status=201 if getattr(case, "created", False) else 200)
-    user = services.caller(request, "cases:read")
-    found = services.find_requests(user, request.GET)
+    actor = services.caller(request, "cases:read")
+    found = services.find_requests(actor, request.GET)
     return render(fmt, "service_requests", [services.request_out(c) for c in found])
 
 
 @endpoint("GET")
 def request_detail(request: HttpRequest, fmt: str, ident: str) -> HttpResponse:
-    user = services.caller(request, "cases:read")
-    return render(fmt, "service_requests", [services.request_out(services.find_request(user, ident))])
+    actor = services.caller(request, "cases:read")
+    return render(fmt, "service_requests", [services.request_out(services.find_request(actor, ident))])
 
 
 @endpoint("GET")
 def token(request: HttpRequest, fmt: str, ident: str) -> HttpResponse:
-    user = services.caller(request, "cases:read", "cases:write")
-    case = services.find_token(user, ident)
+    actor = services.caller(request, "cases:read", "cases:write")
+    case = services.find_token(actor, ident)
     return render(fmt, "service_requests", [{"token": ident, "service_request_id": case.number}])

@@ -1,6 +1,7 @@
 """Org read endpoints (/api/v1/org): regions, people (masked unless the role needs full data), departments.
 
-Every queryset goes through ``jishi.org.scope.visible`` — the same deny-by-default scope as the pages.
+Every queryset is ``Model.objects.restrict(request.actor, "view")`` — the same deny-by-default scope as the
+pages; a token's Actor is narrowed by its port.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.types import Id, PathId
 from jishi.org.choices import Level
+from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Person, Region
+from jishi.org.policy import may_see_personal_data
 from jishi.org.privacy import mask_address, mask_id_number, mask_phone
-from jishi.org.scope import can_see_personal_data, visible
 
 router = Router()
 
@@ -52,7 +54,7 @@ class RegionFilters(Schema):
 @router.get("/regions", response=page_of(RegionOut), summary="区域列表")
 @require_scope("org:read")
 def list_regions(request: HttpRequest, filters: Query[RegionFilters]):
-    qs = visible(Region.objects.all(), user_of(request))
+    qs = Region.objects.restrict(actor_of(request), "view")
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.parent:
@@ -65,7 +67,7 @@ def list_regions(request: HttpRequest, filters: Query[RegionFilters]):
 @router.get("/regions/{region_id}", response=RegionDetail, summary="区域详情")
 @require_scope("org:read")
 def get_region(request: HttpRequest, region_id: PathId):
-    return get_object_or_404(visible(Region.objects.all(), user_of(request)), pk=region_id)
+    return get_object_or_404(Region.objects.restrict(actor_of(request), "view"), pk=region_id)
 
 
 class PersonOut(Schema):
@@ -104,9 +106,9 @@ def _person_out(p: Person, full: bool) -> dict:
 @router.get("/people", response=page_of(PersonOut), summary="人员查询（个人信息按角色脱敏）")
 @require_scope("org:read")
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
-    user = user_of(request)
-    full = can_see_personal_data(user)
-    qs = visible(Person.objects.all(), user)
+    actor = actor_of(request)
+    full = may_see_personal_data(actor)
+    qs = Person.objects.restrict(actor, "view")
     if filters.q:
         match = Q(name__contains=filters.q)
         if full:  # searching by a full number would reveal it to a viewer who sees it masked
@@ -134,5 +136,5 @@ class DepartmentOut(Schema):
 @router.get("/departments", response=list[DepartmentOut], summary="部门列表")
 @require_scope("org:read")
 def list_departments(request: HttpRequest, active: bool = True):
-    qs = visible(Department.objects.all(), user_of(request))
+    qs = Department.objects.restrict(actor_of(request), "view")
     return list(qs.filter(is_active=True) if active else qs)

@@ -4,7 +4,7 @@ Data scope per action (``Model.objects.restrict(actor, action)`` / ``holds(actor
 
 | action   | who, where |
 |----------|------------|
-| ``view`` | admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker, line specialist: the grid; micro-grid liaison, volunteer: the micro-grid; department handler: the department (and the cases assigned or whistled to it); everyone with a person record: their own records (person, and the rows their account made) |
+| ``view`` | admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker, line specialist: the grid; micro-grid liaison, volunteer: the micro-grid; department handler: the department (and the cases assigned or whistled to it); everyone with a person record: their own person records; every account: the rows it made |
 | ``manage`` | admin, city commander: the city; town commander: the town; village cadre: the village (points, households, boards, the cockpit of a region) |
 | ``command`` | the command roles (village cadre, town commander, city commander, admin) in their region: the cockpit and the command board |
 
@@ -91,7 +91,7 @@ def _scopes(person_id: int | None, user_id: int | None, posts: tuple[Post, ...],
         if action in OWN_RECORDS_ACTIONS:
             if person_id:
                 dims["person"].add(person_id)
-            if user_id and person_id:
+            if user_id:  # every account reaches the rows it made (a citizens' app account may have no person record)
                 dims["user"].add(user_id)
         scopes[action] = EVERYTHING if everything else Scope(**{k: frozenset(v) for k, v in dims.items()})
     return scopes

@@ -16,11 +16,12 @@ from enum import Enum
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.models import ApiClient
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.types import Id, PathId
 from jishi.core.errors import PermissionDenied
+from jishi.org.middleware import actor_of
 from jishi.webhooks import services
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -73,11 +74,11 @@ class WebhookDeliveryFilters(Schema):
 
 
 def _client(request: HttpRequest) -> ApiClient:
-    token = getattr(request, "api_token", None)
-    if token is None or token.client_id is None:
+    """The port the request's Actor came through (a personal token or a session has none)."""
+    if actor_of(request).port_id is None:
         raise PermissionDenied("事件推送只对开放端口开放：请使用开放端口签发的令牌（个人令牌和登录会话不能订阅）",
                                code="port_required", details={"detail_en": "webhooks need a token of an open port"})
-    return token.client
+    return request.api_token.client
 
 
 def _delivery(d: WebhookDelivery) -> dict:
@@ -97,7 +98,7 @@ def list_subscriptions(request: HttpRequest):
 @router.post("/subscriptions", response={201: WebhookSubscriptionCreated}, summary="订阅事件推送（密钥只返回一次）")
 @require_scope("cases:read")
 def create_subscription(request: HttpRequest, payload: WebhookSubscriptionIn):
-    sub, secret = services.subscribe(user_of(request), _client(request), url=payload.url,
+    sub, secret = services.subscribe(actor_of(request), _client(request), url=payload.url,
                                      events=[e.value for e in payload.events])
     return Status(201, {"id": sub.pk, "url": sub.url, "events": sub.events, "is_active": sub.is_active,
                         "created_at": sub.created_at, "secret": secret})
@@ -106,7 +107,7 @@ def create_subscription(request: HttpRequest, payload: WebhookSubscriptionIn):
 @router.delete("/subscriptions/{subscription_id}", response={204: None}, summary="取消事件推送订阅")
 @require_scope("cases:read")
 def delete_subscription(request: HttpRequest, subscription_id: PathId):
-    services.unsubscribe(user_of(request), _client(request), subscription_id)
+    services.unsubscribe(actor_of(request), _client(request), subscription_id)
     return Status(204, None)
 
 
@@ -128,4 +129,4 @@ def list_deliveries(request: HttpRequest, filters: Query[WebhookDeliveryFilters]
 @router.post("/deliveries/{delivery_id}/redeliver", response=WebhookDeliveryOut, summary="重新推送失败的记录")
 @require_scope("cases:read")
 def redeliver(request: HttpRequest, delivery_id: PathId):
-    return _delivery(services.redeliver(user_of(request), delivery_id, client=_client(request)))
+    return _delivery(services.redeliver(actor_of(request), delivery_id, client=_client(request)))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from jishi.api.models import ApiClient
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
+from jishi.org.policy import as_actor
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from jishi.webhooks.outbox import give_up_after
@@ -52,6 +53,7 @@ def clean_events(events: list[str]) -> list[str]:
 @transaction.atomic
 def subscribe(actor, client: ApiClient, *, url: str, events: list[str]) -> tuple[WebhookSubscription, str]:
     """A new subscription of ``client``; returns it and its secret (shown this once)."""
+    actor = as_actor(actor)
     if not client.is_open:
         raise ValidationFailed("开放端口已关闭或已到期", field="client")
     if "cases:read" not in client.scopes:
@@ -62,8 +64,8 @@ def subscribe(actor, client: ApiClient, *, url: str, events: list[str]) -> tuple
         raise ValidationFailed(f"每个开放端口最多 {MAX_SUBSCRIPTIONS} 个推送订阅", field="url")
     secret = new_secret()
     sub = WebhookSubscription.objects.create(client=client, url=url, events=events, secret=secret,
-                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit.record(actor, "webhook.subscribe", sub, summary=f"开放端口“{client.name}”订阅事件推送：{url}",
+                                             created_by=actor.user)
+    audit.record(actor.user, "webhook.subscribe", sub, summary=f"开放端口“{client.name}”订阅事件推送：{url}",
                  data={"client": client.pk, "url": url, "events": events})
     return sub, secret
 
@@ -78,9 +80,10 @@ def subscription_of(client: ApiClient, sub_id: int) -> WebhookSubscription:
 @transaction.atomic
 def unsubscribe(actor, client: ApiClient, sub_id: int) -> None:
     """Delete a subscription and its outbox (nothing more is sent to it)."""
+    actor = as_actor(actor)
     sub = subscription_of(client, sub_id)
     pending = sub.deliveries.filter(status=DeliveryStatus.PENDING).count()
-    audit.record(actor, "webhook.unsubscribe", sub, summary=f"开放端口“{client.name}”取消事件推送：{sub.url}",
+    audit.record(actor.user, "webhook.unsubscribe", sub, summary=f"开放端口“{client.name}”取消事件推送：{sub.url}",
                  data={"client": client.pk, "url": sub.url, "pending_dropped": pending})
     sub.delete()
 
@@ -89,6 +92,7 @@ def unsubscribe(actor, client: ApiClient, sub_id: int) -> None:
 def redeliver(actor, delivery_id: int, *, client: ApiClient | None = None) -> WebhookDelivery:
     """Send a failed delivery again — and, to keep the case's order, every failed delivery of the same
     case to the same subscription — with a fresh deadline and back-off from the start (attempts count anew). ``client``: only that port's deliveries (the API); None: an administrator."""
+    actor = as_actor(actor)
     qs = WebhookDelivery.objects.select_related("subscription__client").select_for_update(of=("self",))
     if client is not None:
         qs = qs.filter(subscription__client=client)
@@ -102,7 +106,7 @@ def redeliver(actor, delivery_id: int, *, client: ApiClient | None = None) -> We
     n = (WebhookDelivery.objects.filter(subscription_id=delivery.subscription_id, case_id=delivery.case_id,
                                         status=DeliveryStatus.FAILED)
          .update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, give_up_at=now + give_up_after()))
-    audit.record(actor, "webhook.redeliver", delivery,
+    audit.record(actor.user, "webhook.redeliver", delivery,
                  summary=f"重新推送 #{delivery.pk}（{delivery.event}，共 {n} 条）到 {delivery.subscription.url}",
                  data={"subscription": delivery.subscription_id, "case": delivery.case_id, "count": n})
     transaction.on_commit(_kick, robust=True)

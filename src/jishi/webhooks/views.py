@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from jishi.api.models import ApiClient
 from jishi.core.errors import ServiceError
-from jishi.org.choices import Role
-from jishi.org.scope import roles_of
+from jishi.org.middleware import actor_of
+from jishi.org.policy import PORT_ADMIN_ROLES
 from jishi.webhooks import services
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -25,12 +25,9 @@ from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscr
 PAGE_SIZE = 50
 
 
-def may_administer(user) -> bool:
-    return user.is_superuser or Role.ADMIN in roles_of(user)
-
-
 def _admin(request: HttpRequest) -> None:
-    if not may_administer(request.user):
+    """Webhooks are the open ports' administrators' (``policy.PORT_ADMIN_ROLES``)."""
+    if not actor_of(request).has_any(PORT_ADMIN_ROLES):
         raise PermissionDenied
 
 
@@ -72,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def redeliver(request: HttpRequest, delivery_id: int) -> HttpResponse:
     _admin(request)
     try:
-        d = services.redeliver(request.user, delivery_id)
+        d = services.redeliver(actor_of(request), delivery_id)
         messages.success(request, _("已重新排队推送 #%(id)s（%(event)s）") % {"id": d.pk, "event": d.event})
     except ServiceError as exc:
         messages.error(request, exc.message)
