@@ -228,7 +228,8 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 def _detail_of(user, case: Case) -> dict[str, Any]:
     """The detail body of ``case``, whose related rows are prefetched (``queries.get_case``) or, for a case
-    intake has just made, remembered from the intake (``intake._remember``)."""
+    intake has just made, remembered from the intake (``intake.with_intake_rows``)."""
+    events, files = getattr(case, "intake_rows", None) or (list(case.events.all()), list(case.attachments.all()))
     full = can_see_personal_data(user)
     out = _summary(case, full, timezone.now())
     out.update({
@@ -243,14 +244,14 @@ def _detail_of(user, case: Case) -> dict[str, Any]:
             "verb": e.verb, "label": TRANSITIONS[e.verb].label if e.verb in TRANSITIONS else e.verb,
             "actor_name": e.actor_name, "actor_role": e.actor_role, "department_id": e.department_id, "at": e.at,
             "from_state": e.from_state, "to_state": e.to_state, "note": e.note, "data": e.data,
-            "attachment_ids": [a.pk for a in e.attachments.all()],
-        } for e in case.events.all()],
+            "attachment_ids": [a.pk for a in files if a.event_id == e.pk],
+        } for e in events],
         "units": [{
             "department_id": a.department_id, "department_name": a.department.name, "role": a.role,
             "source": a.source, "assigned_at": a.assigned_at, "due_at": a.due_at,
             "acknowledged_at": a.acknowledged_at, "handled_at": a.handled_at, "is_active": a.is_active,
         } for a in case.assignments.all()],
-        "attachments": list(case.attachments.all()),
+        "attachments": files,
         "available_verbs": services.available_verbs(user, case),
     })
     return out
