@@ -6,7 +6,7 @@ OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs served from ninja's 
 
 from ninja import NinjaAPI
 
-from jishi.api import idempotency, problems, responsecache
+from jishi.api import idempotency, problems
 from jishi.api.auth import SessionAuth, TokenAuth, install_scope_checks
 from jishi.api.parser import JishiParser
 from jishi.cases.api import categories_router
@@ -43,4 +43,3 @@ api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
 install_scope_checks(api)  # after every router: scope checked before input is parsed
 idempotency.install(api)  # Idempotency-Key on every POST
-responsecache.install(api)  # repeat GETs of the marked operations answered from the cache

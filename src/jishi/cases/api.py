@@ -24,9 +24,9 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from jishi.api.auth import require_scope, user_of
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.responsecache import cached_response
+from jishi.api.revalidation import revalidated
 from jishi.api.types import Id, Moment, PathId, fits_id
-from jishi.cases import intake, queries, services
+from jishi.cases import changes, intake, queries, services
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
@@ -319,7 +319,7 @@ def report(request: HttpRequest, payload: CaseIn,
 
 @router.get("", response=page_of(CaseOut), summary="事件列表（游标分页）")
 @require_scope("cases:read")
-@cached_response(queries.api_generation)
+@revalidated(changes.api_counter)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     user = user_of(request)
     qs = queries.api_cases(user)
@@ -355,7 +355,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
 
 @router.get("/{case_id}", response=CaseDetail, summary="事件详情（含流转记录）")
 @require_scope("cases:read")
-@cached_response(queries.api_generation)
+@revalidated(changes.api_counter)
 def get_case(request: HttpRequest, case_id: PathId):
     return _detail(request, case_id)
 
