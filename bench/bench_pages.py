@@ -9,9 +9,9 @@ bearer token (API):
     /cases/<id>/            case detail               town_commander (the case with the longest timeline)
     GET /api/v1/cases?limit=50 (city_commander) and /api/v1/cases/<id> (town_commander), bearer tokens
 
-Each page and API call is driven twice: with ``Cache-Control: no-cache`` (a hard reload), so every request is
-answered afresh — queried and rendered; and without it, as repeat views, answered from the page cache
-(``jishi.web.pagecache``) or the API's response cache (``jishi.api.responsecache``).
+Each page and API call is driven twice: without a validator, so every request is answered in full — queried
+and rendered; and as repeat views sending back the answer's ETag (``If-None-Match``), answered 304 Not Modified
+while nothing changed (``jishi.web.revalidation``, ``jishi.api.revalidation``).
 
 Targets: ≥ 0.2 of the minimal view for a 50-row list, ≥ 0.4 for a detail. SQL queries per page
 and in-process server time come from the probe (CaptureQueriesContext, Django's test client).
@@ -47,15 +47,17 @@ def results_for(kind: str) -> list[Result]:
             if who not in cookies:
                 cookies[who] = server.login(who)
             auth = {"Cookie": f"sessionid={cookies[who]['sessionid']}; csrftoken={cookies[who]['csrftoken']}"}
-        # Every request answered afresh (Cache-Control: no-cache, as a hard reload sends it), then repeat views
-        # answered from the page/response cache (jishi.web.pagecache, jishi.api.responsecache).
-        views = [("", {**auth, "Cache-Control": "no-cache"}), ("repeat_", auth)]
-        for key, headers in views:
+        # Every request answered in full, then repeat views revalidated with the answer's ETag (304).
+        status, answer = server.get(url, auth)
+        if status != 200 or "ETag" not in answer:
+            raise RuntimeError(f"bench: {url} as {who} answered {status} (ETag {answer.get('ETag')}), not 200 with one")
+        views = [("", auth, 200), ("repeat_", {**auth, "If-None-Match": answer["ETag"]}, 304)]
+        for key, headers, expected in views:
             status = server.get_status(url, headers)
-            if status != 200:
-                raise RuntimeError(f"bench: {url} as {who} answered {status}, not 200")
+            if status != expected:
+                raise RuntimeError(f"bench: {url} as {who} answered {status}, not {expected}")
             load = wrk(server, url, headers=headers)
-            kind_of_view = {"": "every request afresh", "repeat_": "repeat view, from the cache"}[key]
+            kind_of_view = {"": "every request afresh", "repeat_": "repeat view, revalidated: 304"}[key]
             detail = (f"{label} as {who}" + (f" ({kind_of_view})" if kind_of_view else "")
                       + f": {facts.get('rows', '?')} rows, {facts.get(key + 'queries', '?')} SQL queries, "
                       f"server {facts.get(key + 'server_ms', 0):.1f} ms ({facts.get(key + 'cpu_ms', 0):.1f} ms CPU), "

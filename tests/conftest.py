@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 
 from jishi.cases.models import Category
 from jishi.cases.seed import load
@@ -14,15 +13,12 @@ from tests.factories import PASSWORD, City, make_city
 @pytest.fixture(autouse=True)
 def _own_files_and_fresh_caches(settings, tmp_path):
     """Each test gets its own media directory and API rate-limit side file (SQLite keeps counts there; ids are
-    reused across tests), and a working-day calendar cache and a page cache that no earlier test filled (a
-    rolled-back test gives its ids — of tokens, timeline rows — to the next one)."""
+    reused across tests), and a working-day calendar cache that no earlier test filled."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.JISHI_RATE_LIMIT_FILE = str(tmp_path / "ratelimit.sqlite3")
     calendar.clear_cache()
-    caches["pages"].clear()
     yield
     calendar.clear_cache()
-    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -155,13 +155,10 @@ else:
     }
 
 # --- Caches ----------------------------------------------------------------------------------
-# "pages": repeat views of signed-in lists and case pages (jishi.web.pagecache), per process; entries live at
-# most two minutes (their key changes every minute). JISHI_PAGE_CACHE=0 turns it off.
-JISHI_PAGE_CACHE = env_bool("JISHI_PAGE_CACHE", True)
+# No page cache: repeat views of the case pages and API are revalidated by the browser or client (ETag → 304,
+# jishi.web.revalidation).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jishi-default"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jishi-pages",
-              "TIMEOUT": 120, "OPTIONS": {"MAX_ENTRIES": env_int("JISHI_PAGE_CACHE_ENTRIES", 500, 10, 1_000_000)}},
 }
 
 # --- Auth ------------------------------------------------------------------------------------

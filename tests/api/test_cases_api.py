@@ -181,8 +181,7 @@ def _list_queries(client: Client) -> int:
 
 
 @pytest.mark.parametrize("role", ["admin", "town_commander", "dept_urban"])
-def test_the_list_costs_the_same_queries_for_3_or_30_cases(city, bearer, role, settings):
-    settings.JISHI_PAGE_CACHE = False  # the statements of answering, not of a repeat call
+def test_the_list_costs_the_same_queries_for_3_or_30_cases(city, bearer, role):
     client = bearer(role)
     few = _report(city, 3, "A1a")
     for c in few:

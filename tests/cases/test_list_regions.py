@@ -1,5 +1,6 @@
-"""Case lists read their regions in one query after the cases (``CaseQuerySet.with_regions``), not by joining
-the region table four times — and every case still shows its own town, village, grid and handling region."""
+"""Case lists read their regions after the cases (``CaseQuerySet.with_regions``: ``prefetch_related``, one
+primary-key query per region link), not by joining the region table four times — and every case still shows
+its own town, village, grid and handling region."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jishi.cases import queries, services
-from jishi.cases.models import Case
+from jishi.cases.models import REGION_LINKS, Case
 
 
-def test_a_page_of_cases_brings_its_regions_in_one_more_query(city, report):
+def test_a_page_of_cases_brings_its_regions_in_one_query_per_link(city, report):
     made = [report(where=w) for w in ("A1a1", "A1b1", "A1a1")]
     services.accept(city.user("town_commander"), made[1])
     services.dispatch(city.user("town_commander"), made[1], region=city.regions["A1"])
@@ -18,8 +19,10 @@ def test_a_page_of_cases_brings_its_regions_in_one_more_query(city, report):
         page = list(queries.cases(city.user("admin")).order_by("id"))
         shown = [(c.town.name, c.village.name, c.grid.name, c.handling_region and c.handling_region.name)
                  for c in page]
-    assert len(ctx.captured_queries) == 2  # the cases (category and department joined), then their regions
-    assert "JOIN \"org_region\"" not in ctx.captured_queries[0]["sql"]
+    first, *regions = [q["sql"] for q in ctx.captured_queries]
+    assert "JOIN \"org_region\"" not in first  # the cases (category and department joined) …
+    assert len(regions) == len(REGION_LINKS) == 4  # … then town, village, grid, handling region
+    assert all('FROM "org_region" WHERE ' in sql for sql in regions)
     expected = [(c.town.name, c.village.name, c.grid.name, c.handling_region.name if c.handling_region else None)
                 for c in Case.objects.select_related("town", "village", "grid", "handling_region").order_by("id")]
     assert shown == expected and shown[1][3] == city.regions["A1"].name

@@ -65,8 +65,7 @@ def test_cases_home_sends_each_role_to_its_page(client, login, city):
 
 
 def test_my_reports_and_grid_page_query_counts_do_not_grow(client, login, city, make_case,
-                                                           django_assert_max_num_queries, settings):
-    settings.JISHI_PAGE_CACHE = False  # the statements of rendering, not of a repeat view
+                                                           django_assert_max_num_queries):
     advance(make_case("第一件", who="resident", channel="resident"), city, "closed")
     for who, url in (("resident", "/cases/mine/"), ("grid_worker", "/cases/grid/")):
         login(who)

@@ -36,6 +36,16 @@ def test_the_same_idempotency_key_posts_once(city, items):
     assert Posting.objects.filter(key="meeting-2026-11").count() == 1
 
 
+def test_a_new_posting_comes_back_as_the_stored_row_it_is(city, items, django_assert_num_queries):
+    """What ``post`` returns is a loaded row (its unique key is its own, not a duplicate) that still holds the
+    person and item it was given."""
+    p = apply_item(city.user("village_cadre"), city.people["resident"], items["HY01"], key="k-loaded")
+    p.validate_unique()  # a row still marked as "being added" would collide with itself on its key
+    assert p == Posting.objects.get(key="k-loaded") and not p.replayed
+    with django_assert_num_queries(0):
+        assert (p.person, p.item) == (city.people["resident"], items["HY01"])
+
+
 def test_a_cadre_of_another_village_may_not_award(city, items):
     with pytest.raises(PermissionDenied):
         apply_item(city.user("grid_worker_b"), city.people["resident"], items["HY01"], key="x")

@@ -8,7 +8,7 @@ OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs served from ninja's 
 
 from ninja import NinjaAPI
 
-from jishi.api import auth, problems, responsecache
+from jishi.api import auth, problems
 from jishi.api.auth import SessionAuth, TokenAuth
 from jishi.api.parser import JishiParser
 from jishi.cases.api import categories_router
@@ -43,4 +43,3 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
-responsecache.install(api)  # repeat GETs of the marked operations answered from the cache

@@ -24,9 +24,9 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from jishi.api.auth import require_scope, user_of
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.responsecache import cached_response
+from jishi.api.revalidation import revalidated
 from jishi.api.types import Id, Moment, PathId, fits_id
-from jishi.cases import intake, queries, services
+from jishi.cases import changes, intake, queries, services
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
@@ -228,7 +228,8 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 def _detail_of(user, case: Case) -> dict[str, Any]:
     """The detail body of ``case``, whose related rows are prefetched (``queries.get_case``) or, for a case
-    intake has just made, remembered from the intake (``intake._remember``)."""
+    intake has just made, remembered from the intake (``intake.with_intake_rows``)."""
+    events, files = getattr(case, "intake_rows", None) or (list(case.events.all()), list(case.attachments.all()))
     full = can_see_personal_data(user)
     out = _summary(case, full, timezone.now())
     out.update({
@@ -243,14 +244,14 @@ def _detail_of(user, case: Case) -> dict[str, Any]:
             "verb": e.verb, "label": TRANSITIONS[e.verb].label if e.verb in TRANSITIONS else e.verb,
             "actor_name": e.actor_name, "actor_role": e.actor_role, "department_id": e.department_id, "at": e.at,
             "from_state": e.from_state, "to_state": e.to_state, "note": e.note, "data": e.data,
-            "attachment_ids": [a.pk for a in e.attachments.all()],
-        } for e in case.events.all()],
+            "attachment_ids": [a.pk for a in files if a.event_id == e.pk],
+        } for e in events],
         "units": [{
             "department_id": a.department_id, "department_name": a.department.name, "role": a.role,
             "source": a.source, "assigned_at": a.assigned_at, "due_at": a.due_at,
             "acknowledged_at": a.acknowledged_at, "handled_at": a.handled_at, "is_active": a.is_active,
         } for a in case.assignments.all()],
-        "attachments": list(case.attachments.all()),
+        "attachments": files,
         "available_verbs": services.available_verbs(user, case),
     })
     return out
@@ -318,7 +319,7 @@ def report(request: HttpRequest, payload: CaseIn,
 
 @router.get("", response=page_of(CaseOut), summary="事件列表（游标分页）")
 @require_scope("cases:read")
-@cached_response(queries.api_generation)
+@revalidated(changes.api_counter)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     user = user_of(request)
     qs = queries.api_cases(user)
@@ -354,7 +355,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
 
 @router.get("/{case_id}", response=CaseDetail, summary="事件详情（含流转记录）")
 @require_scope("cases:read")
-@cached_response(queries.api_generation)
+@revalidated(changes.api_counter)
 def get_case(request: HttpRequest, case_id: PathId):
     return _detail(request, case_id)
 

@@ -12,13 +12,13 @@ from datetime import UTC, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, Q, QuerySet
+from django.db.models import DateTimeField, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from jishi.cases import deadlines
 from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
-from jishi.cases.models import Attachment, Case, CaseEvent, Category
+from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
 from jishi.core import audit
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.choices import Role
@@ -162,32 +162,26 @@ def _next_case_id() -> int:
 
 
 def _remember(case: Case, event: CaseEvent, files: list[Attachment]) -> None:
-    """Keep what intake wrote on the case object (``with_intake_rows`` uses it)."""
-    case.intake_rows = (event, list(files))
+    """Keep what intake wrote on the case object (``with_intake_rows`` uses it): the timeline rows and files."""
+    case.intake_rows = ([event], list(files))
+
+
+NONE_YET = (("assignments", CaseAssignment), ("whistles", Whistle), ("supervisions", Supervision))  # of a new case
 
 
 def with_intake_rows(case: Case) -> Case:
-    """A case ``report_case`` has just made, with its related rows filled in as ``queries.get_case``
-    prefetches them — from what intake wrote (one timeline row, its photos, no units, whistles or
-    notices) instead of reading them back. For building the 201 answer; do not act on the object
-    afterwards (its prefetched rows do not follow later changes)."""
-    event, files = case.intake_rows
-    for obj in (case, event, *files):  # as the database gives them back: in UTC (the due times were local)
+    """A case ``report_case`` has just made, ready for building the 201 answer without reading anything back:
+    its times as the database gives them back (UTC), its relations a new case cannot have yet (units,
+    whistles, notices) prefetched from empty querysets (``.none()``: no statement), and its one timeline row
+    and photos in ``case.intake_rows`` (which ``cases.api`` reads in place of the prefetched events and
+    files). Do not act on the object afterwards (its prefetched rows do not follow later changes)."""
+    events, files = case.intake_rows
+    for obj in (case, *events, *files):  # as the database gives them back: in UTC (the due times were local)
         for f in obj._meta.concrete_fields:
             value = getattr(obj, f.attname)
             if isinstance(f, DateTimeField) and value is not None and value.utcoffset():
                 setattr(obj, f.attname, value.astimezone(UTC))
-
-    def cached(manager, rows: list):
-        qs = manager.all()
-        qs._result_cache, qs._prefetch_done = list(rows), True
-        return qs
-
-    event._prefetched_objects_cache = {"attachments": cached(event.attachments, files)}
-    case._prefetched_objects_cache = {
-        "events": cached(case.events, [event]), "attachments": cached(case.attachments, files),
-        "assignments": cached(case.assignments, []), "whistles": cached(case.whistles, []),
-        "supervisions": cached(case.supervisions, [])}
+    prefetch_related_objects([case], *(Prefetch(name, queryset=model.objects.none()) for name, model in NONE_YET))
     case._pending_whistled = set()
     return case
 

@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -441,27 +440,3 @@ def role_home(user) -> str:
     if roles & GRID_ROLES:
         return "grid"
     return "mine"
-
-
-# --- page cache ------------------------------------------------------------------------------
-
-
-def page_generation(request) -> tuple:
-    """What the case pages show changes only with a new timeline row (every change of a case writes one:
-    ``services._transition``, the sweep's supervisions) or with the viewer's unread notifications (the inbox
-    badge, which counts to 100: "99+"). Both in one statement: the newest timeline row id and the capped unread
-    count (``jishi.web.pagecache``)."""
-    from jishi.notify.services import BADGE_CAP
-
-    events, notices = CaseEvent._meta.db_table, Notification._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT MAX(id) FROM {events}), (SELECT COUNT(*) FROM (SELECT 1 FROM {notices} "
-                    "WHERE recipient_id = %s AND read_at IS NULL LIMIT %s) AS u)", [request.user.pk, BADGE_CAP + 1])
-        return tuple(cur.fetchone())
-
-
-def api_generation(request) -> tuple:
-    """The case API's generation: the newest timeline row (``jishi.api.responsecache``)."""
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT MAX(id) FROM {CaseEvent._meta.db_table}")
-        return tuple(cur.fetchone())

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import queries, services
+from jishi.cases import changes, queries, services
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.forms import VERB_FORMS, ReportForm, first_error
 from jishi.cases.models import Case
@@ -34,7 +34,7 @@ from jishi.notify.services import mark_read
 from jishi.org import privacy
 from jishi.org.choices import Role
 from jishi.org.scope import can_see_personal_data
-from jishi.web.pagecache import cached_page
+from jishi.web.revalidation import revalidated_page
 
 PAGE_SIZE = 50
 REPORTER_CHANNEL = {Role.GRID_WORKER: Channel.PATROL, Role.GRID_LEADER: Channel.PATROL,
@@ -140,7 +140,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page(queries.page_generation)
+@revalidated_page(changes.page_counter)
 def grid(request: HttpRequest) -> HttpResponse:
     lists = queries.grid_lists(request.user)
     sections = [(key, label, rows_for(request.user, lists[key])) for key, label in (
@@ -205,7 +205,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page(queries.page_generation)
+@revalidated_page(changes.page_counter)
 def dept(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "to_ack")
     if tab not in dict(queries.DEPT_TABS):
@@ -242,7 +242,7 @@ def _board_filters(request: HttpRequest) -> queries.BoardFilters:
 
 
 @login_required
-@cached_page(queries.page_generation)
+@revalidated_page(changes.page_counter)
 def board(request: HttpRequest) -> HttpResponse:
     f = _board_filters(request)
     page = Paginator(queries.board(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -285,7 +285,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@cached_page(queries.page_generation)
+@revalidated_page(changes.page_counter)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.get_case(request.user, pk)
     if case is None:

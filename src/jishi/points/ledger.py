@@ -138,13 +138,11 @@ def post(
     region: Region | None = None,
     at: datetime | None = None,
     locked: dict[int, int] | None = None,
-    key_checked: bool = False,
 ) -> Posting:
     """Append one balanced posting. Returns the existing posting if ``key`` was used before
     (``posting.replayed`` is then True). ``locked``: the balances the caller read while locking the accounts
-    (``locked_balances``) in this transaction; without it ``post`` locks them itself. ``key_checked`` is
-    accepted for older callers and no longer matters: the key is never looked up before the insert (the
-    insert itself detects a taken key, also one taken concurrently)."""
+    (``locked_balances``) in this transaction; without it ``post`` locks them itself. The key is never looked
+    up before the insert: the insert itself detects a taken key, also one taken concurrently."""
     from jishi.points.access import clean
 
     key, reason = clean(key, 100), clean(reason, 200)
@@ -159,11 +157,11 @@ def post(
     with transaction.atomic(savepoint=False):
         return _post(key=key, kind=kind, legs=legs, reason=reason, person=person, points=points, honour=honour,
                      actor=actor, approver=approver, item=item, reverses=reverses, source=source, region=region,
-                     at=at, locked=locked, key_checked=key_checked)
+                     at=at, locked=locked)
 
 
 def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, item, reverses, source, region, at,
-          locked, key_checked) -> Posting:
+          locked) -> Posting:
     posting = Posting(key=key, kind=kind, at=at or timezone.now(), person=person, item=item, points=points,
                       honour=honour, reason=reason[:200], actor=_user(actor), approver=_user(approver),
                       reverses=reverses, source=source)
@@ -183,10 +181,10 @@ def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, i
     short = next(((pk, amt) for pk, amt in changes.items()
                   if amt < 0 and by_id[pk].kind in NON_NEGATIVE and balances[pk] + amt < 0), None)
     if short is None and connections[_DB].vendor == "postgresql":
-        inserted = _write_all(posting, changes)  # posting, balances and entries in one statement
+        new_id = _write_all(posting, changes)  # posting, balances and entries in one statement
     else:
-        inserted = _insert_new(posting)
-    if not inserted:  # the key (or the reversed posting) is taken: a retry, or a concurrent twin
+        new_id = _insert_new(posting)
+    if new_id is None:  # the key (or the reversed posting) is taken: a retry, or a concurrent twin
         existing = Posting.objects.filter(key=key).first()
         if existing is None and reverses is not None:
             raise Conflict("该积分记录已冲正过", code="already_reversed")
@@ -194,6 +192,7 @@ def _post(*, key, kind, legs, reason, person, points, honour, actor, approver, i
             raise IntegrityError(f"points posting {key!r} was neither inserted nor found")
         existing.replayed = True
         return existing
+    posting = _loaded(posting, new_id)
     if short is not None:
         raise Conflict("积分余额不足", code="insufficient_points", details={"account": short[0], "amount": -short[1]})
     if changes and connections[_DB].vendor != "postgresql":  # one statement: balance = balance + CASE id WHEN … END
@@ -217,24 +216,33 @@ def _insert_sql(posting: Posting) -> tuple[str, tuple]:
     return sql, params
 
 
-def _inserted(posting: Posting, row) -> bool:
-    if row is None:
-        return False
-    posting.pk = row[0]
-    posting._state.adding, posting._state.db = False, _DB
-    return True
+_KEPT_RELATIONS = ("person", "item", "actor", "approver", "reverses")  # the objects ``post`` was given
 
 
-def _insert_new(posting: Posting) -> bool:
+def _loaded(posting: Posting, pk: int) -> Posting:
+    """``posting`` as the row now stored under ``pk``: a loaded instance (``Model.from_db``) with the related
+    objects the caller passed in (no query to read them again)."""
+    fields = Posting._meta.concrete_fields
+    saved = Posting.from_db(_DB, [f.attname for f in fields],
+                            [pk if f.primary_key else getattr(posting, f.attname) for f in fields])
+    for name in _KEPT_RELATIONS:
+        related = getattr(posting, name)
+        if related is not None:
+            setattr(saved, name, related)
+    return saved
+
+
+def _insert_new(posting: Posting) -> int | None:
     """Insert ``posting`` unless its key (or the posting it reverses) is already taken, in one statement.
-    A conflict does not abort the transaction, so no savepoint is needed. True if inserted (``posting.pk`` set)."""
+    A conflict does not abort the transaction, so no savepoint is needed. The new row's id, None if not inserted."""
     sql, params = _insert_sql(posting)
     with connections[_DB].cursor() as cursor:
         cursor.execute(sql, params)
-        return _inserted(posting, cursor.fetchone())
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-def _write_all(posting: Posting, changes: dict[int, int]) -> bool:
+def _write_all(posting: Posting, changes: dict[int, int]) -> int | None:
     """PostgreSQL: insert the posting, change the cached balances and insert the entries in one statement
     (one round trip). If the key is taken, the posting's INSERT returns no row and neither the balances nor
     the entries change. The accounts are already locked by the caller; the CHECK constraint still applies."""
@@ -248,7 +256,8 @@ def _write_all(posting: Posting, changes: dict[int, int]) -> bool:
            f'SELECT id FROM p')
     with connections[_DB].cursor() as cursor:
         cursor.execute(sql, (*params, ids, amounts))
-        return _inserted(posting, cursor.fetchone())
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _user(actor):
