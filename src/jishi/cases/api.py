@@ -186,6 +186,7 @@ class CaseFilters(Schema):
     state: str | None = Field(None, description="状态，可用逗号分隔多个")
     channel: Channel | None = None
     category: str | None = Field(None, description="分类编码或 id（大类含其小类）")
+    region: Id | None = Field(None, description="区域 id（镇、村、网格或微网格，任一层级）")
     town: Id | None = None
     village: Id | None = None
     grid: Id | None = None
