@@ -311,16 +311,17 @@ def fill(n: int = 60) -> int:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from jishi.cases import intake, queries, services
+    from jishi.cases import intake, pickers, services
     from jishi.cases.models import Category
     from jishi.org.models import Household, StaffAssignment
+    from jishi.org.policy import actor_for_user
 
     users = {u.username: u for u in get_user_model().objects.filter(
         username__in=["grid_worker", "village_cadre", "town_commander", "department_handler"])}
     dept_id = (StaffAssignment.objects.filter(person__user=users["department_handler"], is_active=True,
                                               department__isnull=False).values_list("department_id", flat=True).first())
     cats = list(Category.objects.filter(is_active=True, parent__isnull=False).order_by("code"))
-    grids = queries.user_grid_ids(users["grid_worker"])  # in the worker's grid: the grid list has work too
+    grids = pickers.grid_ids(actor_for_user(users["grid_worker"]))  # in the worker's grid: the grid list has work too
     homes = list(Household.objects.filter(lng__isnull=False, grid_id__in=grids).order_by("id")
                  .values_list("lng", "lat")[:n])
     made = 0
@@ -379,16 +380,17 @@ def probe() -> dict:
     from django.core.signals import request_started
     from django.db import reset_queries
 
-    from jishi.cases import queries
+    from jishi.cases import lists
+    from jishi.org.policy import actor_for_user
 
     request_started.disconnect(reset_queries)  # else each request empties the log CaptureQueriesContext reads
     # the case with the longest timeline the town commander can open: the heaviest detail page (the city
-    # commander would do, but cases.queries.openable() drops an everything-scope: Q() | own == own)
-    commander = get_user_model().objects.get(username="town_commander")
-    case = (queries.cases(commander).annotate(n=Count("events")).order_by("-n", "-pk")
+    # commander would do as well)
+    commander = actor_for_user(get_user_model().objects.get(username="town_commander"))
+    case = (lists.cases(commander).annotate(n=Count("events")).order_by("-n", "-pk")
             .values_list("pk", flat=True).first())
     # the department inbox tab with the most rows (at small scale "to acknowledge" may be empty)
-    counts = queries.dept_tab_counts(get_user_model().objects.get(username="department_handler"))
+    counts = lists.dept_tab_counts(actor_for_user(get_user_model().objects.get(username="department_handler")))
     tab = max(counts, key=lambda t: counts[t] or 0)
     pages, clients = {}, {}
     for name, path, who in PAGES + API:

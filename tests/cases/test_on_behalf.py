@@ -4,11 +4,12 @@ timeline names the staff member who submitted it."""
 
 import pytest
 
-from jishi.cases import queries, services
+from jishi.cases import lists, services
 from jishi.cases.models import CaseEvent
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.core.models import AuditRecord
 from jishi.org.models import Person
+from jishi.org.policy import actor_for_user
 from tests.cases.conftest import walk_to
 
 
@@ -31,8 +32,8 @@ def test_a_grid_worker_reports_for_a_resident_of_their_grid_and_the_case_is_the_
     assert event.note.startswith("代居民上报") and event.data["on_behalf_of"] == resident.pk
     audit = AuditRecord.objects.get(action="case.report", object_id=str(case.pk))
     assert audit.actor == city.user("grid_worker") and audit.data["on_behalf_of"] == resident.pk
-    assert list(queries.my_reports(city.user("resident"))) == [case]
-    assert case not in queries.my_reports(city.user("grid_worker"))
+    assert list(lists.my_reports(actor_for_user(city.user("resident")))) == [case]
+    assert case not in lists.my_reports(actor_for_user(city.user("grid_worker")))
 
 
 def test_the_resident_rates_the_case_reported_for_them_and_the_staff_member_cannot(city, report, resident):

@@ -1,5 +1,6 @@
 """Case endpoints (/api/v1/cases, /api/v1/categories): thin wrappers over ``jishi.cases.services``
-(the verbs) and ``jishi.cases.queries`` (reads through the data scope).
+(the verbs) and the read modules (``lists``, ``detail``: through the caller's Actor, ``actor_of(request)``;
+list filters are the pages' ``CaseFilter``).
 
     POST /cases                  report (201; a retry with the same Idempotency-Key or hotline number: 200, same case;
                                  ``on_behalf_of``: staff report for a resident in their scope, 代居民上报)
@@ -17,23 +18,31 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.revalidation import revalidated
 from jishi.api.types import Id, Moment, PathId, fits_id
-from jishi.cases import changes, intake, queries, services
+from jishi.cases import intake, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
+from jishi.cases.detail import get_case as get_case_detail
+from jishi.cases.detail import openable
+from jishi.cases.due import due_of
+from jishi.cases.filters import CaseFilter
+from jishi.cases.lists import api_cases
 from jishi.cases.models import Case
+from jishi.cases.pickers import category_groups
 from jishi.cases.workflow import TRANSITIONS
+from jishi.core.actor import Actor
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
+from jishi.core.scope import holds
+from jishi.org.middleware import actor_of
 from jishi.org.models import Region
+from jishi.org.policy import may_see_personal_data
 from jishi.org.privacy import mask_name, mask_phone
-from jishi.org.scope import can_see_personal_data
 
 router = Router()
 categories_router = Router()
@@ -175,7 +184,8 @@ class CaseDetail(CaseOut):
 class CaseFilters(Schema):
     state: str | None = Field(None, description="状态，可用逗号分隔多个")
     channel: Channel | None = None
-    category: str | None = Field(None, description="分类编码（大类含其小类）")
+    category: str | None = Field(None, description="分类编码或 id（大类含其小类）")
+    region: Id | None = Field(None, description="区域 id（镇、村、网格或微网格，任一层级）")
     town: Id | None = None
     village: Id | None = None
     grid: Id | None = None
@@ -183,7 +193,7 @@ class CaseFilters(Schema):
     overdue: bool | None = None
     created_after: Moment | None = None
     created_before: Moment | None = None
-    q: str | None = Field(None, max_length=50, description="编号前缀或标题包含")
+    q: str | None = Field(None, max_length=50, description="编号前缀或标题包含（不区分大小写）")
     cursor: str | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
@@ -200,7 +210,7 @@ class CategoryOut(Schema):
 # --- shaping ---------------------------------------------------------------------------------
 
 def _summary(case: Case, full: bool, now: datetime) -> dict[str, Any]:
-    due = queries.due_of(case, now)
+    due = due_of(case, now)
     dept = case.handling_department
     name = "匿名" if case.anonymous else case.reporter_name
     return {
@@ -219,18 +229,18 @@ def _summary(case: Case, full: bool, now: datetime) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    user = user_of(request)
-    case = queries.get_case(user, case_id)
+    actor = actor_of(request)
+    case = get_case_detail(actor, case_id)
     if case is None:
         raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
-    return _detail_of(user, case)
+    return _detail_of(actor, case)
 
 
-def _detail_of(user, case: Case) -> dict[str, Any]:
-    """The detail body of ``case``, whose related rows are prefetched (``queries.get_case``) or, for a case
+def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
+    """The detail body of ``case``, whose related rows are prefetched (``detail.get_case``) or, for a case
     intake has just made, remembered from the intake (``intake.with_intake_rows``)."""
     events, files = getattr(case, "intake_rows", None) or (list(case.events.all()), list(case.attachments.all()))
-    full = can_see_personal_data(user)
+    full = may_see_personal_data(actor)
     out = _summary(case, full, timezone.now())
     out.update({
         "description": case.description, "anonymous": case.anonymous, "external_ref": case.external_ref,
@@ -252,7 +262,7 @@ def _detail_of(user, case: Case) -> dict[str, Any]:
             "acknowledged_at": a.acknowledged_at, "handled_at": a.handled_at, "is_active": a.is_active,
         } for a in case.assignments.all()],
         "attachments": files,
-        "available_verbs": services.available_verbs(user, case),
+        "available_verbs": services.available_verbs(actor, case),
     })
     return out
 
@@ -297,65 +307,42 @@ def _dept_ref(value: int | str | None) -> int | str | None:
 @require_scope("cases:write")
 def report(request: HttpRequest, payload: CaseIn,
            idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=80)):
-    user = user_of(request)
+    actor = actor_of(request)
     case = services.report_case(
-        user, channel=payload.channel, category_code=payload.category, title=payload.title,
+        actor, channel=payload.channel, category_code=payload.category, title=payload.title,
         description=payload.description, lng=payload.lng, lat=payload.lat, region_code=payload.region_code,
         address=payload.address, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
         photos=_files(payload.photos, "photos"), external_ref=payload.external_ref, anonymous=payload.anonymous,
         priority=payload.priority, on_behalf_of=payload.on_behalf_of,
         # keys are per account: another caller's key can never return (or reveal) someone else's case
-        idempotency_key=f"api:{user.pk}:{idempotency_key}" if idempotency_key else None,
+        idempotency_key=f"api:{actor.user_id}:{idempotency_key}" if idempotency_key else None,
     )
     if case.created:  # built from what intake has in memory: no second read of the case just written
         case = intake.with_intake_rows(case)
-        if not queries.may_open(user, case):
+        if not holds(actor, "view", case):  # in memory: intake's rows are at hand
             raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
-        return Status(201, _detail_of(user, case))
-    if not queries.openable(user, case.pk).exists():
+        return Status(201, _detail_of(actor, case))
+    if not holds(actor, "view", case):
         raise Conflict("该外部编号已有事件，但不在您的数据范围内", code="duplicate_external_ref", field="external_ref")
     return Status(200, _detail(request, case.pk))
 
 
 @router.get("", response=page_of(CaseOut), summary="事件列表（游标分页）")
 @require_scope("cases:read")
-@revalidated(changes.api_counter)
+@revalidated(sql.api_counter)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
-    user = user_of(request)
-    qs = queries.api_cases(user)
+    actor = actor_of(request)
     now = timezone.now()
-    if filters.state:
-        states = [s.strip() for s in filters.state.split(",") if s.strip()]
-        unknown = set(states) - set(State.values)
-        if unknown:
-            raise ValidationFailed(f"未知的状态：{'、'.join(sorted(unknown))}", field="state")
-        qs = qs.filter(state__in=states)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.category:
-        qs = qs.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
-    for dim in ("town", "village", "grid"):
-        if getattr(filters, dim):
-            qs = qs.filter(**{f"{dim}_id": getattr(filters, dim)})
-    if filters.department:
-        qs = qs.filter(handling_department_id=filters.department)
-    if filters.overdue is not None:
-        qs = qs.filter(queries.overdue_q(now)) if filters.overdue else qs.exclude(queries.overdue_q(now))
-    if filters.created_after:
-        qs = qs.filter(created_at__gte=filters.created_after)
-    if filters.created_before:
-        qs = qs.filter(created_at__lt=filters.created_before)
-    if filters.q:
-        qs = qs.filter(Q(number__startswith=filters.q) | Q(title__contains=filters.q))
+    qs = api_cases(actor, CaseFilter.parse(filters.dict(exclude={"cursor", "limit"}), strict=True))
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
-    full = can_see_personal_data(user)
+    full = may_see_personal_data(actor)
     page["items"] = [_summary(c, full, now) for c in page["items"]]
     return page
 
 
 @router.get("/{case_id}", response=CaseDetail, summary="事件详情（含流转记录）")
 @require_scope("cases:read")
-@revalidated(changes.api_counter)
+@revalidated(sql.api_counter)
 def get_case(request: HttpRequest, case_id: PathId):
     return _detail(request, case_id)
 
@@ -363,11 +350,11 @@ def get_case(request: HttpRequest, case_id: PathId):
 @router.post("/{case_id}/{verb}", response=CaseDetail, summary="办理：立案、派遣、签收、处置、核查、结案、评价…")
 @require_scope("cases:act")
 def act(request: HttpRequest, case_id: PathId, verb: Verb, payload: ActIn | None = None):
-    user = user_of(request)
-    case = queries.openable(user, case_id).select_related("category").first()
+    actor = actor_of(request)
+    case = openable(actor, case_id).select_related("category").first()
     if case is None:
         raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
-    services.act(user, case, verb.value, **_act_arguments(verb.value, payload or ActIn()))
+    services.act(actor, case, verb.value, **_act_arguments(verb.value, payload or ActIn()))
     return _detail(request, case_id)
 
 
@@ -379,4 +366,4 @@ def categories(request: HttpRequest):
              "handle_days": p.handle_days,
              "children": [{"code": c.code, "name": c.name, "default_priority": c.default_priority,
                            "ack_hours": float(c.ack_hours), "handle_days": c.handle_days} for c in children]}
-            for p, children in queries.category_groups()]
+            for p, children in category_groups()]

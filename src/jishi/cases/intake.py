@@ -20,15 +20,13 @@ from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
 from jishi.core import audit
+from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jishi.org.choices import Role
+from jishi.core.scope import restrict
 from jishi.org.geo import locate_point
 from jishi.org.models import Person, Region, StaffAssignment
-from jishi.org.scope import visible
+from jishi.org.policy import GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
 
-# Who may report on behalf of a resident (代居民上报), most local first: the role the timeline records.
-PROXY_ROLES = (Role.GRID_WORKER, Role.GRID_LEADER, Role.VILLAGE_CADRE, Role.TOWN_COMMANDER, Role.CITY_COMMANDER,
-               Role.ADMIN)
 PROXY_NOTE = "代居民上报"
 
 
@@ -46,11 +44,8 @@ def _existing(channel: str, external_ref: str | None, idempotency_key: str | Non
     return case
 
 
-def _person(actor):
-    try:
-        return actor.person if getattr(actor, "is_authenticated", False) else None
-    except Exception:  # no person record
-        return None
+def _person(actor: Actor) -> Person | None:
+    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
 
 
 def report_case(actor, *, channel: str, category_code: str, title: str, description: str = "",
@@ -64,7 +59,10 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     resident in their data scope (代居民上报). The case's reporter, reporter account, name and phone
     are the resident's — the resident follows and rates it — while the timeline's report row and the
     audit record name the staff member who submitted it.
+
+    ``actor``: an Actor (bridge: a User, or None for a system channel such as the hotline gateway).
     """
+    actor = as_actor(actor)
     external_ref = (external_ref or "").strip() or None
     idempotency_key = (idempotency_key or "").strip() or None
     if channel not in Channel.values:
@@ -92,7 +90,7 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
         reporter_name, reporter_phone = resident.name, resident.phone
     else:
         person = None if anonymous else _person(actor)
-        reporter_user = actor if getattr(actor, "is_authenticated", False) and not anonymous else None
+        reporter_user = actor.user if not anonymous else None
     now = timezone.now()
     prio = priority or category.default_priority
     case = Case(
@@ -117,7 +115,7 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
             case.save(force_insert=True)
             if proxy_role:  # the staff member who submitted it, in their role
                 event = CaseEvent.objects.create(
-                    case=case, verb="report", actor=actor, actor_name=_actor_name(actor, case), actor_role=proxy_role,
+                    case=case, verb="report", actor=actor.user, actor_name=_actor_name(actor, case), actor_role=proxy_role,
                     at=now, from_state="", to_state=State.REPORTED,
                     note=(f"{PROXY_NOTE}：{description}" if description else PROXY_NOTE)[:2000],
                     data={"channel": channel, "external_ref": external_ref, "on_behalf_of": person.pk},
@@ -128,8 +126,9 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
                     actor_role=channel, at=now, from_state="", to_state=State.REPORTED, note=description[:2000],
                     data={"channel": channel, "external_ref": external_ref},
                 )
-            files = [case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor, event=event) for up in uploads]
-            audit.record(actor, "case.report", case, role=proxy_role or channel,
+            files = [case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor.user, event=event)
+                     for up in uploads]
+            audit.record(actor.user, "case.report", case, role=proxy_role or channel,
                          summary=f"{case.number} {PROXY_NOTE if proxy_role else '上报'}：{title[:60]}",
                          data={"channel": channel, "category": category.code, "external_ref": external_ref,
                                **({"on_behalf_of": person.pk} if proxy_role else {})})
@@ -186,13 +185,10 @@ def with_intake_rows(case: Case) -> Case:
     return case
 
 
-def _proxy_role(actor) -> str:
+def _proxy_role(actor: Actor) -> str:
     """The role in which ``actor`` may report for a resident, or PermissionDenied."""
-    from jishi.cases.permissions import posts_of
-
-    roles = {p.role for p in posts_of(actor)}
     for role in PROXY_ROLES:
-        if role in roles:
+        if role in actor.roles:
             return role
     raise PermissionDenied("只有网格员、网格长、村(社区)干部和指挥中心可以代居民上报", code="not_proxy",
                            field="on_behalf_of")
@@ -205,7 +201,7 @@ def _resident(actor, ref: Person | int) -> Person:
         pk = int(pk)
     except (TypeError, ValueError):
         raise ValidationFailed("代上报的居民编号无效", field="on_behalf_of")
-    person = visible(Person.objects.select_related("user"), actor).filter(pk=pk).first()
+    person = restrict(Person.objects.select_related("user"), actor.scope("view")).filter(pk=pk).first()
     if person is None:
         raise NotFound("要代为上报的居民不存在，或不在您的数据范围内", code="resident_not_found", field="on_behalf_of")
     return person
@@ -214,6 +210,7 @@ def _resident(actor, ref: Person | int) -> Person:
 def find_resident(actor, text: str) -> Person:
     """The one person in ``actor``'s data scope with this mobile number or ID number (the report form's
     代居民上报 field). ValidationFailed when there is none or more than one."""
+    actor = as_actor(actor)
     _proxy_role(actor)
     text = "".join((text or "").split()).upper()
     if not text:
@@ -224,7 +221,7 @@ def find_resident(actor, text: str) -> Person:
         q = Q(id_number=text) | Q(id_number=text.lower())
     else:
         raise ValidationFailed("请填写 11 位手机号或 15/18 位身份证号", field="on_behalf_of")
-    found = list(visible(Person.objects.filter(q), actor).select_related("user")[:2])
+    found = list(restrict(Person.objects.filter(q), actor.scope("view")).select_related("user")[:2])
     if not found:
         raise ValidationFailed("在您的数据范围内没有找到该手机号或身份证号的居民", field="on_behalf_of")
     if len(found) > 1:
@@ -232,11 +229,11 @@ def find_resident(actor, text: str) -> Person:
     return found[0]
 
 
-def _actor_name(actor, case: Case) -> str:
+def _actor_name(actor: Actor, case: Case) -> str:
     if case.anonymous:
         return "匿名"
-    if getattr(actor, "is_authenticated", False):
-        return (actor.get_full_name() or actor.get_username())[:60]
+    if actor.user is not None:
+        return actor.name
     return case.reporter_name or "系统"
 
 
@@ -268,10 +265,11 @@ def _new_case_recipients(case: Case, actor=None) -> list:
     from jishi.cases.permissions import commanders_of
 
     level = case.command_level
-    owners = (Q(role=Role.VILLAGE_CADRE, region_id=case.village_id) if level == CommandLevel.VILLAGE and case.village_id
-              else Q(role=Role.TOWN_COMMANDER, region_id=case.town_id) if level == CommandLevel.TOWN and case.town_id
-              else Q(role=Role.CITY_COMMANDER) if level == CommandLevel.CITY else None)
-    staff = Q(role__in=[Role.GRID_WORKER, Role.GRID_LEADER], region_id=case.grid_id) if case.grid_id else None
+    owner_roles = sorted(OWNER_ROLES[level])
+    owners = (Q(role__in=owner_roles, region_id=case.village_id) if level == CommandLevel.VILLAGE and case.village_id
+              else Q(role__in=owner_roles, region_id=case.town_id) if level == CommandLevel.TOWN and case.town_id
+              else Q(role__in=owner_roles) if level == CommandLevel.CITY else None)
+    staff = Q(role__in=sorted(GRID_STAFF_ROLES), region_id=case.grid_id) if case.grid_id else None
     commanders: dict[int, object] = {}
     grid_staff: dict[int, object] = {}
     wanted = [q for q in (owners, staff) if q is not None]
@@ -280,13 +278,13 @@ def _new_case_recipients(case: Case, actor=None) -> list:
         User = get_user_model()
         for role, region_id, user_id in (StaffAssignment.objects.filter(q, is_active=True, person__user__is_active=True)
                                          .order_by("person__user_id").values_list("role", "region_id", "person__user_id")):
-            if owners is not None and role in _OWNER_ROLES[level] and (
+            if owners is not None and role in OWNER_ROLES[level] and (
                     level == CommandLevel.CITY or region_id == (case.village_id if level == CommandLevel.VILLAGE
                                                                 else case.town_id)):
                 commanders.setdefault(user_id, User(pk=user_id))  # notify() needs the recipients' ids only
-            if staff is not None and role in (Role.GRID_WORKER, Role.GRID_LEADER) and region_id == case.grid_id:
+            if staff is not None and role in GRID_STAFF_ROLES and region_id == case.grid_id:
                 grid_staff.setdefault(user_id, User(pk=user_id))
-    submitter = getattr(actor, "pk", None)
+    submitter = actor.user_id if actor is not None else None
     who = [*commanders.values(), *(u for pk, u in grid_staff.items() if pk not in (case.reporter_user_id, submitter))]
     if not who and level == CommandLevel.VILLAGE:
         who = commanders_of(case, CommandLevel.TOWN)
@@ -298,10 +296,6 @@ def _notify_new(case: Case, who: list) -> None:
 
     notify(who, kind="case.reported", title=f"新上报事件待立案：{case.number}", body=case.title,
            url=f"/cases/{case.pk}/", obj=case)
-
-
-_OWNER_ROLES = {CommandLevel.VILLAGE: {Role.VILLAGE_CADRE}, CommandLevel.TOWN: {Role.TOWN_COMMANDER},
-                CommandLevel.CITY: {Role.CITY_COMMANDER}}
 
 
 def likely_duplicates(case: Case, *, radius_m: float = 200, days: int = 7, limit: int = 10) -> QuerySet:

@@ -216,6 +216,23 @@ class Case(TimeStampedModel, Located):
             add(Q(reporter_user_id__in=sorted(scope.user)))
         return q
 
+    @classmethod
+    def scope_contains(cls, scope, action: str, obj: Case) -> bool:
+        """``scope_q`` decided for one case in memory: its location and reporter columns first; the
+        departments' rule reads ``obj.assignments.all()`` — the prefetched rows when the caller prefetched
+        them (a page, intake's new case), else one small query."""
+        if scope.everything:
+            return True
+        if any(getattr(obj, f"{dim}_id") in getattr(scope, dim) for dim in ("town", "village", "grid", "microgrid")):
+            return True
+        if obj.reporter_user_id is not None and obj.reporter_user_id in scope.user:
+            return True
+        if scope.person and not scope.regional and obj.reporter_id in scope.person:
+            return True
+        if scope.department and obj.pk is not None:
+            return any(a.department_id in scope.department for a in obj.assignments.all())
+        return False
+
     @property
     def is_open(self) -> bool:
         from jishi.cases.choices import OPEN_STATES

@@ -5,7 +5,10 @@ conditional UPDATE (… WHERE id=? AND state=? AND version=?) so that of two peo
 wins, writes an immutable ``CaseEvent`` and an audit record, and notifies who must act next.
 Errors (``jishi.core.errors``, message in Chinese): ``Conflict`` (409) for an illegal step or a lost
 race, ``PermissionDenied`` (403), ``ValidationFailed`` (422), ``NotFound`` (404). Nothing is changed
-when one is raised. ``actor`` is a User (``None`` = a system job, allowed everything).
+when one is raised. ``actor`` is an ``Actor`` (``jishi.org.policy``; a system job's acts as the city).
+During the bridge a User, or ``None`` for the system, is accepted too (``as_actor``). The rows a verb writes
+name ``actor.user`` and ``actor.name``. Each verb's preconditions beyond states and relations are its guard
+(``jishi.cases.guards``), which ``available_verbs`` asks too.
 
 Public functions (``case`` is a ``Case``; ``files`` are UploadedFile / bytes / (name, bytes)):
 
@@ -45,6 +48,8 @@ Public functions (``case`` is a ``Case``; ``files`` are UploadedFile / bytes / (
 
 from __future__ import annotations
 
+import functools
+import inspect
 from datetime import datetime
 
 from django.db import transaction
@@ -64,17 +69,16 @@ from jishi.cases.choices import (
     SupervisionKind,
     SupervisionLevel,
 )
-from jishi.cases.intake import PROXY_ROLES, find_resident, likely_duplicates, report_case
+from jishi.cases.guards import refusal, reporting_in
+from jishi.cases.intake import find_resident, likely_duplicates, report_case
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Supervision, Whistle
 from jishi.cases.permissions import (
-    COMMAND_ROLES,
     commanders_of,
     department_users,
     grid_staff_of,
     handlers_of,
     relations,
     superior_commanders,
-    user_departments,
 )
 from jishi.cases.signals import send_case_accepted_on_commit
 from jishi.cases.workflow import SAME, TRANSITIONS
@@ -82,10 +86,11 @@ from jishi.core import audit, calendar
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.notify.services import notify
 from jishi.org.models import Department, Region
+from jishi.org.policy import COMMAND_LEVEL, as_actor
 
 __all__ = [
     "accept", "acknowledge", "act", "available_verbs", "close", "dispatch", "escalate", "extend", "handle",
-    "PROXY_ROLES", "find_resident", "likely_duplicates", "reject", "reopen", "report_case", "report_in", "request_extension", "resolve_on_spot",
+    "find_resident", "likely_duplicates", "reject", "reopen", "report_case", "report_in", "request_extension", "resolve_on_spot",
     "resume", "return_case", "rate", "supervise", "suspend", "verify", "whistle",
 ]
 
@@ -96,17 +101,29 @@ def _state_label(state: str) -> str:
     return State(state).label if state in State.values else state
 
 
+def _verb(fn):
+    """A verb: takes an Actor (bridge: a User, or None for the system) and runs in one transaction."""
+    @functools.wraps(fn)
+    def run(actor, case: Case, **data) -> Case:
+        with transaction.atomic():
+            return fn(as_actor(actor), case, **data)
+    return run
+
+
 def _check(actor, case: Case, verb: str) -> str:
-    """Check the from-state and the actor's relation; return the role the actor acts in."""
+    """Check the from-state, the actor's relation and the verb's guard; return the role the actor acts in."""
     t = TRANSITIONS[verb]
     if not t.allows_from(case.state):
         raise Conflict(f"事件当前状态为“{_state_label(case.state)}”，不能{t.label}", code="illegal_transition",
                        details={"state": case.state, "verb": verb})
     rel = relations(actor, case)
-    for relation in t.who:
-        if relation in rel:
-            return rel[relation]
-    raise PermissionDenied(f"您无权对该事件执行“{t.label}”", code="not_allowed")
+    role = next((rel[r] for r in sorted(t.who) if r in rel), None)
+    if role is None:
+        raise PermissionDenied(f"您无权对该事件执行“{t.label}”", code="not_allowed")
+    refused = refusal(actor, case, verb)
+    if refused is not None:
+        raise refused.error()
+    return role
 
 
 def _require(value, message: str, field: str):
@@ -144,22 +161,15 @@ def _apply(actor, case: Case, verb: str, role: str, *, to_state: str | None = No
     if bump:
         case.version += 1
     event = CaseEvent.objects.create(
-        case=case, verb=verb, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_name(actor), actor_role=role or "", department=department, at=now,
+        case=case, verb=verb, actor=actor.user, actor_name=actor.name, actor_role=role or "", department=department, at=now,
         from_state=from_state, to_state=to_state, note=note, data=data or {},
     )
     for upload, kind in uploads:
-        case_files.store(case, upload, kind=kind, user=actor, event=event)
-    audit.record(actor, f"case.{verb}", case, role=role or "",
+        case_files.store(case, upload, kind=kind, user=actor.user, event=event)
+    audit.record(actor.user, f"case.{verb}", case, role=role or "",
                  summary=f"{case.number} {TRANSITIONS[verb].label}：{_state_label(from_state)}→{_state_label(to_state)}",
                  data={"from": from_state, "to": to_state, "note": note[:200], **(data or {})})
     return event
-
-
-def _name(actor) -> str:
-    if actor is None:
-        return "系统"
-    return (actor.get_full_name() or actor.get_username())[:60]
 
 
 def _url(case: Case) -> str:
@@ -182,7 +192,7 @@ def _department(value) -> Department:
 
 def _owner_level(case: Case, role: str) -> dict:
     """Who dispatches or whistles owns the case from then on: lift the command level to the actor's."""
-    level = COMMAND_ROLES.get(role)
+    level = COMMAND_LEVEL.get(role)
     if level is not None and LEVEL_RANK[level] > LEVEL_RANK[CommandLevel(case.command_level)]:
         return {"command_level": level}
     return {}
@@ -202,16 +212,16 @@ def _rework_updates(case: Case, now: datetime) -> dict:
 
 # --- verbs -----------------------------------------------------------------------------------
 
-@transaction.atomic
+@_verb
 def accept(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "accept")
     _apply(actor, case, "accept", role, to_state=State.ACCEPTED, updates={"accepted_at": timezone.now()}, note=note)
     _tell(commanders_of(case), case, "case.accepted", f"事件已立案，待派遣：{case.number}")
-    send_case_accepted_on_commit(case, actor)
+    send_case_accepted_on_commit(case, actor.user)
     return case
 
 
-@transaction.atomic
+@_verb
 def reject(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "reject")
     reason = _require(reason, "不予立案必须说明理由", "reason")
@@ -221,7 +231,7 @@ def reject(actor, case: Case, *, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def dispatch(actor, case: Case, *, department=None, region: Region | None = None, note: str = "") -> Case:
     role = _check(actor, case, "dispatch")
     now = timezone.now()
@@ -248,7 +258,7 @@ def dispatch(actor, case: Case, *, department=None, region: Region | None = None
         CaseAssignment.objects.filter(case=case, is_active=True).update(is_active=False, ended_at=now)
         CaseAssignment.objects.create(case=case, department=dept, role=AssignmentRole.LEAD,
                                       source=AssignmentSource.DISPATCH, assigned_at=now,
-                                      assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+                                      assigned_by=actor.user,
                                       due_at=updates["ack_due_at"])
     _tell(handlers_of(case), case, "case.dispatched", f"新派遣事件待签收：{case.number}",
           f"{case.title}（签收时限 {timezone.localtime(updates['ack_due_at']):%m-%d %H:%M}）")
@@ -256,19 +266,9 @@ def dispatch(actor, case: Case, *, department=None, region: Region | None = None
     return case
 
 
-def _awaits_report_in(case: Case) -> bool:
-    """The case was whistled and its lead department has not reported in: it reports in (报到), which
-    starts the handling; signing for it (签收) as if dispatched would leave the whistle unanswered."""
-    from jishi.cases.permissions import pending_whistled_departments
-
-    return bool(case.handling_department_id) and case.handling_department_id in pending_whistled_departments(case)
-
-
-@transaction.atomic
+@_verb
 def acknowledge(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "acknowledge")
-    if _awaits_report_in(case):
-        raise Conflict("该事件是吹哨事件，主办部门请“报到”，报到后即开始处置，无需签收", code="report_in_required")
     now = timezone.now()
     _apply(actor, case, "acknowledge", role, to_state=State.IN_PROGRESS, updates={"acknowledged_at": now},
            note=note, department=case.handling_department)
@@ -278,7 +278,7 @@ def acknowledge(actor, case: Case, *, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def return_case(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "return")
     reason = _require(reason, "退回必须说明理由", "reason")
@@ -292,7 +292,7 @@ def return_case(actor, case: Case, *, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def handle(actor, case: Case, *, note: str, files=()) -> Case:
     role = _check(actor, case, "handle")
     note = _require(note, "请填写处置情况", "note")
@@ -308,14 +308,10 @@ def handle(actor, case: Case, *, note: str, files=()) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def request_extension(actor, case: Case, *, days: int, reason: str) -> Case:
     role = _check(actor, case, "request_extension")
     reason = _require(reason, "申请延期必须说明理由", "reason")
-    if case.extension_count >= 1:
-        raise Conflict("该事件已延期过一次，不能再次延期", code="extension_used")
-    if case.extension_requested_days:
-        raise Conflict("已有待审批的延期申请", code="extension_pending")
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -330,14 +326,10 @@ def request_extension(actor, case: Case, *, days: int, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def extend(actor, case: Case, *, approve: bool = True, note: str = "") -> Case:
     role = _check(actor, case, "extend")
     days = case.extension_requested_days
-    if not days:
-        raise Conflict("没有待审批的延期申请", code="no_extension_request")
-    if case.extension_count >= 1:
-        raise Conflict("该事件已延期过一次，不能再次延期", code="extension_used")
     updates: dict = {"extension_requested_days": 0}
     if approve:
         updates.update(extension_count=case.extension_count + 1, supervision_level=SupervisionLevel.NONE,
@@ -348,7 +340,7 @@ def extend(actor, case: Case, *, approve: bool = True, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def suspend(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "suspend")
     reason = _require(reason, "挂起必须说明理由", "reason")
@@ -358,7 +350,7 @@ def suspend(actor, case: Case, *, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def resume(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "resume")
     now = timezone.now()
@@ -375,7 +367,7 @@ def resume(actor, case: Case, *, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def verify(actor, case: Case, *, passed: bool, note: str = "", files=()) -> Case:
     role = _check(actor, case, "verify")
     uploads = [(u, AttachmentKind.PHOTO) for u in case_files.validate_all(files, field="files")]
@@ -392,24 +384,20 @@ def verify(actor, case: Case, *, passed: bool, note: str = "", files=()) -> Case
     return case
 
 
-@transaction.atomic
+@_verb
 def close(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "close")
-    if case.verified_at is None:
-        raise Conflict("事件尚未核查通过，不能结案", code="not_verified")
     _apply(actor, case, "close", role, to_state=State.CLOSED, updates={"closed_at": timezone.now()}, note=note)
     if case.reporter_user_id:
         _tell([case.reporter_user], case, "case.closed", f"您上报的事件已办结，请评价：{case.number}")
     return case
 
 
-@transaction.atomic
+@_verb
 def rate(actor, case: Case, *, rating: str, note: str = "") -> Case:
     role = _check(actor, case, "rate")
     if rating not in Rating.values:
         raise ValidationFailed("评价只能是满意、基本满意或不满意", field="rating")
-    if case.rating:
-        raise Conflict("该事件已评价过", code="already_rated")
     now = timezone.now()
     if rating == Rating.UNSATISFIED:
         updates = _rework_updates(case, now)  # the rating stays on the timeline; the case awaits a new one
@@ -422,19 +410,17 @@ def rate(actor, case: Case, *, rating: str, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def reopen(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "reopen")
     reason = _require(reason, "返工必须说明理由", "reason")
-    if not (case.handling_department_id or case.handling_region_id):
-        raise Conflict("该事件没有承办单位，不能返工", code="no_handler")
     _apply(actor, case, "reopen", role, to_state=State.IN_PROGRESS, updates=_rework_updates(case, timezone.now()),
            note=reason, data={"rework": True})
     _tell(handlers_of(case), case, "case.rework", f"事件返工：{case.number}", reason, level="yellow")
     return case
 
 
-@transaction.atomic
+@_verb
 def resolve_on_spot(actor, case: Case, *, before=(), after=(), note: str = "") -> Case:
     role = _check(actor, case, "resolve_on_spot")
     ups = [(u, AttachmentKind.BEFORE) for u in case_files.validate_all(before, field="before")]
@@ -451,12 +437,10 @@ def resolve_on_spot(actor, case: Case, *, before=(), after=(), note: str = "") -
     return case
 
 
-@transaction.atomic
+@_verb
 def whistle(actor, case: Case, *, departments, lead=None, reason: str) -> Case:
     role = _check(actor, case, "whistle")
     reason = _require(reason, "吹哨必须说明事由", "reason")
-    if case.state == State.IN_PROGRESS and not case.handling_region_id:
-        raise Conflict("部门处置中的事件不能吹哨，请使用督办", code="held_by_department")
     depts = list({d.pk: d for d in (_department(d) for d in (departments or []))}.values())
     if not depts:
         raise ValidationFailed("吹哨至少要点名一个部门", field="departments")
@@ -475,13 +459,13 @@ def whistle(actor, case: Case, *, departments, lead=None, reason: str) -> Case:
         updates["accepted_at"] = now
     _apply(actor, case, "whistle", role, to_state=State.DISPATCHED, updates=updates, note=reason, department=lead_dept,
            data={"lead": lead_dept.pk, "departments": [d.pk for d in depts]})
-    w = Whistle.objects.create(case=case, region=region or case.town, blown_by=actor if actor else None, blown_at=now,
+    w = Whistle.objects.create(case=case, region=region or case.town, blown_by=actor.user, blown_at=now,
                                reason=reason[:300], report_in_due_at=due)
     CaseAssignment.objects.filter(case=case, is_active=True).update(is_active=False, ended_at=now)
     CaseAssignment.objects.bulk_create([
         CaseAssignment(case=case, department=d, whistle=w, source=AssignmentSource.WHISTLE, assigned_at=now,
                        role=AssignmentRole.LEAD if d.pk == lead_dept.pk else AssignmentRole.ASSIST, due_at=due,
-                       assigned_by=actor if getattr(actor, "is_authenticated", False) else None)
+                       assigned_by=actor.user)
         for d in depts
     ])
     case.__dict__.pop("_pending_whistled", None)  # the whistled departments changed
@@ -492,21 +476,19 @@ def whistle(actor, case: Case, *, departments, lead=None, reason: str) -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def report_in(actor, case: Case, *, department=None, note: str = "") -> Case:
     role = _check(actor, case, "report_in")
     from jishi.cases.permissions import pending_whistled_departments
 
     pending = pending_whistled_departments(case)
-    mine = (user_departments(actor) if actor is not None else set(pending)) & pending
+    mine = reporting_in(actor, case)  # not empty: the guard checked
     if department is not None:
         dept_id = _department(department).pk
         if dept_id not in mine:
             raise PermissionDenied("该部门不在本次吹哨的待报到名单中", code="not_whistled")
-    elif mine:
-        dept_id = sorted(mine)[0]
     else:
-        raise Conflict("您的部门已报到或未被点名", code="not_whistled")
+        dept_id = sorted(mine)[0]
     now = timezone.now()
     assignment = CaseAssignment.objects.filter(case=case, department_id=dept_id, is_active=True,
                                                source=AssignmentSource.WHISTLE).first()
@@ -522,29 +504,25 @@ def report_in(actor, case: Case, *, department=None, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_verb
 def supervise(actor, case: Case, *, note: str) -> Case:
     role = _check(actor, case, "supervise")
     note = _require(note, "请填写督办意见", "note")
     now = timezone.now()
     Supervision.objects.create(case=case, kind=SupervisionKind.MANUAL, level=SupervisionLevel.RED, note=note[:300],
                                department=case.handling_department, due_at=case.handle_due_at,
-                               by=actor if getattr(actor, "is_authenticated", False) else None, created_at=now)
+                               by=actor.user, created_at=now)
     _apply(actor, case, "supervise", role, note=note, bump=False, department=case.handling_department)
     _tell(handlers_of(case) + superior_commanders(case), case, "case.supervise", f"督办：{case.number}", note, level="red")
     return case
 
 
-@transaction.atomic
+@_verb
 def escalate(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "escalate")
     reason = _require(reason, "上报上级必须说明理由", "reason")
-    if case.state == State.IN_PROGRESS and not case.handling_region_id:
-        raise Conflict("部门处置中的事件不能上报上级，请使用督办", code="held_by_department")
     order = [CommandLevel.VILLAGE, CommandLevel.TOWN, CommandLevel.CITY]
-    rank = LEVEL_RANK[CommandLevel(case.command_level)]
-    if rank >= 2:
-        raise Conflict("事件已在市级指挥中心，不能再上报", code="top_level")
+    rank = LEVEL_RANK[CommandLevel(case.command_level)]  # below the city: the guard checked
     new_level = order[rank + 1]
     if new_level == CommandLevel.TOWN and not case.town_id:
         new_level = CommandLevel.CITY
@@ -556,7 +534,7 @@ def escalate(actor, case: Case, *, reason: str) -> Case:
     _apply(actor, case, "escalate", role, to_state=State.ACCEPTED, updates=updates, note=reason,
            data={"from_level": order[rank].value, "to_level": new_level.value})
     if from_state == State.REPORTED:  # taken up and passed up in one step: an acceptance too
-        send_case_accepted_on_commit(case, actor)
+        send_case_accepted_on_commit(case, actor.user)
     CaseAssignment.objects.filter(case=case, is_active=True).update(is_active=False, ended_at=now)
     _tell(commanders_of(case), case, "case.escalated", f"下级上报事件待派遣：{case.number}", reason)
     return case
@@ -575,36 +553,24 @@ assert set(VERB_FUNCTIONS) | {"report"} == set(TRANSITIONS), "every verb of the 
 
 
 def act(actor, case: Case, verb: str, **data) -> Case:
-    """Perform ``verb`` on ``case`` (the API's POST /cases/{id}/{verb})."""
+    """Perform ``verb`` on ``case`` (the pages' and the API's POST /cases/{id}/{verb}). An unknown verb, or
+    arguments the verb does not take or lacks, is refused (422) before the verb runs; whatever the verb
+    raises is its own answer."""
     fn = VERB_FUNCTIONS.get(verb)
     if fn is None:
         raise ValidationFailed(f"未知的操作“{verb}”", field="verb")
     try:
-        return fn(actor, case, **data)
-    except TypeError as exc:  # a missing or unknown argument from the caller
+        inspect.signature(fn).bind(actor, case, **data)
+    except TypeError as exc:  # the caller's arguments do not fit the verb's signature
         raise ValidationFailed(f"操作“{TRANSITIONS[verb].label}”的参数不正确：{exc}", field="data")
+    return fn(actor, case, **data)
 
 
 def available_verbs(actor, case: Case) -> list[str]:
-    """The verbs ``actor`` may perform on ``case`` now (for buttons; the verbs re-check)."""
+    """The verbs ``actor`` may perform on ``case`` now (for buttons): the table's states and relations and
+    each verb's guard — what the verb itself checks before it looks at the caller's input."""
+    actor = as_actor(actor)
     rel = relations(actor, case)
-    out = []
-    for verb, t in TRANSITIONS.items():
-        if verb == "report" or not t.allows_from(case.state) or not (t.who & rel.keys()):
-            continue
-        if verb in ("whistle", "escalate") and case.state == State.IN_PROGRESS and not case.handling_region_id:
-            continue
-        if verb == "close" and case.verified_at is None:
-            continue
-        if verb == "extend" and not case.extension_requested_days:
-            continue
-        if verb == "request_extension" and (case.extension_count or case.extension_requested_days):
-            continue
-        if verb == "rate" and case.rating:
-            continue
-        if verb == "acknowledge" and _awaits_report_in(case):
-            continue
-        out.append(verb)
-    return out
-
-
+    return [verb for verb, t in TRANSITIONS.items()
+            if verb != "report" and t.allows_from(case.state) and t.who & rel.keys()
+            and refusal(actor, case, verb) is None]

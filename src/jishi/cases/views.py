@@ -1,7 +1,7 @@
 """Case pages: grid worker, resident, department inbox, command board, case detail, inbox.
 
-Views parse input, call one query (``jishi.cases.queries``) or one service verb
-(``jishi.cases.services``) and render. The actions offered come from ``services.available_verbs``
+Views parse input, take the request's Actor (``actor_of``), call one read (``lists``, ``detail``,
+``pickers``, ``inbox``) or one service verb (``jishi.cases.services``) and render. The actions offered come from ``services.available_verbs``
 (the transition table), and every action is re-checked by the service, whose Chinese message is
 shown when it refuses.
 """
@@ -9,6 +9,7 @@ shown when it refuses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,17 +24,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import changes, queries, services
+from jishi.cases import inbox as notices
+from jishi.cases import lists, pickers, services, sql
 from jishi.cases.choices import Channel, Rating, State
+from jishi.cases.detail import attach_pending_whistles, get_attachment, get_case, label_events, openable
+from jishi.cases.due import Due, due_of
+from jishi.cases.duplicates import duplicates_for
+from jishi.cases.filters import CaseFilter
 from jishi.cases.forms import VERB_FORMS, ReportForm, first_error
 from jishi.cases.models import Case
-from jishi.cases.permissions import posts_of
 from jishi.cases.workflow import TRANSITIONS
+from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
 from jishi.notify.services import mark_read
 from jishi.org import privacy
 from jishi.org.choices import Role
-from jishi.org.scope import can_see_personal_data
+from jishi.org.middleware import actor_of
+from jishi.org.policy import (
+    COMMAND_LEVEL,
+    DEPARTMENT_ROLES,
+    GRID_SIDE_ROLES,
+    PROXY_ROLES,
+    may_see_personal_data,
+)
 from jishi.web.revalidation import revalidated_page
 
 PAGE_SIZE = 50
@@ -53,7 +66,7 @@ class Row:
 
     case: Case
     verbs: list[str]
-    due: queries.Due | None
+    due: Due | None
     duplicates: list[Case]
     act: str = ""  # the prefix of this case's action URLs: /cases/<pk>/do/
     url: str = ""  # the case's detail page
@@ -67,14 +80,14 @@ class Row:
     failed: str = ""  # the verb that was just refused: its form stays open
 
 
-def verbs_for(user, case: Case) -> list[str]:
-    """The verbs to offer (a whistled lead is offered 报到, never 签收: the service refuses the latter)."""
-    return services.available_verbs(user, case)
+def verbs_for(actor: Actor, case: Case) -> list[str]:
+    """The verbs to offer (the table and each verb's guard: a whistled lead is offered 报到, never 签收)."""
+    return services.available_verbs(actor, case)
 
 
-def rows_for(user, page_cases: list[Case], *, duplicates: bool = False) -> list[Row]:
-    queries.attach_pending_whistles(page_cases)
-    dups = queries.duplicates_for(page_cases) if duplicates else {}
+def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) -> list[Row]:
+    attach_pending_whistles(page_cases)
+    dups = duplicates_for(page_cases) if duplicates else {}
     detail = reverse("case-detail", args=[0])[:-2]  # "/cases/": one reverse a page, not two a row
     for found in dups.values():
         for d in found:
@@ -85,9 +98,9 @@ def rows_for(user, page_cases: list[Case], *, duplicates: bool = False) -> list[
     states, channels = ({k: str(v) for k, v in choices} for choices in (State.choices, Channel.choices))
     out = []
     for c in page_cases:
-        due = queries.due_of(c, now)
+        due = due_of(c, now)
         due_local = timezone.localtime(due.at) if due else None
-        out.append(Row(c, verbs_for(user, c), due, dups.get(c.pk, []), f"{detail}{c.pk}/do/", f"{detail}{c.pk}/",
+        out.append(Row(c, verbs_for(actor, c), due, dups.get(c.pk, []), f"{detail}{c.pk}/do/", f"{detail}{c.pk}/",
                        states.get(c.state, c.state), channels.get(c.channel, c.channel),
                        f"{timezone.localtime(c.reported_at):%m-%d %H:%M}",
                        f"{due_local:%m-%d %H:%M}" if due else "", f"{due_local:%Y-%m-%d %H:%M}" if due else ""))
@@ -127,8 +140,8 @@ def department_options(departments) -> str:
                             ((d.pk, d.short_name or d.name) for d in departments))
 
 
-def _channel_for(user) -> str:
-    for p in posts_of(user):
+def _channel_for(actor: Actor) -> str:
+    for p in actor.posts:
         if p.role in REPORTER_CHANNEL:
             return REPORTER_CHANNEL[p.role]
     return Channel.RESIDENT
@@ -136,14 +149,15 @@ def _channel_for(user) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(f"cases-{queries.role_home(request.user)}")
+    return redirect(f"cases-{lists.role_home(actor_of(request))}")
 
 
 @login_required
-@revalidated_page(changes.page_counter)
+@revalidated_page(sql.page_counter)
 def grid(request: HttpRequest) -> HttpResponse:
-    lists = queries.grid_lists(request.user)
-    sections = [(key, label, rows_for(request.user, lists[key])) for key, label in (
+    actor = actor_of(request)
+    found = lists.grid_lists(actor)
+    sections = [(key, label, rows_for(actor, found[key])) for key, label in (
         ("to_verify", _("待核查")), ("reported", _("待立案")), ("in_progress", _("办理中")), ("closed", _("近期结案")))]
     return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections,
                                                "here": request.get_full_path(), "L": row_labels()})
@@ -151,16 +165,17 @@ def grid(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    channel = _channel_for(request.user)
+    actor = actor_of(request)
+    channel = _channel_for(actor)
     form = ReportForm(request.POST or None, request.FILES or None)
     error = ""
-    can_proxy = any(p.role in services.PROXY_ROLES for p in posts_of(request.user))
+    can_proxy = bool(set(actor.roles) & set(PROXY_ROLES))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            resident = services.find_resident(request.user, d["on_behalf"]) if d["on_behalf"].strip() else None
+            resident = services.find_resident(actor, d["on_behalf"]) if d["on_behalf"].strip() else None
             case = services.report_case(
-                request.user, channel=channel, category_code=d["category"], title=d["title"],
+                actor, channel=channel, category_code=d["category"], title=d["title"],
                 description=d["description"], lng=d["lng"], lat=d["lat"], address=d["address"],
                 photos=d["photos"], anonymous=d["anonymous"] and channel == Channel.RESIDENT and resident is None,
                 idempotency_key=request.POST.get("idempotency_key") or None, on_behalf_of=resident,
@@ -174,7 +189,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已上报，编号 %(n)s") % {"n": case.number})
             if d["on_spot"] and channel == Channel.PATROL:
                 try:
-                    services.resolve_on_spot(request.user, case, after=d["after"], note=d["on_spot_note"])
+                    services.resolve_on_spot(actor, case, after=d["after"], note=d["on_spot_note"])
                     messages.success(request, _("已自行处置并结案"))
                 except ServiceError as exc:
                     messages.error(request, exc.message)
@@ -185,7 +200,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "active": "cases-report", "form": form, "error": error, "channel": channel,
         "is_patrol": channel == Channel.PATROL, "is_resident": channel == Channel.RESIDENT and not can_proxy,
         "can_proxy": can_proxy,
-        "groups": queries.category_groups(), "boundaries": queries.pick_boundaries(request.user),
+        "groups": pickers.category_groups(), "boundaries": pickers.pick_boundaries(actor),
         "idempotency_key": request.POST.get("idempotency_key") or _new_key(),
     })
 
@@ -198,25 +213,27 @@ def _new_key() -> str:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.my_reports(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(lists.my_reports(actor_of(request)), 20).get_page(request.GET.get("page"))
     for c in page.object_list:
-        c.timeline = queries.label_events(c.events.all())
+        c.timeline = label_events(c.events.all())
     return render(request, "cases/mine.html", {"active": "cases-mine", "page": page, "ratings": Rating.choices})
 
 
 @login_required
-@revalidated_page(changes.page_counter)
+@revalidated_page(sql.page_counter)
 def dept(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
     tab = request.GET.get("tab", "to_ack")
-    if tab not in dict(queries.DEPT_TABS):
+    if tab not in dict(lists.DEPT_TABS):
         tab = "to_ack"
-    counts = queries.dept_tab_counts(request.user)
-    paginator = Paginator(queries.dept_inbox(request.user, tab), PAGE_SIZE)
+    f = CaseFilter.parse(request.GET)
+    counts = lists.dept_tab_counts(actor, f)
+    paginator = Paginator(lists.dept_inbox(actor, tab, f), PAGE_SIZE)
     paginator.count = counts.get(tab) or 0  # the tab's count is the list's: no second COUNT over the same cases
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "cases/dept.html", {
-        "active": "cases-dept", "tab": tab, "tabs": _with_counts(queries.DEPT_TABS, counts),
-        "page": page, "rows": rows_for(request.user, list(page.object_list)), "here": request.get_full_path(),
+        "active": "cases-dept", "tab": tab, "tabs": _with_counts(lists.DEPT_TABS, counts),
+        "page": page, "rows": rows_for(actor, list(page.object_list)), "here": request.get_full_path(),
         "L": row_labels(),
     })
 
@@ -225,35 +242,30 @@ def _with_counts(tabs: list[tuple[str, str]], counts: dict[str, int]) -> list[tu
     return [(key, label, counts.get(key)) for key, label in tabs]
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _board_filters(request: HttpRequest) -> queries.BoardFilters:
-    g = request.GET
-    tab = g.get("tab", "to_accept")
-    return queries.BoardFilters(
-        tab=tab if tab in dict(queries.BOARD_TABS) else "to_accept",
-        state=g.get("state", "") if g.get("state", "") in State.values else "",
-        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
-        category=_int(g.get("category")), region=_int(g.get("region")), overdue=g.get("overdue") == "1",
-        q=g.get("q", "").strip()[:30],
-    )
+def _board_form(tab: str, f: CaseFilter) -> SimpleNamespace:
+    """What the board's filter form shows as chosen."""
+    category = int(f.category) if f.category.isdigit() and not f.category.startswith("0") else f.category
+    return SimpleNamespace(tab=tab, state=f.states[0] if len(f.states) == 1 else "", channel=f.channel,
+                           category=category, region=f.region, overdue=bool(f.overdue), q=f.q)
 
 
 @login_required
-@revalidated_page(changes.page_counter)
+@revalidated_page(sql.page_counter)
 def board(request: HttpRequest) -> HttpResponse:
-    f = _board_filters(request)
-    page = Paginator(queries.board(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    actor = actor_of(request)
+    tab = request.GET.get("tab", "to_accept")
+    tab = tab if tab in dict(lists.BOARD_TABS) else "to_accept"
+    f = CaseFilter.parse(request.GET)
+    page = Paginator(lists.board(actor, tab, f), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    departments = queries.departments()
+    departments = pickers.departments()
     return render(request, "cases/board.html", {
-        "active": "cases-board", "f": f, "tabs": _with_counts(queries.BOARD_TABS, queries.board_counts(request.user)),
-        "page": page, "rows": rows_for(request.user, list(page.object_list), duplicates=f.tab == "to_accept"),
+        "active": "cases-board", "f": _board_form(tab, f),
+        "tabs": _with_counts(lists.BOARD_TABS, lists.board_counts(actor)),
+        "page": page, "rows": rows_for(actor, list(page.object_list), duplicates=tab == "to_accept"),
         "query": query.urlencode(), "states": State.choices, "channels": Channel.choices,
-        "groups": queries.category_groups(), "regions": queries.board_regions(request.user),
+        "groups": pickers.category_groups(), "regions": pickers.board_regions(actor),
         "departments": departments, "department_options": department_options(departments),
         "here": request.get_full_path(), "L": row_labels(),
     })
@@ -267,11 +279,12 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, first_error(form))
         return redirect(_safe_next(request, reverse("cases-board")))
+    actor = actor_of(request)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:PAGE_SIZE]
     done, failed = 0, []
-    for case in queries.cases(request.user).filter(pk__in=ids):
+    for case in lists.cases(actor).filter(pk__in=ids):
         try:
-            services.dispatch(request.user, case, **form.kwargs())
+            services.dispatch(actor, case, **form.kwargs())
             done += 1
         except ServiceError as exc:
             failed.append(f"{case.number}：{exc.message}")
@@ -285,33 +298,34 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@revalidated_page(changes.page_counter)
+@revalidated_page(sql.page_counter)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.get_case(request.user, pk)
+    actor = actor_of(request)
+    case = get_case(actor, pk)
     if case is None:
         raise Http404
-    verbs = verbs_for(request.user, case)
+    verbs = verbs_for(actor, case)
     commander = any(v in verbs for v in ("accept", "dispatch", "whistle"))
     return render(request, "cases/detail.html", {
         "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
-        "due": queries.due_of(case), "events": queries.label_events(case.events.all()),
+        "due": due_of(case), "events": label_events(case.events.all()),
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],
         "assignments": list(case.assignments.all()), "whistles": list(case.whistles.all()),
         "supervisions": list(case.supervisions.all()),
-        "departments": queries.departments() if {"dispatch", "whistle"} & set(verbs) else [],
-        "regions": queries.dispatch_regions(request.user, case) if "dispatch" in verbs else [],
+        "departments": pickers.departments() if {"dispatch", "whistle"} & set(verbs) else [],
+        "regions": pickers.dispatch_regions(case) if "dispatch" in verbs else [],
         "default_department": case.category.default_department() if "dispatch" in verbs else None,
         "duplicates": list(services.likely_duplicates(case)) if commander and case.state == State.REPORTED else [],
-        "ratings": Rating.choices, "reporter": _reporter(request.user, case),
+        "ratings": Rating.choices, "reporter": _reporter(actor, case),
     })
 
 
-def _reporter(user, case: Case) -> tuple[str, str]:
+def _reporter(actor: Actor, case: Case) -> tuple[str, str]:
     """Name and phone of the reporter as this viewer may see them (PIPL: masked unless the role needs it)."""
     if case.anonymous:
         return str(_("匿名")), ""
-    if can_see_personal_data(user) or case.reporter_user_id == user.pk:
+    if may_see_personal_data(actor) or (actor.user_id is not None and case.reporter_user_id == actor.user_id):
         return case.reporter_name, case.reporter_phone
     return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone)
 
@@ -322,7 +336,8 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """Perform one verb through the service. htmx rows get the row back; pages are redirected."""
     if verb not in VERB_FORMS:
         raise Http404
-    case = queries.listing(queries.openable(request.user, pk)).first()
+    actor = actor_of(request)
+    case = lists.listing(openable(actor, pk)).first()
     if case is None:
         raise Http404
     form = VERB_FORMS[verb](request.POST, request.FILES)
@@ -331,18 +346,18 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         error = first_error(form)
     else:
         try:
-            services.act(request.user, case, verb, **form.kwargs())
+            services.act(actor, case, verb, **form.kwargs())
             flash = str(DONE.get(verb, _("已%(v)s") % {"v": TRANSITIONS[verb].label}))
         except ServiceError as exc:
             error = exc.message
     ui = request.POST.get("ui", "")
     if request.headers.get("HX-Request") and ui in ("item", "board"):
-        fresh = queries.listing(queries.openable(request.user, pk)).first() or case
-        row = rows_for(request.user, [fresh])[0]
+        fresh = lists.listing(openable(actor, pk)).first() or case
+        row = rows_for(actor, [fresh])[0]
         row.flash, row.error, row.failed = flash, error, verb if error else ""
         template = "cases/_board_row.html" if ui == "board" else "cases/_item.html"
         return render(request, template, {
-            "row": row, "department_options": department_options(queries.departments()) if ui == "board" else "",
+            "row": row, "department_options": department_options(pickers.departments()) if ui == "board" else "",
             "here": _safe_next(request, reverse("cases-home")), "L": row_labels()})
     if error:
         messages.error(request, error)
@@ -361,7 +376,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a case file to someone who may see the case (never by guessable public URL)."""
-    att = queries.get_attachment(request.user, pk)
+    att = get_attachment(actor_of(request), pk)
     if att is None:
         raise Http404
     return FileResponse(att.file.open("rb"), content_type=att.content_type)
@@ -369,14 +384,14 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(notices.notifications(actor_of(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/inbox.html", {"active": "inbox", "page": page})
 
 
 @login_required
 def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a notification: mark it read and go to what it is about."""
-    n = queries.notifications(request.user).filter(pk=pk).first()
+    n = notices.notifications(actor_of(request)).filter(pk=pk).first()
     if n is None:
         raise Http404
     mark_read(request.user, [n.pk])
@@ -392,22 +407,25 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("cases-inbox")
 
 
-def nav_entries(user, roles: list[str]) -> list[dict]:
-    """The case pages' entries of the top navigation (called by ``jishi.web.nav``), with the
-    unread-notification count as the inbox's badge."""
+def nav_entries(who, roles: list[str]) -> list[dict]:
+    """The case pages' entries of the top navigation (called by ``jishi.web.nav`` with the user or the
+    Actor and its roles), with the unread-notification count as the inbox's badge."""
     from jishi.notify.services import unread_badge
 
-    posts = {p.role for p in posts_of(user)}
+    user = who.user if isinstance(who, Actor) else who
+    held = set(roles)
+    posts = held - {Role.RESIDENT}  # a person without a post is a resident
+    command, grid_side = posts & set(COMMAND_LEVEL), posts & GRID_SIDE_ROLES
     items = []
-    if posts & queries.COMMAND_ROLES or user.is_superuser:
+    if command:
         items.append({"label": gettext_lazy("指挥调度"), "url": reverse("cases-board"), "key": "cases-board"})
-    if Role.DEPARTMENT_HANDLER in posts:
+    if posts & DEPARTMENT_ROLES:
         items.append({"label": gettext_lazy("部门待办"), "url": reverse("cases-dept"), "key": "cases-dept"})
-    if posts & queries.GRID_ROLES:
+    if grid_side:
         items.append({"label": gettext_lazy("网格事件"), "url": reverse("cases-grid"), "key": "cases-grid"})
-    if posts & queries.GRID_ROLES or not posts or Role.INFORMANT in posts:
+    if grid_side or not posts or Role.INFORMANT in posts:
         items.append({"label": gettext_lazy("上报"), "url": reverse("cases-report"), "key": "cases-report"})
-    if not posts & (queries.COMMAND_ROLES | queries.GRID_ROLES | {Role.DEPARTMENT_HANDLER}):
+    if not (command or grid_side or posts & DEPARTMENT_ROLES):
         items.append({"label": gettext_lazy("我的上报"), "url": reverse("cases-mine"), "key": "cases-mine"})
     items.append({"label": gettext_lazy("消息"), "url": reverse("cases-inbox"), "key": "inbox",
                   "badge": unread_badge(user)})

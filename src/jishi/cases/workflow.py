@@ -1,7 +1,8 @@
 """The transition table of the case loop: declared once, validated at import time.
 
 Each ``Transition`` says who may perform the verb (relations of the actor to the case, see
-``jishi.cases.permissions``), from which states, to which state(s), and what it must record.
+``jishi.cases.permissions``), from which states, to which state(s), and what it must record; its further
+preconditions (a guard per verb) are in ``jishi.cases.guards``.
 ``services.py`` enforces it for pages, API and admin alike; docs/cases.md prints it.
 
 Relations:
@@ -108,7 +109,3 @@ def validate_table(table: dict[str, Transition]) -> None:
 
 validate_table(TRANSITIONS)
 
-
-def allowed_verbs(state: str) -> list[str]:
-    """Verbs whose from-states include ``state`` (before checking who the actor is)."""
-    return [v for v, t in TRANSITIONS.items() if state in t.sources]

@@ -14,7 +14,7 @@ no rendering (Django's ``condition``). The ETag is a digest of
 - the full path with its query and the language;
 - the view's change counter: a tuple its app reads in one cheap statement, which changes whenever anything
   the answer shows changes (for cases: the newest timeline row — every change of a case writes one — and the
-  viewer's unread notifications, ``jishi.cases.changes``);
+  viewer's unread notifications, ``jishi.cases.sql``);
 - and the current minute, so what changes with the clock alone (due badges, "overdue" counts) and the rare
   change without a timeline row (an admin renaming a department) shows within a minute.
 

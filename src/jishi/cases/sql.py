@@ -1,4 +1,4 @@
-"""The change counters of the case pages and API, read in one cheap statement each: the ETags of their
+"""The raw SQL of the case app — the change counters of the case pages and API, read in one cheap statement each: the ETags of their
 answers are built from them (``jishi.web.revalidation``, ``jishi.api.revalidation``).
 
 Every change of a case writes a timeline row (the transitions, intake, the sweep's supervisions), so the newest

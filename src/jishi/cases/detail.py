@@ -1,0 +1,94 @@
+"""One case as its page and the API show it: the case the actor may open, with its timeline, files,
+units, whistles and notices; the timeline's display labels; a page's pending whistles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from jishi.cases.choices import AssignmentRole, AssignmentSource, Channel, Rating, State
+from jishi.cases.lists import listing
+from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent
+from jishi.core.actor import Actor
+from jishi.core.scope import holds
+from jishi.org.choices import Role
+
+
+def openable(actor: Actor, pk: int):
+    """The case ``pk`` as a queryset of at most one row, if ``actor`` may open it (``restrict``: the same rule
+    as every list)."""
+    return Case.objects.restrict(actor, "view").filter(pk=pk)
+
+
+def get_case(actor: Actor, pk: int) -> Case | None:
+    """One case the actor may see, with its timeline (each row's files), files, units and whistles; None if not
+    visible."""
+    case = (listing(openable(actor, pk))
+            .select_related("reporter")
+            .prefetch_related(
+                Prefetch("events", queryset=CaseEvent.objects.select_related("department").order_by("at", "id")
+                         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+                Prefetch("assignments", queryset=CaseAssignment.objects.select_related("department").order_by("id")),
+                "whistles", "supervisions")
+            .first())
+    if case is not None:
+        case._pending_whistled = {a.department_id for a in case.assignments.all()
+                                  if a.is_active and a.source == AssignmentSource.WHISTLE and a.acknowledged_at is None}
+    return case
+
+
+def get_attachment(actor: Actor, pk: int) -> Attachment | None:
+    """A case file, if the actor may open its case."""
+    att = Attachment.objects.filter(pk=pk).select_related("case").first()
+    if att is None or not holds(actor, "view", att.case):
+        return None
+    return att
+
+
+def attach_pending_whistles(page_cases: list[Case]) -> None:
+    """Fill ``case._pending_whistled`` (read by ``permissions.relations``) for a page in one query."""
+    ids = [c.pk for c in page_cases]
+    pending: dict[int, set[int]] = defaultdict(set)
+    if ids:
+        for case_id, dept_id in CaseAssignment.objects.filter(
+                case_id__in=ids, is_active=True, source=AssignmentSource.WHISTLE,
+                acknowledged_at__isnull=True).values_list("case_id", "department_id"):
+            pending[case_id].add(dept_id)
+    for c in page_cases:
+        c._pending_whistled = pending.get(c.pk, set())
+
+
+def label_events(events) -> list[CaseEvent]:
+    """Give timeline rows display labels (verb, states, role) without touching the model."""
+    from jishi.cases.workflow import TRANSITIONS
+
+    roles = dict(Role.choices) | dict(Channel.choices) | {"system": _("系统")}
+    states = dict(State.choices)
+    out = list(events)
+    for e in out:
+        t = TRANSITIONS.get(e.verb)
+        e.verb_label = t.label if t else e.verb
+        e.from_label = states.get(e.from_state, e.from_state)
+        e.to_label = states.get(e.to_state, e.to_state)
+        e.role_label = roles.get(e.actor_role, e.actor_role)
+        e.changed = bool(e.to_state) and e.to_state != e.from_state
+        e.outcome = _outcome(e)
+    return out
+
+
+def _outcome(e: CaseEvent) -> str:
+    d = e.data or {}
+    if e.verb == "verify":
+        return _("通过") if d.get("passed") else _("不通过，返工")
+    if e.verb == "rate" and d.get("rating") in Rating.values:
+        return Rating(d["rating"]).label
+    if e.verb == "extend":
+        return _("批准延期 %(n)s 个工作日") % {"n": d.get("days")} if d.get("approved") else _("未批准")
+    if e.verb == "request_extension":
+        return _("申请延期 %(n)s 个工作日") % {"n": d.get("days")}
+    if e.verb == "report_in" and d.get("role") in AssignmentRole.values:
+        return AssignmentRole(d["role"]).label
+    return ""

@@ -1,0 +1,129 @@
+"""The preconditions of the transitions beyond the table's states and relations, written once.
+
+``refusal(actor, case, verb)`` answers "may this step happen to this case now?" for the verb (which
+raises the refusal as a 409) and for ``services.available_verbs`` (which leaves the verb out), so a button
+is offered exactly when its service would not refuse it for the case's state. What depends on the
+caller's input (a reason, a target department, photos) is checked by the verb itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jishi.cases.choices import LEVEL_RANK, CommandLevel, State
+from jishi.cases.permissions import pending_whistled_departments, user_departments
+from jishi.cases.workflow import TRANSITIONS
+from jishi.core.actor import Actor
+from jishi.core.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a step cannot happen now (Chinese message, machine code)."""
+
+    message: str
+    code: str
+
+    def error(self) -> Conflict:
+        return Conflict(self.message, code=self.code)
+
+
+Guard = Callable[[Actor, object], Refusal | None]
+
+
+def _none(actor: Actor, case) -> Refusal | None:
+    return None
+
+
+def _held_by_region(what: str, instead: str) -> Guard:
+    def guard(actor: Actor, case) -> Refusal | None:
+        if case.state == State.IN_PROGRESS and not case.handling_region_id:
+            return Refusal(f"部门处置中的事件不能{what}，请使用{instead}", "held_by_department")
+        return None
+    return guard
+
+
+def awaits_report_in(case) -> bool:
+    """The case was whistled and its lead department has not reported in: it reports in (报到), which
+    starts the handling; signing for it (签收) as if dispatched would leave the whistle unanswered."""
+    return bool(case.handling_department_id) and case.handling_department_id in pending_whistled_departments(case)
+
+
+def _acknowledge(actor: Actor, case) -> Refusal | None:
+    if awaits_report_in(case):
+        return Refusal("该事件是吹哨事件，主办部门请“报到”，报到后即开始处置，无需签收", "report_in_required")
+    return None
+
+
+def _request_extension(actor: Actor, case) -> Refusal | None:
+    if case.extension_count >= 1:
+        return Refusal("该事件已延期过一次，不能再次延期", "extension_used")
+    if case.extension_requested_days:
+        return Refusal("已有待审批的延期申请", "extension_pending")
+    return None
+
+
+def _extend(actor: Actor, case) -> Refusal | None:
+    if not case.extension_requested_days:
+        return Refusal("没有待审批的延期申请", "no_extension_request")
+    if case.extension_count >= 1:
+        return Refusal("该事件已延期过一次，不能再次延期", "extension_used")
+    return None
+
+
+def _close(actor: Actor, case) -> Refusal | None:
+    if case.verified_at is None:
+        return Refusal("事件尚未核查通过，不能结案", "not_verified")
+    return None
+
+
+def _rate(actor: Actor, case) -> Refusal | None:
+    if case.rating:
+        return Refusal("该事件已评价过", "already_rated")
+    return None
+
+
+def _reopen(actor: Actor, case) -> Refusal | None:
+    if not (case.handling_department_id or case.handling_region_id):
+        return Refusal("该事件没有承办单位，不能返工", "no_handler")
+    return None
+
+
+def reporting_in(actor: Actor, case) -> set[int]:
+    """The whistled departments ``actor`` may report in for (a system job: every pending one)."""
+    pending = pending_whistled_departments(case)
+    return set(pending) if actor.is_system else user_departments(actor) & pending
+
+
+def _report_in(actor: Actor, case) -> Refusal | None:
+    if not reporting_in(actor, case):
+        return Refusal("您的部门已报到或未被点名", "not_whistled")
+    return None
+
+
+_whistle = _held_by_region("吹哨", "督办")
+_escalate_held = _held_by_region("上报上级", "督办")
+
+
+def _escalate(actor: Actor, case) -> Refusal | None:
+    if (held := _escalate_held(actor, case)) is not None:
+        return held
+    if LEVEL_RANK[CommandLevel(case.command_level)] >= LEVEL_RANK[CommandLevel.CITY]:
+        return Refusal("事件已在市级指挥中心，不能再上报", "top_level")
+    return None
+
+
+GUARDS: dict[str, Guard] = {
+    "report": _none, "accept": _none, "reject": _none, "dispatch": _none, "acknowledge": _acknowledge,
+    "return": _none, "handle": _none, "request_extension": _request_extension, "extend": _extend,
+    "suspend": _none, "resume": _none, "verify": _none, "close": _close, "rate": _rate, "reopen": _reopen,
+    "resolve_on_spot": _none, "whistle": _whistle, "report_in": _report_in, "supervise": _none,
+    "escalate": _escalate,
+}
+assert set(GUARDS) == set(TRANSITIONS), "every transition has its guard"
+
+
+def refusal(actor: Actor, case, verb: str) -> Refusal | None:
+    """Why ``verb`` cannot happen to ``case`` now, or None."""
+    return GUARDS[verb](actor, case)
