@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jishi.core import audit
+from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Household, PartyOrganization, Person, Region, StaffAssignment, Venue
-from jishi.org.scope import visible
 
 admin.site.site_header = _("基石 · 管理后台")
 admin.site.site_title = _("基石 · 管理后台")
@@ -28,7 +28,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else visible(qs, request.user)
+        return qs.restrict(actor_of(request), "view")
 
     def place(self, obj) -> None:
         """Fill derived columns before saving (overridden per model)."""

@@ -213,3 +213,8 @@ __all__ = [
     "as_actor", "command_level_of", "covers", "is_city", "may_see_personal_data", "narrowed", "port_scope",
     "system_actor",
 ]
+
+
+# --- added by points ---
+
+SCORING_PUBLISHER_ROLES = CITY_ROLES  # who publishes (freezes) the monthly scoring boards

@@ -17,7 +17,7 @@ from jishi.core import audit
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.points import ledger
-from jishi.points.access import clean, require_manager
+from jishi.points.access import clean, require_manager, user_of
 from jishi.points.choices import AccountKind, CapPeriod, ItemKind, PostingKind
 from jishi.points.models import PointItem, Posting
 from jishi.points.rules import INFORMANT_ITEM, EffectiveItem, effective_item, template_item, village_policy
@@ -63,6 +63,7 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
     place = person if person.village_id or region is None else region
     if check_permission:
         require_manager(actor, place, "评定积分")
+    actor = user_of(actor)  # an Actor or a User: the ledger and the audit trail record the user
     at = at or timezone.now()
     # The idempotency key is checked after the accounts are locked: a retry of the same award serialises on
     # the person's accounts, and a capped item looks the key up in the same statement as the cap count, so a
