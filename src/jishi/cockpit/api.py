@@ -20,7 +20,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.types import Id
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, parse
@@ -28,9 +28,8 @@ from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS
 from jishi.cockpit.scope import may_open, region_for
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jishi.org.middleware import actor_of
+from jishi.org.bridge import api_actor
 from jishi.org.models import Region
-from jishi.org.policy import as_actor
 
 router = Router()
 
@@ -247,10 +246,8 @@ class CockpitMapOut(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 def _actor(request: HttpRequest):
-    """The request's Actor: a token's (narrowed) one once the API's authentication sets it, else the
-    authenticated user's."""
-    actor = actor_of(request)
-    return actor if actor.user is not None else as_actor(user_of(request))
+    """The request's Actor (a token's, narrowed to its port)."""
+    return api_actor(request)
 
 
 def _region(request: HttpRequest, region_id: int | None) -> Region:
