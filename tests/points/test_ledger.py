@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jishi.org.policy import actor_for_user
 from jishi.points import ledger
 from jishi.points.choices import AccountKind, PostingKind
 from jishi.points.earning import apply_item, grant_base_points, reverse
@@ -153,8 +154,8 @@ def test_an_award_costs_a_fixed_small_number_of_queries(city, items):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cadre, resident = city.user("village_cadre"), city.people["resident"]
-    apply_item(cadre, resident, items["HR01"], key="warm")  # opens the accounts, caches the scope
+    cadre, resident = actor_for_user(city.user("village_cadre")), city.people["resident"]  # the request's Actor
+    apply_item(cadre, resident, items["HR01"], key="warm")  # opens the accounts
     with CaptureQueriesContext(connection) as ctx:
         apply_item(cadre, resident, items["HR01"], key="measured")
     # policy chain, accounts FOR UPDATE, cap count + key look-up, the posting (on PostgreSQL with its balances

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jishi.core.errors import Conflict
 from jishi.core.models import AuditRecord
+from jishi.org.policy import actor_for_user
 from jishi.points import ledger
 from jishi.points.choices import AccountKind, PostingKind
 from jishi.points.earning import apply_item, reverse
@@ -26,8 +27,8 @@ def statements(ctx) -> list[str]:
 
 
 def test_an_award_inside_a_transaction_is_four_statements_on_postgresql(city, items):
-    cadre, resident = city.user("village_cadre"), city.people["resident"]
-    apply_item(cadre, resident, items["KC01"], key="open")  # opens the accounts, caches the scope
+    cadre, resident = actor_for_user(city.user("village_cadre")), city.people["resident"]  # the request's Actor
+    apply_item(cadre, resident, items["KC01"], key="open")  # opens the accounts
     with CaptureQueriesContext(connection) as ctx:
         apply_item(cadre, resident, items["WJ01"], key="measured")  # no cap: no count, no key look-up
     sql = statements(ctx)
@@ -141,16 +142,17 @@ def test_many_clients_awarding_a_capped_item_at_once_never_pass_the_cap(city, it
     assert ledger.person_account(resident).balance == 8 and reconcile().ok
 
 
-def award_outside_transactions(city, item, key):
-    """As a request does it: apply_item's own transaction is the outermost one."""
-    return apply_item(city.user("village_cadre"), city.people["resident"], item, key=key)
+def award_outside_transactions(city, item, key, actor=None):
+    """As a request does it (with the Actor it built first): apply_item's own transaction is the outermost one."""
+    return apply_item(actor or city.user("village_cadre"), city.people["resident"], item, key=key)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_effective_item_is_read_once_then_only_its_policy_stamp(city, items):
-    award_outside_transactions(city, items["KC01"], "first")
+    cadre = actor_for_user(city.user("village_cadre"))
+    award_outside_transactions(city, items["KC01"], "first", cadre)
     with CaptureQueriesContext(connection) as ctx:
-        award_outside_transactions(city, items["KC01"], "second")
+        award_outside_transactions(city, items["KC01"], "second", cadre)
     sql = statements(ctx)
     assert len(sql) == (3 if settings.IS_POSTGRES else 5), sql  # accounts + stamp, posting, audit
     assert not any(q.startswith('SELECT "points_policy"') for q in sql)

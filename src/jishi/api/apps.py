@@ -6,3 +6,9 @@ class ApiConfig(AppConfig):
     name = "jishi.api"
     label = "api"
     verbose_name = _("开放接口")
+
+    def ready(self) -> None:
+        from jishi.core.nav import register_nav
+        from jishi.org.policy import PORT_ADMIN_ROLES
+
+        register_nav("ports", _("开放端口"), "ports", order=80, visible=lambda a: a.has_any(PORT_ADMIN_ROLES))

@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "jishi.cases"
     label = "cases"
     verbose_name = _("事件工单")
+
+    def ready(self) -> None:
+        from jishi.cases import navigation
+
+        navigation.register()  # the case pages and the inbox in the navigation

@@ -57,7 +57,7 @@ def repeat_addresses(region: Region, *, days: int = 90, at_least: int = 3, limit
 def growing_backlogs(region: Region, *, on: date | None = None) -> list[dict]:
     """Departments with more cases going overdue (red handle-limit notices) in the last 7 days than in
     the 7 days before, with their cases overdue now."""
-    from jishi.cases.queries import overdue_q
+    from jishi.cases.due import overdue_q
     from jishi.cockpit.periods import Period
 
     last = on or today()

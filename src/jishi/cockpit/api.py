@@ -20,16 +20,16 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.types import Id
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, parse
+from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS
-from jishi.cockpit.scope import region_for
-from jishi.cockpit.views import COCKPIT_ROLES, drill_url
+from jishi.cockpit.scope import may_open, region_for
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.org.middleware import actor_of
 from jishi.org.models import Region
-from jishi.org.scope import roles_of
 
 router = Router()
 
@@ -245,13 +245,18 @@ class CockpitMapOut(Schema):
 
 # --- helpers ---------------------------------------------------------------------------------
 
+def _actor(request: HttpRequest):
+    """The request's Actor (a token's, narrowed to its port)."""
+    return actor_of(request)
+
+
 def _region(request: HttpRequest, region_id: int | None) -> Region:
-    """The region whose cockpit the caller may open — the same rule as the pages (``views._region``)."""
-    user = user_of(request)
-    if not (set(roles_of(user)) & COCKPIT_ROLES or user.is_superuser):
+    """The region whose cockpit the caller may open — the same rule as the pages (``cockpit.scope``)."""
+    actor = _actor(request)
+    if not may_open(actor):
         raise PermissionDenied("您的岗位没有驾驶舱", code="no_cockpit", details={"detail_en": "no cockpit for your roles"})
     try:
-        return region_for(user, region_id)
+        return region_for(actor, region_id)
     except NotFound:
         raise NotFound(NOT_VISIBLE, details={"detail_en": "region not found or outside your cockpit scope"})
     except PermissionDenied:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jishi.cases.choices import OPEN_STATES, Channel
+from jishi.cases.due import overdue_q
 from jishi.cases.models import Case, Category, Whistle
-from jishi.cases.queries import overdue_q
 from jishi.cockpit.models import CHANNEL, COUNTERS, FINE, TOWN, DailyRollup
 from jishi.cockpit.periods import Period, today
 from jishi.cockpit.scope import case_filter, rollup_filter

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jishi.core.scope import ScopedManager
+
 COUNTERS = (
     "received",         # cases reported that day (by reported_at)
     "rejected",         # of those, not taken up (不予立案)
@@ -50,6 +52,10 @@ class DailyRollup(models.Model):
     supervisions = models.IntegerField(_("督办"), default=0)
     overdue_opened = models.IntegerField(_("新增超期"), default=0)
     whistles = models.IntegerField(_("吹哨"), default=0)
+
+    # The region keys are plain ids (0: none): a town row is in no village, so a village sees only its own rows.
+    scope_fields = {"town": "town", "village": "village", "grid": "grid"}
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("日汇总")

@@ -8,8 +8,8 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from jishi.cases.choices import State, SupervisionKind, SupervisionLevel
+from jishi.cases.due import overdue_q
 from jishi.cases.models import Case
-from jishi.cases.queries import overdue_q
 from jishi.cockpit.periods import Period
 from jishi.cockpit.rollups import SATISFIED
 from jishi.cockpit.scope import case_filter

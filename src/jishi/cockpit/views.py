@@ -11,20 +11,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from jishi.cases.models import Category
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, parse
+from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS, records
-from jishi.cockpit.scope import region_for
+from jishi.cockpit.scope import may_open, region_for
 from jishi.core.errors import NotFound, PermissionDenied
-from jishi.org.choices import Role
+from jishi.org.middleware import actor_of
 from jishi.org.models import Region
-from jishi.org.scope import roles_of
-
-COCKPIT_ROLES = {Role.CITY_COMMANDER, Role.TOWN_COMMANDER, Role.VILLAGE_CADRE, Role.ADMIN}
 
 
 def _int(value) -> int | None:
@@ -35,19 +32,15 @@ def _int(value) -> int | None:
 
 
 def _region(request: HttpRequest) -> Region:
-    if not (set(roles_of(request.user)) & COCKPIT_ROLES or request.user.is_superuser):
+    actor = actor_of(request)
+    if not may_open(actor):
         raise DjangoPermissionDenied
     try:
-        return region_for(request.user, _int(request.GET.get("region")))
+        return region_for(actor, _int(request.GET.get("region")))
     except NotFound as exc:
         raise Http404 from exc
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc)) from exc
-
-
-def drill_url(region: Region, metric: str, period: Period, **extra) -> str:
-    q = {"region": region.pk, "metric": metric, "period": period.key, **{k: v for k, v in extra.items() if v}}
-    return f"{reverse('cockpit-records')}?{urlencode(q)}"
 
 
 @login_required

@@ -14,7 +14,6 @@ from jishi.core.errors import ServiceError
 from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Household, PartyOrganization, Person, Region, StaffAssignment, Venue
 from jishi.org.policy import may_reshape_regions
-from jishi.org.scope import visible
 from jishi.org.services import build_region, check_move, create_region, move_region
 
 admin.site.site_header = _("基石 · 管理后台")
@@ -33,7 +32,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else visible(qs, request.user)
+        return qs.restrict(actor_of(request), "view")
 
     def place(self, obj) -> None:
         """Fill derived columns before saving (overridden per model)."""

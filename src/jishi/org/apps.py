@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "jishi.org"
     label = "org"
     verbose_name = _("组织与网格")
+
+    def ready(self) -> None:
+        from jishi.org import navigation
+
+        navigation.register()

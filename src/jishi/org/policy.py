@@ -223,3 +223,8 @@ REGION_ADMIN_ROLES = frozenset({R.ADMIN})
 
 def may_reshape_regions(actor: Actor) -> bool:
     return actor.has_any(REGION_ADMIN_ROLES)
+
+
+# --- added by points ---
+
+SCORING_PUBLISHER_ROLES = CITY_ROLES  # who publishes (freezes) the monthly scoring boards

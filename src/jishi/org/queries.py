@@ -1,5 +1,6 @@
 """Read-side queries for pages: everything goes through the viewer's data scope
-(``jishi.org.scope.visible``) so a page can never show another user's part of the city."""
+(``Model.objects.restrict(actor, "view")``) so a page can never show another user's part of the city.
+Each function takes the request's Actor (a User still works during the bridge: ``as_actor``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from jishi.org.choices import LEVEL_ORDER, Level, Role, VenueKind
 from jishi.org.models import Household, PartyOrganization, Person, Region, StaffAssignment, Venue
-from jishi.org.scope import scope_for, visible
+from jishi.org.policy import as_actor, is_city
 
 # Posts that make someone "staff on post": not residents, informants or merchants.
 NOT_STAFF = (Role.RESIDENT, Role.INFORMANT, Role.MERCHANT)
@@ -23,35 +24,30 @@ VENUE_ORDER = [VenueKind.PARTY_MASS_CENTRE, VenueKind.PIONEER_STATION, VenueKind
 SIMPLIFY = {Level.CITY: 0.002, Level.TOWN: 0.0008, Level.VILLAGE: 0.0003}
 
 
-def regions(user) -> QuerySet:
-    return visible(Region.objects.all(), user)
+def regions(actor) -> QuerySet:
+    return Region.objects.restrict(as_actor(actor), "view")
 
 
-def get_region(user, region_id: int) -> Region | None:
-    """The region if the user may see it, else None (pages answer 404 either way)."""
-    return regions(user).select_related("parent").filter(pk=region_id).first()
+def get_region(actor, region_id: int) -> Region | None:
+    """The region if the actor may see it, else None (pages answer 404 either way)."""
+    return regions(actor).select_related("parent").filter(pk=region_id).first()
 
 
-def tree_roots(user) -> list[Region]:
-    """The top of the user's region tree: the visible regions whose parent is not visible.
-    The city itself is skipped, so a city commander starts with the towns."""
-    scope = scope_for(user)
-    if scope.everything:
+def tree_roots(actor) -> list[Region]:
+    """The top of the actor's region tree: the visible regions whose parent is not visible.
+    The city itself is skipped, so a city commander starts with the towns. One query."""
+    actor = as_actor(actor)
+    if is_city(actor):
         qs = Region.objects.filter(level=Level.TOWN)
     else:
-        ids = scope.town | scope.village | scope.grid | scope.microgrid
-        if not ids:
-            return []
-        candidates = list(Region.objects.filter(pk__in=ids).values_list("pk", "path"))
-        own = {pk for pk, _ in candidates}
-        roots = [pk for pk, path in candidates if not any(int(a) in own for a in path.strip("/").split("/")[:-1])]
-        qs = Region.objects.filter(pk__in=roots)
+        seen = regions(actor)
+        qs = seen.exclude(parent_id__in=seen.values("pk"))
     return list(qs.annotate(n_children=Count("children")).order_by("sort", "code"))
 
 
-def children(user, parent: Region) -> list[Region]:
+def children(actor, parent: Region) -> list[Region]:
     """Visible children of a visible region, with how many children each has."""
-    qs = regions(user).filter(parent=parent).annotate(n_children=Count("children"))
+    qs = regions(actor).filter(parent=parent).annotate(n_children=Count("children"))
     return list(qs.order_by("sort", "code"))
 
 
@@ -84,11 +80,12 @@ class Figures:
         return [(lv.value, lv.label, self.levels.get(lv.value, 0)) for lv in LEVEL_ORDER if lv != Level.CITY]
 
 
-def figures(user, region: Region | None = None) -> Figures:
-    """Counts within the user's scope, optionally narrowed to one (visible) region. 5 queries."""
+def figures(actor, region: Region | None = None) -> Figures:
+    """Counts within the actor's scope, optionally narrowed to one (visible) region. 5 queries."""
+    actor = as_actor(actor)
 
     def scoped(qs: QuerySet) -> QuerySet:
-        qs = visible(qs, user)
+        qs = qs.restrict(actor, "view")
         return in_region(qs, region) if region is not None else qs
 
     region_qs = scoped(Region.objects.all())
@@ -110,9 +107,9 @@ def party_orgs(region: Region) -> list[PartyOrganization]:
     return list(PartyOrganization.objects.filter(region=region).select_related("secretary").order_by("code"))
 
 
-def venues(user, region: Region, limit: int = 12) -> tuple[list[Venue], int]:
+def venues(actor, region: Region, limit: int = 12) -> tuple[list[Venue], int]:
     """The first ``limit`` venues in a region (centres first, then stations, points, studios) and the total."""
-    qs = in_region(visible(Venue.objects.all(), user), region)
+    qs = in_region(Venue.objects.restrict(as_actor(actor), "view"), region)
     rank = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(VENUE_ORDER)], default=Value(99))
     rows = list(qs.select_related("region").annotate(rank=rank).order_by("rank", "name")[:limit])
     return rows, (len(rows) if len(rows) < limit else qs.count())
@@ -125,28 +122,28 @@ def staff_in(region: Region) -> list[StaffAssignment]:
     return list(qs.order_by("role", "person__name"))
 
 
-def grids(user, within: Region | None = None) -> QuerySet:
-    qs = regions(user).filter(level=Level.GRID)
+def grids(actor, within: Region | None = None) -> QuerySet:
+    qs = regions(actor).filter(level=Level.GRID)
     return in_region(qs, within) if within is not None else qs
 
 
 # --- maps ------------------------------------------------------------------------------------
 
-def geojson(user, *, parent_id: int | None = None, region_id: int | None = None) -> dict | None:
+def geojson(actor, *, parent_id: int | None = None, region_id: int | None = None) -> dict | None:
     """A FeatureCollection of visible boundaries: one region, the children of one, or the tree roots.
     None when the asked-for region is not visible."""
     if region_id is not None:
-        region = get_region(user, region_id)
+        region = get_region(actor, region_id)
         if region is None:
             return None
         rows = [region]
     elif parent_id is not None:
-        parent = get_region(user, parent_id)
+        parent = get_region(actor, parent_id)
         if parent is None:
             return None
-        rows = list(regions(user).filter(parent=parent).order_by("sort", "code"))
+        rows = list(regions(actor).filter(parent=parent).order_by("sort", "code"))
     else:
-        rows = tree_roots(user)
+        rows = tree_roots(actor)
     return {"type": "FeatureCollection", "features": [f for f in map(_feature, rows) if f]}
 
 
@@ -168,11 +165,11 @@ def _feature(region: Region) -> dict | None:
 
 # --- people ----------------------------------------------------------------------------------
 
-def search_people(user, q: str) -> QuerySet:
-    """People in the user's scope matching ``q``: a full phone or ID number (exact, indexed), a
+def search_people(actor, q: str) -> QuerySet:
+    """People in the actor's scope matching ``q``: a full phone or ID number (exact, indexed), a
     4–6 character phone/ID suffix, or a name prefix (an indexed range on ``name``)."""
     q = (q or "").strip()
-    qs = visible(Person.objects.all(), user).select_related("village", "grid", "household")
+    qs = Person.objects.restrict(as_actor(actor), "view").select_related("village", "grid", "household")
     if not q:
         return qs.order_by("name", "id")
     digits = q.upper()
@@ -188,22 +185,22 @@ def search_people(user, q: str) -> QuerySet:
     return qs.filter(cond).order_by("name", "id")
 
 
-def get_person(user, person_id: int) -> Person | None:
-    qs = visible(Person.objects.all(), user).select_related("town", "village", "grid", "microgrid", "household", "party_org")
+def get_person(actor, person_id: int) -> Person | None:
+    qs = Person.objects.restrict(as_actor(actor), "view").select_related("town", "village", "grid", "microgrid", "household", "party_org")
     return qs.filter(pk=person_id).first()
 
 
-def household_members(user, person: Person) -> list[Person]:
+def household_members(actor, person: Person) -> list[Person]:
     if person.household_id is None:
         return []
-    qs = visible(Person.objects.filter(household_id=person.household_id), user).select_related("household")
+    qs = Person.objects.restrict(as_actor(actor), "view").filter(household_id=person.household_id).select_related("household")
     return list(qs.order_by("-is_household_head", "name"))
 
 
-def posts(user) -> list[tuple[str, str]]:
-    """The user's active posts as (role label, place) pairs: ("专职网格员", "A1a网格")."""
-    person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    if person_id is None:
+def posts(actor) -> list[tuple[str, str]]:
+    """The actor's active posts as (role label, place) pairs: ("专职网格员", "A1a网格")."""
+    actor = as_actor(actor)
+    if actor.person_id is None:
         return []
-    rows = StaffAssignment.objects.filter(person_id=person_id, is_active=True).select_related("region", "department")
+    rows = StaffAssignment.objects.filter(person_id=actor.person_id, is_active=True).select_related("region", "department")
     return [(a.get_role_display(), str(a.region or a.department or "")) for a in rows.order_by("id")]

@@ -10,11 +10,10 @@ from django.db.models.functions import Concat, Substr
 
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.org.choices import CHILD_LEVEL, LEVEL_ORDER, Level, RegionKind, Role
+from jishi.org.choices import CHILD_LEVEL, LEVEL_ORDER, Level, RegionKind
 from jishi.org.geo import validate_boundary
 from jishi.org.models import Located, Region, StaffAssignment
 from jishi.org.policy import as_actor, may_reshape_regions
-from jishi.org.scope import roles_of
 
 DEFAULT_KIND = {
     Level.CITY: RegionKind.CITY,
@@ -28,7 +27,7 @@ DEFAULT_KIND = {
 def _require_admin(actor) -> None:
     if actor is None:  # system jobs (demo generator, imports run from the command line)
         return
-    if not (getattr(actor, "is_superuser", False) or Role.ADMIN in roles_of(actor)):
+    if not may_reshape_regions(as_actor(actor)):
         raise PermissionDenied("只有系统管理员可以修改组织架构")
 
 

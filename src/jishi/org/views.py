@@ -19,6 +19,7 @@ from jishi.core.errors import PermissionDenied
 from jishi.org.forms import ImportConfirmForm, ImportUploadForm
 from jishi.org.imports import ImportReport, import_people, import_regions, write_template
 from jishi.org.imports.report import require_importer
+from jishi.org.middleware import actor_of
 
 SESSION_KEY = "org_import"
 SHOWN_PROBLEMS = 1000
@@ -31,7 +32,7 @@ def importer_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         try:
-            require_importer(request.user)
+            require_importer(actor_of(request))
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from exc
         return view(request, *args, **kwargs)

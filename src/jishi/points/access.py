@@ -1,30 +1,39 @@
-"""Who may act on the points of a village: its cadres, its town's commanders, the city; merchants their shop."""
+"""Who may act on the points of a village: whoever holds "manage" on it (org.policy: its cadres, its town's
+commanders, the city); merchants their shop. Services take an Actor (a User or None still works during the
+bridge: ``as_actor``)."""
 
 from __future__ import annotations
 
+from jishi.core.actor import Actor
 from jishi.core.errors import PermissionDenied
-from jishi.org.models import Person, Region
-from jishi.org.scope import scope_for
+from jishi.core.scope import holds
+from jishi.org.models import Person
+from jishi.org.policy import as_actor
 
 
-def manages(user, village_id: int | None, town_id: int | None = None) -> bool:
-    """True if ``user`` runs points for this village (village cadre), its town, or the city."""
-    if user is None:  # system jobs (signals, demo, commands)
-        return True
-    scope = scope_for(user)
-    return scope.everything or (village_id in scope.village) or (town_id is not None and town_id in scope.town)
+def manages(actor, place) -> bool:
+    """True if ``actor`` runs points where ``place`` (a region or a located row) is: holds "manage" on it."""
+    return holds(as_actor(actor), "manage", place)
 
 
-def require_manager(user, place: Region | Person, what: str = "管理本村积分") -> None:
-    if not manages(user, place.village_id, place.town_id):
+def require_manager(actor, place, what: str = "管理本村积分") -> None:
+    if not manages(actor, place):
         raise PermissionDenied(f"只有本村(社区)干部或上级可以{what}")
 
 
-def person_of(user) -> Person | None:
+def person_of(actor) -> Person | None:
+    """The person record of an Actor (or of a User during the bridge); None without one."""
+    if isinstance(actor, Actor):
+        return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
     try:
-        return user.person if user is not None and user.is_authenticated else None
+        return actor.person if actor is not None and actor.is_authenticated else None
     except Exception:  # no person record
         return None
+
+
+def user_of(actor):
+    """The User to write on a row (``decided_by``, ``raised_by``…) and in the audit trail; None for the system."""
+    return actor.user if isinstance(actor, Actor) else actor
 
 
 def clean(text: str | None, limit: int) -> str:

@@ -13,12 +13,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.api.types import Id, PathId
 from jishi.core.errors import NotFound, ValidationFailed
+from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
-from jishi.org.scope import visible
 from jishi.points import boards, claims, earning, households, queries, rules, shelf, store
 from jishi.points.access import person_of, require_manager
 from jishi.points.models import Claim, Objection, Order, PointItem, Posting, StoreItem
@@ -179,8 +179,13 @@ class PageFilters(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
+def _actor(request: HttpRequest):
+    """The request's Actor (a token's, narrowed to its port)."""
+    return actor_of(request)
+
+
 def _person(request: HttpRequest) -> Person:
-    person = person_of(user_of(request))
+    person = person_of(_actor(request))
     if person is None:
         raise NotFound("此账号没有关联人员", details={"detail_en": "no person record for this account"})
     return person
@@ -204,7 +209,7 @@ def items(request: HttpRequest):
 @router.get("/postings", response=page_of(PostingOut), summary="积分记录（按数据范围）")
 @require_scope("points:read")
 def postings(request: HttpRequest, filters: Query[PageFilters]):
-    qs = visible(Posting.objects.select_related("item"), user_of(request))
+    qs = Posting.objects.restrict(_actor(request), "view").select_related("item")
     if filters.person:
         qs = qs.filter(person_id=filters.person)
     return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("at", "id"))
@@ -214,20 +219,20 @@ def postings(request: HttpRequest, filters: Query[PageFilters]):
 @require_scope("points:post")
 def award(request: HttpRequest, payload: AwardIn,
           idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=60)):
-    user = user_of(request)
-    person = get_object_or_404(visible(Person.objects.all(), user), pk=payload.person_id)
+    actor = _actor(request)
+    person = get_object_or_404(Person.objects.restrict(actor, "view"), pk=payload.person_id)
     item = get_object_or_404(PointItem, code=payload.item)
-    p = earning.apply_item(user, person, item, key=f"api:{user.pk}:{idempotency_key}", reason=payload.reason,
-                           approver=user, source="api")
+    p = earning.apply_item(actor, person, item, key=f"api:{actor.user_id}:{idempotency_key}", reason=payload.reason,
+                           approver=actor.user, source="api")
     return Status(200 if p.replayed else 201, p)
 
 
 @router.post("/postings/{posting_id}/reverse", response=PostingOut, summary="冲正（只能冲正一次）")
 @require_scope("points:post")
 def reverse(request: HttpRequest, posting_id: PathId, payload: ReverseIn):
-    user = user_of(request)
-    posting = get_object_or_404(visible(Posting.objects.all(), user), pk=posting_id)
-    return earning.reverse(user, posting, payload.reason)
+    actor = _actor(request)
+    posting = get_object_or_404(Posting.objects.restrict(actor, "view"), pk=posting_id)
+    return earning.reverse(actor, posting, payload.reason)
 
 
 @router.post("/claims", response={201: ClaimOut}, summary="村民申报积分（照片 Base64）")
@@ -241,21 +246,21 @@ def submit_claim(request: HttpRequest, payload: ClaimIn):
         except (binascii.Error, ValueError):
             raise ValidationFailed("照片不是有效的 Base64", field="photo")
         photo = SimpleUploadedFile(payload.photo.name, data)
-    return Status(201, claims.submit_claim(user_of(request), item, payload.note, payload.occurred_on, photo))
+    return Status(201, claims.submit_claim(_actor(request), item, payload.note, payload.occurred_on, photo))
 
 
 @router.get("/claims", response=list[ClaimOut], summary="待审核申报")
 @require_scope("points:read")
 def review_queue(request: HttpRequest):
-    return list(queries.review_queue(user_of(request))[:200])
+    return list(queries.review_queue(_actor(request))[:200])
 
 
 @router.post("/claims/{claim_id}/review", response=ClaimOut, summary="审核申报（两级审核按村政策）")
 @require_scope("points:post")
 def review(request: HttpRequest, claim_id: PathId, payload: ReviewIn):
-    user = user_of(request)
-    claim = get_object_or_404(visible(Claim.objects.all(), user), pk=claim_id)
-    return claims.review_claim(user, claim, payload.approve, payload.note)
+    actor = _actor(request)
+    claim = get_object_or_404(Claim.objects.restrict(actor, "view"), pk=claim_id)
+    return claims.review_claim(actor, claim, payload.approve, payload.note)
 
 
 @router.get("/store", response=list[StoreItemOut], summary="本村(镇)积分超市")
@@ -268,10 +273,10 @@ def store_items(request: HttpRequest):
 @require_scope("points:post")
 def order(request: HttpRequest, item_id: PathId,
           idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=60)):
-    user = user_of(request)
-    key = f"api:{user.pk}:{idempotency_key}" if idempotency_key else None
+    actor = _actor(request)
+    key = f"api:{actor.user_id}:{idempotency_key}" if idempotency_key else None
     existing = Order.objects.filter(key=key).first() if key else None
-    o = store.place_order(user, get_object_or_404(StoreItem, pk=item_id), key=key)
+    o = store.place_order(actor, get_object_or_404(StoreItem, pk=item_id), key=key)
     return Status(200 if existing else 201, o)
 
 
@@ -284,25 +289,25 @@ def my_orders(request: HttpRequest):
 @router.post("/orders/{order_id}/cancel", response=OrderOut, summary="取消兑换（退回积分）")
 @require_scope("points:post")
 def cancel(request: HttpRequest, order_id: PathId):
-    return store.cancel_order(user_of(request), get_object_or_404(Order, pk=order_id))
+    return store.cancel_order(_actor(request), get_object_or_404(Order, pk=order_id))
 
 
 @router.post("/vouchers/confirm", response=OrderOut, summary="商户核销兑换券")
 @require_scope("points:post")
 def confirm(request: HttpRequest, payload: CodeIn):
-    return store.confirm_voucher(user_of(request), payload.code)
+    return store.confirm_voucher(_actor(request), payload.code)
 
 
 @router.get("/boards", response=list[PointsBoardOut], summary="积分公示榜")
 @require_scope("points:read")
 def board_list(request: HttpRequest):
-    return list(boards.visible_boards(user_of(request))[:200])
+    return list(boards.visible_boards(_actor(request))[:200])
 
 
 @router.get("/boards/{board_id}", response=BoardDetail, summary="公示榜详情（排名快照）")
 @require_scope("points:read")
 def board_detail(request: HttpRequest, board_id: PathId):
-    board = get_object_or_404(boards.visible_boards(user_of(request)), pk=board_id)
+    board = get_object_or_404(boards.visible_boards(_actor(request)), pk=board_id)
     fields = ("id", "village_id", "month", "status", "published_at", "notice_until", "finalised_at")
     return {**{f: getattr(board, f) for f in fields}, "lines": list(board.lines.all())}
 
@@ -310,32 +315,32 @@ def board_detail(request: HttpRequest, board_id: PathId):
 @router.post("/boards", response=PointsBoardOut, summary="生成并公示月度积分榜")
 @require_scope("points:post")
 def publish(request: HttpRequest, payload: PublishIn):
-    user = user_of(request)
+    actor = _actor(request)
     village = get_object_or_404(Region, pk=payload.village_id)
-    require_manager(user, village, "发布积分公示榜")
-    return boards.publish_board(user, village, payload.month)
+    require_manager(actor, village, "发布积分公示榜")
+    return boards.publish_board(actor, village, payload.month)
 
 
 @router.post("/boards/{board_id}/objections", response=ObjectionOut, summary="对公示榜上的积分记录提出异议（冻结）")
 @require_scope("points:post")
 def object_(request: HttpRequest, board_id: PathId, payload: ObjectionIn):
-    user = user_of(request)
-    board = get_object_or_404(boards.visible_boards(user), pk=board_id)
-    return boards.raise_objection(user, board, get_object_or_404(Posting, pk=payload.posting_id), payload.reason)
+    actor = _actor(request)
+    board = get_object_or_404(boards.visible_boards(actor), pk=board_id)
+    return boards.raise_objection(actor, board, get_object_or_404(Posting, pk=payload.posting_id), payload.reason)
 
 
 @router.post("/objections/{objection_id}/resolve", response=ObjectionOut, summary="处理异议（成立则冲正，否则解冻）")
 @require_scope("points:post")
 def resolve(request: HttpRequest, objection_id: PathId, payload: ResolveIn):
-    return boards.resolve_objection(user_of(request), get_object_or_404(Objection, pk=objection_id),
+    return boards.resolve_objection(_actor(request), get_object_or_404(Objection, pk=objection_id),
                                     payload.upheld, payload.resolution)
 
 
 @router.post("/boards/{board_id}/finalise", response=PointsBoardOut, summary="公示期满定榜")
 @require_scope("points:post")
 def finalise(request: HttpRequest, board_id: PathId):
-    user = user_of(request)
-    return boards.finalise_board(user, get_object_or_404(boards.visible_boards(user), pk=board_id))
+    actor = _actor(request)
+    return boards.finalise_board(actor, get_object_or_404(boards.visible_boards(actor), pk=board_id))
 
 
 # --- batch inspection, policy decisions, households, the store's shelf --------------------------------------
@@ -442,15 +447,15 @@ IdempotencyKey = Header(..., alias="Idempotency-Key", min_length=1, max_length=6
              summary="批量检查评分（一次提交多户，幂等）")
 @require_scope("points:post")
 def inspect(request: HttpRequest, payload: InspectionIn, idempotency_key: str = IdempotencyKey):
-    user = user_of(request)
+    actor = _actor(request)
     village = get_object_or_404(Region, pk=payload.village_id, level="village")
     scores: dict[int, list[str]] = {}
     for row in payload.scores:
         if row.household_id in scores:
             raise ValidationFailed("同一户只能出现一次", field="scores")
         scores[row.household_id] = list(dict.fromkeys(row.items))
-    done = claims.score_inspection(user, village, payload.title, payload.held_on, scores,
-                                   key=f"api:{user.pk}:{idempotency_key}")
+    done = claims.score_inspection(actor, village, payload.title, payload.held_on, scores,
+                                   key=f"api:{actor.user_id}:{idempotency_key}")
     out = {f: getattr(done, f) for f in ("id", "village_id", "title", "held_on", "scored")}
     out["postings"] = Posting.objects.filter(source=f"inspection:{done.pk}").count()
     return Status(200 if done.replayed else 201, out)
@@ -460,17 +465,17 @@ def inspect(request: HttpRequest, payload: InspectionIn, idempotency_key: str = 
              summary="镇(村)采用或调整积分政策（记录决议，新版本，幂等）")
 @require_scope("points:post")
 def adopt(request: HttpRequest, payload: PolicyIn, idempotency_key: str = IdempotencyKey):
-    user = user_of(request)
+    actor = _actor(request)
     region = get_object_or_404(Region, pk=payload.region_id)
     items = {}
     for row in payload.items:
         if row.code in items:
             raise ValidationFailed(f"积分项目“{row.code}”重复", field="items")
         items[row.code] = {"points": row.points, "cap_count": row.cap_count, "enabled": row.enabled}
-    policy = rules.adopt_policy(user, region, decision=payload.decision, decided_on=payload.decided_on,
+    policy = rules.adopt_policy(actor, region, decision=payload.decision, decided_on=payload.decided_on,
                                 base_points=payload.base_points, yearly_reset=payload.yearly_reset,
                                 two_step_review=payload.two_step_review, items=items,
-                                key=f"api:{user.pk}:{idempotency_key}")
+                                key=f"api:{actor.user_id}:{idempotency_key}")
     out = {f: getattr(policy, f) for f in ("id", "region_id", "version", "decision", "decided_on", "base_points",
                                            "yearly_reset", "two_step_review")}
     out["items"] = list(policy.items.select_related("item"))
@@ -481,9 +486,9 @@ def adopt(request: HttpRequest, payload: PolicyIn, idempotency_key: str = Idempo
 @require_scope("points:read")
 def household(request: HttpRequest, household_id: PathId):
     hh = Household.objects.filter(pk=household_id).first()
-    if hh is None or not households.can_see(user_of(request), hh):
+    if hh is None or not households.can_see(_actor(request), hh):
         raise NotFound("没有这一户，或不在您的范围内")
-    hp = households.household_points(user_of(request), hh)
+    hp = households.household_points(_actor(request), hh)
     return {"id": hh.pk, "code": hh.code, "village_id": hh.village_id, "redeemable": hp.redeemable,
             "honour": hp.honour, "members": [
                 {"person_id": m.person.pk, "name": m.person.name, "is_household_head": m.person.is_household_head,
@@ -493,19 +498,19 @@ def household(request: HttpRequest, household_id: PathId):
 @router.post("/shelf", response={201: ShelfOut}, summary="积分超市上架新商品（村、镇管理）")
 @require_scope("points:post")
 def shelf_create(request: HttpRequest, payload: ShelfIn):
-    user = user_of(request)
-    merchant = get_object_or_404(shelf.managed_merchants(user), pk=payload.merchant_id)
-    return Status(201, shelf.create_item(user, merchant, name=payload.name, price=payload.price, stock=payload.stock))
+    actor = _actor(request)
+    merchant = get_object_or_404(shelf.managed_merchants(actor), pk=payload.merchant_id)
+    return Status(201, shelf.create_item(actor, merchant, name=payload.name, price=payload.price, stock=payload.stock))
 
 
 @router.patch("/shelf/{item_id}", response=ShelfOut, summary="修改商品价格、库存，上架或下架")
 @require_scope("points:post")
 def shelf_update(request: HttpRequest, item_id: PathId, payload: ShelfPatch):
-    user = user_of(request)
+    actor = _actor(request)
     item = get_object_or_404(StoreItem.objects.select_related("merchant").filter(
-        merchant__in=shelf.managed_merchants(user)), pk=item_id)
+        merchant__in=shelf.managed_merchants(actor)), pk=item_id)
     if payload.name is not None or payload.price is not None or payload.stock is not None:
-        item = shelf.update_item(user, item, name=payload.name, price=payload.price, stock=payload.stock)
+        item = shelf.update_item(actor, item, name=payload.name, price=payload.price, stock=payload.stock)
     if payload.is_active is not None and payload.is_active != item.is_active:
-        item = shelf.set_active(user, item, payload.is_active)
+        item = shelf.set_active(actor, item, payload.is_active)
     return item

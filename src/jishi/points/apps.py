@@ -8,6 +8,9 @@ class PointsConfig(AppConfig):
     verbose_name = _("村民积分")
 
     def ready(self) -> None:
+        from jishi.points import navigation
+
+        navigation.register()
         from jishi.points import receivers
 
         receivers.connect()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Person, Region
-from jishi.org.scope import scope_for
+from jishi.org.policy import as_actor
 from jishi.points import ledger
 from jishi.points.access import clean, manages, person_of, require_manager
 from jishi.points.choices import AccountKind, BoardStatus, ObjectionStatus, PostingKind
@@ -61,6 +61,7 @@ def _write_lines(board: Board) -> int:
 @transaction.atomic
 def publish_board(actor, village: Region, month: date, *, notice_days: int = NOTICE_DAYS, now: datetime | None = None) -> Board:
     """Generate the village's board for ``month`` and publish it for ``notice_days`` days."""
+    actor = as_actor(actor)
     require_manager(actor, village, "发布积分公示榜")
     month = month.replace(day=1)
     now = now or timezone.now()
@@ -71,20 +72,22 @@ def publish_board(actor, village: Region, month: date, *, notice_days: int = NOT
     if board.status != BoardStatus.DRAFT:
         raise Conflict(f"{month:%Y年%m月}公示榜已{board.get_status_display()}", code="board_published")
     n = _write_lines(board)
-    board.status, board.published_at, board.published_by = BoardStatus.PUBLISHED, now, actor
+    board.status, board.published_at, board.published_by = BoardStatus.PUBLISHED, now, actor.user
     board.notice_until = now + timedelta(days=notice_days)
     board.save()
-    audit.record(actor, "points.board.publish", board, summary=f"{village.name}{month:%Y年%m月}积分榜公示（{n} 人）")
+    audit.record(actor.user, "points.board.publish", board, summary=f"{village.name}{month:%Y年%m月}积分榜公示（{n} 人）")
     return board
 
 
 @transaction.atomic
 def raise_objection(actor, board: Board, posting: Posting, reason: str, *, now: datetime | None = None) -> Objection:
     """A villager of the village objects to a posting on the published board; its points are frozen."""
+    actor = as_actor(actor)
+    user = actor.user
     now = now or timezone.now()
     reason = clean(reason, 300)
     person = person_of(actor)
-    if not ((person and person.village_id == board.village_id) or manages(actor, board.village_id, board.town_id)):
+    if not ((person and person.village_id == board.village_id) or manages(actor, board)):
         raise PermissionDenied("只有本村村民可以对公示榜提出异议")
     board = Board.objects.select_for_update().get(pk=board.pk)
     if board.status != BoardStatus.PUBLISHED or now > board.notice_until:
@@ -97,7 +100,7 @@ def raise_objection(actor, board: Board, posting: Posting, reason: str, *, now: 
         raise Conflict("该积分记录已有异议在处理中", code="objection_open")
     if not reason.strip():
         raise ValidationFailed("请写明异议理由", field="reason")
-    objection = Objection(board=board, posting=posting, raised_by=actor, reason=reason.strip()[:300])
+    objection = Objection(board=board, posting=posting, raised_by=user, reason=reason.strip()[:300])
     objection.place_in(board.village)
     objection.save()
     if posting.points > 0 and posting.person_id:
@@ -107,18 +110,20 @@ def raise_objection(actor, board: Board, posting: Posting, reason: str, *, now: 
         amount = min(posting.points, balances[redeemable.pk])
         if amount:
             ledger.post(key=f"freeze:{objection.pk}", kind=PostingKind.FREEZE, legs=[(redeemable, -amount), (frozen, amount)],
-                        reason=f"异议冻结：{posting.reason}"[:200], person=posting.person, points=-amount, actor=actor,
+                        reason=f"异议冻结：{posting.reason}"[:200], person=posting.person, points=-amount, actor=user,
                         source=f"objection:{objection.pk}", region=posting, locked=balances)
         objection.frozen = amount
         objection.save(update_fields=["frozen"])
-    audit.record(actor, "points.objection.raise", objection, summary=f"对积分记录 #{posting.pk} 提出异议：{reason}")
+    audit.record(user, "points.objection.raise", objection, summary=f"对积分记录 #{posting.pk} 提出异议：{reason}")
     return objection
 
 
 @transaction.atomic
 def resolve_objection(actor, objection: Objection, upheld: bool, resolution: str) -> Objection:
     """Upheld: the posting is reversed (the frozen points go back to issuance). Dismissed: the points are unfrozen."""
+    actor = as_actor(actor)
     require_manager(actor, objection, "处理异议")
+    actor = actor.user  # the ledger, the reversal and the audit trail record the user
     resolution = clean(resolution, 250)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
@@ -170,6 +175,7 @@ def _partial_reversal(actor, posting: Posting, objection: Objection, frozen, res
 @transaction.atomic
 def finalise_board(actor, board: Board, *, now: datetime | None = None) -> Board:
     """After the notice period and with no objection open, rewrite the rows once and freeze the board."""
+    actor = as_actor(actor)
     require_manager(actor, board, "定榜")
     now = now or timezone.now()
     board = Board.objects.select_for_update().get(pk=board.pk)
@@ -183,17 +189,17 @@ def finalise_board(actor, board: Board, *, now: datetime | None = None) -> Board
     _write_lines(board)
     board.status, board.finalised_at = BoardStatus.FINAL, now
     board.save(update_fields=["status", "finalised_at", "updated_at"])
-    audit.record(actor, "points.board.finalise", board, summary=f"{board.village}{board.month:%Y年%m月}积分榜定榜")
+    audit.record(actor.user, "points.board.finalise", board, summary=f"{board.village}{board.month:%Y年%m月}积分榜定榜")
     return board
 
 
-def visible_boards(user):
-    scope = scope_for(user)
+def visible_boards(actor):
+    """The boards ``actor`` may open: those of the villages they manage ("manage"), and their own village's
+    published and final boards."""
+    actor = as_actor(actor)
     qs = Board.objects.select_related("village")
-    if scope.everything:
-        return qs
-    person = person_of(user)
-    q = Q(village_id__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town))
-    if person and person.village_id:
-        q |= Q(village_id=person.village_id, status__in=[BoardStatus.PUBLISHED, BoardStatus.FINAL])
-    return qs.filter(q)
+    managed = qs.restrict(actor, "manage")
+    if actor.person_id is None:
+        return managed
+    own_village = Person.objects.filter(pk=actor.person_id, village__isnull=False).values("village_id")
+    return managed | qs.filter(village_id__in=own_village, status__in=[BoardStatus.PUBLISHED, BoardStatus.FINAL])

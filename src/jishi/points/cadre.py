@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
+from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
 from jishi.points import boards, claims, earning, queries
 from jishi.points.access import manages, person_of
@@ -23,7 +24,7 @@ from jishi.points.models import Board, Claim, Objection, PointItem, Posting, Set
 
 
 def _managed(request: HttpRequest):
-    villages = list(queries.managed_villages(request.user))
+    villages = list(queries.managed_villages(actor_of(request)))
     if not villages:
         raise Forbidden(_("您没有管理村(社区)积分的岗位"))
     return villages
@@ -38,9 +39,9 @@ def _village(request: HttpRequest, villages) -> Region:
 def review(request: HttpRequest) -> HttpResponse:
     _managed(request)
     return render(request, "points/review.html", {
-        "active": "points", "queue": queries.review_queue(request.user)[:100], "nonce": secrets.token_hex(8),
+        "active": "points", "queue": queries.review_queue(actor_of(request))[:100], "nonce": secrets.token_hex(8),
         "cadre_items": PointItem.objects.filter(awarder=Awarder.CADRE, is_active=True),
-        "objections": queries.open_objections(request.user)[:100]})
+        "objections": queries.open_objections(actor_of(request))[:100]})
 
 
 @login_required
@@ -48,7 +49,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def review_one(request: HttpRequest, claim_id: int) -> HttpResponse:
     c = get_object_or_404(Claim, pk=claim_id)
     try:
-        c = claims.review_claim(request.user, c, request.POST.get("decision") == "approve", request.POST.get("note", ""))
+        c = claims.review_claim(actor_of(request), c, request.POST.get("decision") == "approve", request.POST.get("note", ""))
         messages.success(request, _("已审核：%(name)s %(status)s") % {"name": c.person.name, "status": c.get_status_display()})
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -69,8 +70,9 @@ def award(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("本村(镇)有重名的“%(name)s”，请通过接口按人员编号评定") % {"name": name})
     else:
         try:
-            p = earning.apply_item(request.user, people[0], item, key=f"page:{request.user.pk}:{request.POST.get('nonce')}",
-                                   reason=request.POST.get("reason", ""), approver=request.user, source="page")
+            actor = actor_of(request)
+            p = earning.apply_item(actor, people[0], item, key=f"page:{actor.user_id}:{request.POST.get('nonce')}",
+                                   reason=request.POST.get("reason", ""), approver=actor.user, source="page")
             messages.success(request, _("已评定：%(name)s %(item)s %(points)+d") % {"name": name, "item": item.name, "points": p.points})
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -88,7 +90,7 @@ def inspection(request: HttpRequest) -> HttpResponse:
         scores = {k: v for k, v in scores.items() if v}
         try:
             held = date.fromisoformat(request.POST.get("held_on") or "")
-            done = claims.score_inspection(request.user, village, request.POST.get("title", ""), held, scores)
+            done = claims.score_inspection(actor_of(request), village, request.POST.get("title", ""), held, scores)
             messages.success(request, _("已评分 %(n)s 户") % {"n": done.scored})
             return redirect(f"{request.path}?village={village.pk}")
         except ValueError:
@@ -102,12 +104,12 @@ def inspection(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board_list(request: HttpRequest) -> HttpResponse:
-    can_publish = bool(queries.managed_villages(request.user).exists())
-    villages = list(queries.managed_villages(request.user)) if can_publish else []
+    can_publish = bool(queries.managed_villages(actor_of(request)).exists())
+    villages = list(queries.managed_villages(actor_of(request))) if can_publish else []
     if request.method == "POST" and can_publish:
         try:
             month = date.fromisoformat((request.POST.get("month") or "") + "-01")
-            board = boards.publish_board(request.user, _village(request, villages), month)
+            board = boards.publish_board(actor_of(request), _village(request, villages), month)
             messages.success(request, _("公示榜已发布，公示 %(d)s 天") % {"d": boards.NOTICE_DAYS})
             return redirect("points-board", board.pk)
         except ValueError:
@@ -115,11 +117,11 @@ def board_list(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
     return render(request, "points/boards.html", {
-        "active": "points", "boards": boards.visible_boards(request.user)[:60], "villages": villages})
+        "active": "points", "boards": boards.visible_boards(actor_of(request))[:60], "villages": villages})
 
 
 def _board(request: HttpRequest, board_id: int) -> Board:
-    board = boards.visible_boards(request.user).filter(pk=board_id).first()
+    board = boards.visible_boards(actor_of(request)).filter(pk=board_id).first()
     if board is None:
         raise Http404
     return board
@@ -133,9 +135,9 @@ def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
         "active": "points", "board": board, "lines": board.lines.all(),
         "postings": boards.board_postings(board), "objected": objected,
         "objections": board.objections.select_related("posting", "raised_by"),
-        "can_manage": manages(request.user, board.village_id, board.town_id),
+        "can_manage": manages(actor_of(request), board),
         "can_object": board.status == BoardStatus.PUBLISHED and timezone.now() <= board.notice_until
-        and (getattr(person_of(request.user), "village_id", None) == board.village_id),
+        and (getattr(person_of(actor_of(request)), "village_id", None) == board.village_id),
         "print": request.GET.get("print") == "1",
     })
 
@@ -148,14 +150,14 @@ def board_action(request: HttpRequest, board_id: int) -> HttpResponse:
     try:
         if action == "object":
             posting = get_object_or_404(Posting, pk=request.POST.get("posting") or 0)
-            boards.raise_objection(request.user, board, posting, request.POST.get("reason", ""))
+            boards.raise_objection(actor_of(request), board, posting, request.POST.get("reason", ""))
             messages.success(request, _("异议已提交，该条积分已冻结，等待村里核实"))
         elif action == "resolve":
             objection = get_object_or_404(Objection, pk=request.POST.get("objection") or 0, board=board)
-            boards.resolve_objection(request.user, objection, request.POST.get("upheld") == "1", request.POST.get("resolution", ""))
+            boards.resolve_objection(actor_of(request), objection, request.POST.get("upheld") == "1", request.POST.get("resolution", ""))
             messages.success(request, _("异议已处理"))
         elif action == "finalise":
-            boards.finalise_board(request.user, board)
+            boards.finalise_board(actor_of(request), board)
             messages.success(request, _("已定榜"))
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -177,9 +179,9 @@ def town(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """/points/: cadres and commanders to the review queue, merchants to the counter, villagers to their page."""
-    if queries.managed_villages(request.user).exists():
+    if queries.managed_villages(actor_of(request)).exists():
         return redirect("points-review")
-    person = person_of(request.user)
+    person = person_of(actor_of(request))
     if person is not None and person.pk and _is_merchant(person):
         return redirect("points-merchant")
     return redirect("points-me")

@@ -14,10 +14,11 @@ from django.utils import timezone
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Household, Person, Region
+from jishi.org.policy import as_actor
 from jishi.points.access import clean, person_of, require_manager
 from jishi.points.choices import Awarder, ClaimStatus, ItemKind
 from jishi.points.earning import apply_item
-from jishi.points.models import Claim, Inspection, PointItem, Posting
+from jishi.points.models import Claim, Inspection, PointItem
 from jishi.points.rules import village_policy
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -36,6 +37,7 @@ def is_photo(f: UploadedFile) -> bool:
 @transaction.atomic
 def submit_claim(actor, item: PointItem, note: str, occurred_on: date, photo: UploadedFile | None = None) -> Claim:
     """A villager claims points for something they did, with a photo where the item needs evidence."""
+    actor = as_actor(actor)
     person = person_of(actor)
     if person is None or not person.village_id:
         raise PermissionDenied("只有登记在村(社区)的村民可以申报积分")
@@ -58,14 +60,16 @@ def submit_claim(actor, item: PointItem, note: str, occurred_on: date, photo: Up
         photo.seek(0)
         claim.photo.save(f"{uuid.uuid4().hex}.{ext}", photo, save=False)  # never the client's file name
     claim.save()
-    audit.record(actor, "points.claim.submit", claim, summary=f"{person.name}申报“{item.name}”")
+    audit.record(actor.user, "points.claim.submit", claim, summary=f"{person.name}申报“{item.name}”")
     return claim
 
 
 @transaction.atomic
 def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
-    note = clean(note, 200)
     """Approve or reject a claim. Under two-step review the first approval needs a second, different reviewer."""
+    actor = as_actor(actor)
+    user = actor.user
+    note = clean(note, 200)
     require_manager(actor, claim, "审核积分申报")
     # Conditional update on the old state: two reviewers racing cannot both win.
     current = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -74,27 +78,27 @@ def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
     if not approve:
         if not note.strip():
             raise ValidationFailed("不通过须写明原因", field="note")
-        current.status, current.reviewer, current.review_note = ClaimStatus.REJECTED, actor, note.strip()[:200]
+        current.status, current.reviewer, current.review_note = ClaimStatus.REJECTED, user, note.strip()[:200]
         current.save(update_fields=["status", "reviewer", "review_note", "updated_at"])
-        audit.record(actor, "points.claim.reject", current, summary=f"不通过：{note}")
+        audit.record(user, "points.claim.reject", current, summary=f"不通过：{note}")
         return current
     village = Region.objects.get(pk=current.village_id)
     if village_policy(village).two_step_review and current.status == ClaimStatus.PENDING:
-        current.status, current.first_reviewer = ClaimStatus.FIRST_APPROVED, actor
+        current.status, current.first_reviewer = ClaimStatus.FIRST_APPROVED, user
         current.review_note = note.strip()[:200]
         current.save(update_fields=["status", "first_reviewer", "review_note", "updated_at"])
-        audit.record(actor, "points.claim.first_approve", current, summary="初审通过")
+        audit.record(user, "points.claim.first_approve", current, summary="初审通过")
         return current
-    if current.first_reviewer_id and current.first_reviewer_id == getattr(actor, "pk", None):
+    if current.first_reviewer_id and current.first_reviewer_id == actor.user_id:
         raise Conflict("两级审核须由另一位干部复审", code="same_reviewer")
-    posting = apply_item(current.first_reviewer or actor, current.person, current.item, key=f"claim:{current.pk}",
-                         reason=f"{current.item.name}：{current.note}"[:200], approver=actor,
+    posting = apply_item(current.first_reviewer or user, current.person, current.item, key=f"claim:{current.pk}",
+                         reason=f"{current.item.name}：{current.note}"[:200], approver=user,
                          source=f"claim:{current.pk}", check_permission=False)
-    current.status, current.reviewer, current.posting = ClaimStatus.APPROVED, actor, posting
+    current.status, current.reviewer, current.posting = ClaimStatus.APPROVED, user, posting
     if note:
         current.review_note = note.strip()[:200]
     current.save(update_fields=["status", "reviewer", "posting", "review_note", "updated_at"])
-    audit.record(actor, "points.claim.approve", current, summary=f"通过，{posting.points:+d} 分")
+    audit.record(user, "points.claim.approve", current, summary=f"通过，{posting.points:+d} 分")
     return current
 
 
@@ -104,6 +108,8 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
     """Score many households in one form: ``scores`` = {household_id: [item codes]}. The points go to each
     household's head (or its first member). Re-submitting the same inspection is idempotent per household and item;
     with ``key`` (an API Idempotency-Key) a repeat returns the first inspection (``replayed=True``)."""
+    actor = as_actor(actor)
+    user = actor.user
     require_manager(actor, village, "检查评分")
     if key:
         prior = Inspection.objects.filter(key=key).first()
@@ -121,7 +127,7 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
     households = {h.pk: h for h in Household.objects.filter(pk__in=list(scores), village=village)}
     if set(scores) - set(households):
         raise ValidationFailed("有的户不在本村", field="scores")
-    inspection = Inspection(title=title.strip()[:100], held_on=held_on, inspector=actor, key=key or None)
+    inspection = Inspection(title=title.strip()[:100], held_on=held_on, inspector=user, key=key or None)
     inspection.place_in(village)
     try:
         with transaction.atomic():
@@ -144,15 +150,11 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
         for code in codes:
             if code not in items:
                 raise ValidationFailed(f"“{code}”不是检查评分项目", field="scores")
-            apply_item(actor, head, items[code], key=f"inspection:{village.pk}:{held_on:%Y%m%d}:{tag}:{hid}:{code}",
-                       reason=f"{title}：{items[code].name}", approver=actor, source=f"inspection:{inspection.pk}",
+            apply_item(user, head, items[code], key=f"inspection:{village.pk}:{held_on:%Y%m%d}:{tag}:{hid}:{code}",
+                       reason=f"{title}：{items[code].name}", approver=user, source=f"inspection:{inspection.pk}",
                        at=at, check_permission=False)
         scored += bool(codes)
     inspection.scored = scored
     inspection.save(update_fields=["scored"])
-    audit.record(actor, "points.inspection", inspection, summary=f"{title}：{scored} 户", data={"scores": {str(k): v for k, v in scores.items()}})
+    audit.record(user, "points.inspection", inspection, summary=f"{title}：{scored} 户", data={"scores": {str(k): v for k, v in scores.items()}})
     return inspection
-
-
-def my_postings(person: Person):
-    return Posting.objects.filter(person=person).select_related("item").order_by("-at", "-id")

@@ -17,7 +17,7 @@ from jishi.core import audit
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.points import ledger
-from jishi.points.access import clean, require_manager
+from jishi.points.access import clean, require_manager, user_of
 from jishi.points.choices import AccountKind, CapPeriod, ItemKind, PostingKind
 from jishi.points.models import PointItem, Posting
 from jishi.points.rules import INFORMANT_ITEM, EffectiveItem, effective_item, template_item, village_policy
@@ -63,6 +63,7 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
     place = person if person.village_id or region is None else region
     if check_permission:
         require_manager(actor, place, "评定积分")
+    actor = user_of(actor)  # an Actor or a User: the ledger and the audit trail record the user
     at = at or timezone.now()
     # The idempotency key is checked after the accounts are locked: a retry of the same award serialises on
     # the person's accounts, and a capped item looks the key up in the same statement as the cap count, so a
@@ -109,6 +110,7 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
 def grant_base_points(actor, village: Region, year: int, people: list[Person] | None = None) -> int:
     """Give everyone in the village the policy's base points for ``year`` once. Returns how many were granted."""
     require_manager(actor, village, "发放基础分")
+    actor = user_of(actor)
     policy = village_policy(village)
     people = people if people is not None else list(Person.objects.filter(village=village, user__isnull=False))
     issuance = ledger.system_account(AccountKind.ISSUANCE, village.pk)
@@ -133,6 +135,7 @@ def reverse(actor, posting: Posting, reason: str, *, key: str | None = None, sub
         raise Conflict("该积分记录已冲正过", code="already_reversed")
     if posting.person_id:
         require_manager(actor, posting, "冲正积分")
+    actor = user_of(actor)
     reason = clean(reason, 150)
     if not reason:
         raise ValidationFailed("冲正必须写明原因", field="reason")
@@ -164,6 +167,7 @@ def reset_year(actor, village: Region, year: int) -> int:
     from jishi.points.rules import village_policy
 
     require_manager(actor, village, "年度清零")
+    actor = user_of(actor)
     if not village_policy(village).yearly_reset:
         raise Conflict(f"{village.name}的积分政策没有规定年度清零", code="no_reset")
     issuance = ledger.system_account(AccountKind.ISSUANCE, village.pk)

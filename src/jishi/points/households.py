@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jishi.core.errors import PermissionDenied
+from jishi.core.scope import holds
 from jishi.org.models import Household, Person
-from jishi.points.access import manages, person_of
+from jishi.org.policy import as_actor
 from jishi.points.choices import AccountKind
 from jishi.points.models import Account
 
@@ -27,18 +28,17 @@ class HouseholdPoints:
     honour: int
 
 
-def can_see(user, household: Household) -> bool:
-    """A member of the household, or a manager of its village's points."""
-    person = person_of(user)
-    if person is not None and person.household_id == household.pk:
+def can_see(actor, household: Household) -> bool:
+    """A member of the household (their own records: "view"), or a manager of its village's points ("manage")."""
+    actor = as_actor(actor)
+    if actor.person_id and Person.objects.filter(pk=actor.person_id, household_id=household.pk).exists():
         return True
-    return user is not None and getattr(user, "is_authenticated", False) and manages(user, household.village_id,
-                                                                                     household.town_id)
+    return actor.user is not None and holds(actor, "manage", household)
 
 
-def household_points(user, household: Household) -> HouseholdPoints:
+def household_points(actor, household: Household) -> HouseholdPoints:
     """Members (head first) with balances, and the household totals. Two queries."""
-    if not can_see(user, household):
+    if not can_see(actor, household):
         raise PermissionDenied("只能查看本户或本村(镇)管辖的户积分")
     members = list(Person.objects.filter(household=household).order_by("-is_household_head", "pk"))
     balances: dict[tuple[int, str], int] = {

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from jishi.core.errors import ServiceError, ValidationFailed
+from jishi.org.middleware import actor_of
 from jishi.org.models import Household
 from jishi.points import households, queries, shelf
 from jishi.points.choices import AccountKind
@@ -28,7 +29,7 @@ def _int(value: str | None, label: str) -> int:
 @login_required
 def shelf_page(request: HttpRequest) -> HttpResponse:
     """List, add, edit (price, stock, name) and take off sale the items of a shop the user's village/town runs."""
-    merchants = list(shelf.managed_merchants(request.user))
+    merchants = list(shelf.managed_merchants(actor_of(request)))
     if not merchants:
         raise Forbidden(_("您没有管理积分超市的岗位"))
     wanted = request.GET.get("merchant") or request.POST.get("merchant")
@@ -37,19 +38,19 @@ def shelf_page(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "create":
-                item = shelf.create_item(request.user, merchant, name=request.POST.get("name", ""),
+                item = shelf.create_item(actor_of(request), merchant, name=request.POST.get("name", ""),
                                          price=_int(request.POST.get("price"), _("所需积分")),
                                          stock=_int(request.POST.get("stock"), _("库存")))
                 messages.success(request, _("已上架：%(name)s") % {"name": item.name})
             else:
                 item = get_object_or_404(StoreItem, pk=request.POST.get("item") or 0, merchant=merchant)
                 if action == "update":
-                    item = shelf.update_item(request.user, item, name=request.POST.get("name", ""),
+                    item = shelf.update_item(actor_of(request), item, name=request.POST.get("name", ""),
                                              price=_int(request.POST.get("price"), _("所需积分")),
                                              stock=_int(request.POST.get("stock"), _("库存")))
                     messages.success(request, _("已保存：%(name)s") % {"name": item.name})
                 elif action in ("deactivate", "activate"):
-                    item = shelf.set_active(request.user, item, action == "activate")
+                    item = shelf.set_active(actor_of(request), item, action == "activate")
                     messages.success(request, (_("已上架：%(name)s") if item.is_active else _("已下架：%(name)s"))
                                      % {"name": item.name})
             return redirect(f"{request.path}?merchant={merchant.pk}")
@@ -63,7 +64,7 @@ def shelf_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     """The cadre's list of the village's households with their points totals (search by code or address)."""
-    villages = list(queries.managed_villages(request.user))
+    villages = list(queries.managed_villages(actor_of(request)))
     if not villages:
         raise Forbidden(_("您没有管理村(社区)积分的岗位"))
     wanted = request.GET.get("village")
@@ -92,18 +93,18 @@ def household_list(request: HttpRequest) -> HttpResponse:
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     """One household: members with their balances and the total — for its members and its village's managers."""
     hh = Household.objects.select_related("village").filter(pk=household_id).first()
-    if hh is None or not households.can_see(request.user, hh):
+    if hh is None or not households.can_see(actor_of(request), hh):
         raise Http404
     return render(request, "points/household.html", {
-        "active": "points", "hp": households.household_points(request.user, hh),
-        "perms_points_manage": queries.managed_villages(request.user).filter(pk=hh.village_id).exists()})
+        "active": "points", "hp": households.household_points(actor_of(request), hh),
+        "perms_points_manage": queries.managed_villages(actor_of(request)).filter(pk=hh.village_id).exists()})
 
 
 @login_required
 def my_household(request: HttpRequest) -> HttpResponse:
     from jishi.points.access import person_of
 
-    person = person_of(request.user)
+    person = person_of(actor_of(request))
     if person is None or not person.household_id:
         raise Http404(_("您没有登记所在的户"))
     return redirect("points-household", person.household_id)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jishi.core.models import TimeStampedModel
+from jishi.core.scope import ScopedManager
 from jishi.org.models import LOCATED_SCOPE, Household, Located, Person, Region
 from jishi.points.choices import (
     NON_NEGATIVE,
@@ -29,7 +30,16 @@ from jishi.points.choices import (
 )
 
 User = settings.AUTH_USER_MODEL
+# Data scope (``Model.objects.restrict(actor, action)`` / ``holds``; the grants are in ``jishi.org.policy``): a
+# row is reached through the region columns it sits in (``Located``), a person's own rows through ``person``.
+# Rows without a place of their own reach through the row they belong to; a model without a rule (the city
+# template ``PointItem``) is reference data read by the services, not restricted.
 PERSON_SCOPE = {**LOCATED_SCOPE, "person": "person_id"}
+
+
+def through(prefix: str, fields: dict[str, str]) -> dict[str, str]:
+    """The scope fields of a row reached through its ``prefix`` foreign key."""
+    return {dim: f"{prefix}__{column}" for dim, column in fields.items()}
 
 
 class PointItem(models.Model):
@@ -72,6 +82,9 @@ class Policy(TimeStampedModel):
     key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True,
                            help_text=_("接口调用的 Idempotency-Key：重复提交返回同一版本"))
 
+    scope_fields = through("region", LOCATED_SCOPE)
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("积分政策")
         verbose_name_plural = _("积分政策")
@@ -90,6 +103,9 @@ class PolicyItem(models.Model):
     points = models.PositiveIntegerField(_("分值"), null=True, blank=True)
     cap_count = models.PositiveSmallIntegerField(_("每期上限(次)"), null=True, blank=True)
     enabled = models.BooleanField(_("采用"), default=True)
+
+    scope_fields = through("policy__region", LOCATED_SCOPE)
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("政策积分项目")
@@ -187,6 +203,9 @@ class Entry(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     amount = models.BigIntegerField()
 
+    scope_fields = through("account", PERSON_SCOPE)
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("分录")
         verbose_name_plural = _("分录")
@@ -231,6 +250,8 @@ class Inspection(TimeStampedModel, Located):
     key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True, unique=True,
                            help_text=_("接口调用的 Idempotency-Key：重复提交返回同一次检查"))
 
+    scope_fields = {**LOCATED_SCOPE, "user": "inspector_id"}
+
     class Meta:
         verbose_name = _("检查评分")
         verbose_name_plural = _("检查评分")
@@ -271,6 +292,9 @@ class BoardLine(models.Model):
     honour_total = models.IntegerField(_("荣誉积分"))
     rank = models.PositiveIntegerField(_("排名"))
 
+    scope_fields = {**through("board", LOCATED_SCOPE), "person": "person_id"}
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("公示榜行")
         verbose_name_plural = _("公示榜行")
@@ -292,6 +316,8 @@ class Objection(TimeStampedModel, Located):
     frozen = models.IntegerField(_("冻结分值"), default=0)
     resolution = models.CharField(_("处理意见"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(User, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    scope_fields = {**LOCATED_SCOPE, "user": "raised_by_id"}
 
     class Meta:
         verbose_name = _("异议")
@@ -342,7 +368,7 @@ class Order(TimeStampedModel, Located):
     confirmed_at = models.DateTimeField(_("核销时间"), null=True, blank=True, db_index=True)
     confirmed_by = models.ForeignKey(User, verbose_name=_("核销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    scope_fields = {**PERSON_SCOPE}
+    scope_fields = PERSON_SCOPE
 
     class Meta:
         verbose_name = _("兑换订单")
@@ -362,6 +388,9 @@ class Settlement(TimeStampedModel):
     points = models.BigIntegerField(_("积分"))
     yuan_per_point = models.DecimalField(_("结算标准(元/分)"), max_digits=6, decimal_places=3)
     amount = models.DecimalField(_("补贴金额(元)"), max_digits=12, decimal_places=2)
+
+    scope_fields = {**through("merchant", LOCATED_SCOPE), "person": "merchant__owner_id"}
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("商户结算单")

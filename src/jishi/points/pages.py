@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
+from jishi.org.middleware import actor_of
 from jishi.points import claims, queries, store
 from jishi.points.access import person_of
 from jishi.points.choices import Awarder, ItemKind, OrderStatus
@@ -21,7 +22,7 @@ from jishi.points.qr import qr_png
 
 
 def _me(request: HttpRequest):
-    person = person_of(request.user)
+    person = person_of(actor_of(request))
     if person is None:
         raise Http404(_("您的账号没有关联人员信息"))
     return person
@@ -47,7 +48,7 @@ def claim(request: HttpRequest) -> HttpResponse:
     item = get_object_or_404(PointItem, pk=request.POST.get("item") or 0)
     try:
         occurred = date.fromisoformat(request.POST.get("occurred_on") or str(timezone.localdate()))
-        claims.submit_claim(request.user, item, request.POST.get("note", ""), occurred, request.FILES.get("photo"))
+        claims.submit_claim(actor_of(request), item, request.POST.get("note", ""), occurred, request.FILES.get("photo"))
         messages.success(request, _("申报已提交，等待村里审核"))
     except ValueError:
         messages.error(request, _("日期格式不对"))
@@ -68,7 +69,7 @@ def shop(request: HttpRequest) -> HttpResponse:
 def order(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(StoreItem, pk=item_id)
     try:
-        o = store.place_order(request.user, item, key=request.POST.get("key") or None)
+        o = store.place_order(actor_of(request), item, key=request.POST.get("key") or None)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("points-store")
@@ -77,9 +78,11 @@ def order(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _my_order(request: HttpRequest, order_id: int) -> Order:
-    person = person_of(request.user)
+    """An order of the actor's own or of a shop they own. The voucher code is a bearer secret: staff who may
+    "view" the order elsewhere (the review and town pages) do not get it here."""
+    actor = actor_of(request)
     o = get_object_or_404(Order.objects.select_related("item", "merchant"), pk=order_id)
-    if person is None or (o.person_id != person.pk and o.merchant.owner_id != person.pk):
+    if actor.person_id is None or actor.person_id not in (o.person_id, o.merchant.owner_id):
         raise Http404
     return o
 
@@ -103,7 +106,7 @@ def voucher_qr(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
-        store.cancel_order(request.user, _my_order(request, order_id))
+        store.cancel_order(actor_of(request), _my_order(request, order_id))
         messages.success(request, _("已取消兑换，积分已退回"))
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -119,7 +122,7 @@ def merchant(request: HttpRequest) -> HttpResponse:
     confirmed = None
     if request.method == "POST":
         try:
-            confirmed = store.confirm_voucher(request.user, request.POST.get("code", ""))
+            confirmed = store.confirm_voucher(actor_of(request), request.POST.get("code", ""))
             messages.success(request, _("核销成功：%(item)s（%(points)s 分）") % {"item": confirmed.item.name, "points": confirmed.points})
         except ServiceError as exc:
             messages.error(request, exc.message)

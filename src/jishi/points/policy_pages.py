@@ -8,7 +8,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,18 +15,15 @@ from django.utils.translation import gettext as _
 
 from jishi.core.errors import ServiceError
 from jishi.org.choices import Level
+from jishi.org.middleware import actor_of
 from jishi.org.models import Region
-from jishi.org.scope import scope_for
 from jishi.points.models import PointItem, Policy
 from jishi.points.rules import adopt_policy, effective_item, village_policy
 
 
-def _regions(user) -> list[Region]:
-    scope = scope_for(user)
-    qs = Region.objects.filter(level__in=[Level.TOWN, Level.VILLAGE]).order_by("path")
-    if not scope.everything:
-        qs = qs.filter(Q(pk__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
-    return list(qs)
+def _regions(actor) -> list[Region]:
+    """The towns and villages whose points policy ``actor`` manages."""
+    return list(Region.objects.restrict(actor, "manage").filter(level__in=[Level.TOWN, Level.VILLAGE]).order_by("path"))
 
 
 def _int(value: str | None) -> int | None:
@@ -40,7 +36,8 @@ def _tri(value: str | None) -> bool | None:
 
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
-    regions = _regions(request.user)
+    actor = actor_of(request)
+    regions = _regions(actor)
     if not regions:
         raise Forbidden(_("您没有管理积分政策的岗位"))
     wanted = request.GET.get("region") or request.POST.get("region")
@@ -54,7 +51,7 @@ def policy(request: HttpRequest) -> HttpResponse:
                 adjusted[i.code] = {"points": pts, "enabled": on}
         try:
             decided = date.fromisoformat(request.POST.get("decided_on") or "")
-            p = adopt_policy(request.user, region, decision=request.POST.get("decision", ""), decided_on=decided,
+            p = adopt_policy(actor, region, decision=request.POST.get("decision", ""), decided_on=decided,
                              base_points=_int(request.POST.get("base_points")),
                              yearly_reset=_tri(request.POST.get("yearly_reset")),
                              two_step_review=_tri(request.POST.get("two_step_review")), items=adjusted)

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Q, Sum
 
 from jishi.org.models import Person, Region
-from jishi.org.scope import scope_for, visible
+from jishi.org.policy import as_actor
 from jishi.points.choices import AccountKind, ClaimStatus, ObjectionStatus, OrderStatus, PostingKind
 from jishi.points.models import Account, Claim, Objection, Order, Posting
 
@@ -38,28 +38,26 @@ def history(person: Person, limit: int = 100):
     return Posting.objects.filter(person=person).select_related("item").order_by("-at", "-id")[:limit]
 
 
-def review_queue(user):
-    return (visible(Claim.objects.all(), user).filter(status__in=[ClaimStatus.PENDING, ClaimStatus.FIRST_APPROVED])
-            .exclude(person=getattr(user, "person", None)).select_related("person", "item", "village").order_by("created_at"))
+def review_queue(actor):
+    """The open claims ``actor`` sees, without their own (reviewing them takes "manage": ``claims.review_claim``)."""
+    actor = as_actor(actor)
+    qs = Claim.objects.restrict(actor, "view").filter(status__in=[ClaimStatus.PENDING, ClaimStatus.FIRST_APPROVED])
+    if actor.person_id:
+        qs = qs.exclude(person_id=actor.person_id)
+    return qs.select_related("person", "item", "village").order_by("created_at")
 
 
-def open_objections(user):
-    scope = scope_for(user)
-    qs = Objection.objects.filter(status=ObjectionStatus.OPEN).select_related("posting", "posting__person", "board", "raised_by")
-    if scope.everything:
-        return qs
-    return qs.filter(Q(village_id__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
+def open_objections(actor):
+    """The open objections of the villages ``actor`` manages."""
+    return (Objection.objects.restrict(as_actor(actor), "manage").filter(status=ObjectionStatus.OPEN)
+            .select_related("posting", "posting__person", "board", "raised_by"))
 
 
-def managed_villages(user):
-    """The villages whose points ``user`` runs (village cadre: theirs; town: its villages; city: all)."""
+def managed_villages(actor):
+    """The villages whose points ``actor`` runs (village cadre: theirs; town: its villages; city: all)."""
     from jishi.org.choices import Level
 
-    scope = scope_for(user)
-    qs = Region.objects.filter(level=Level.VILLAGE).order_by("path")
-    if scope.everything:
-        return qs
-    return qs.filter(Q(pk__in=sorted(scope.village)) | Q(town_id__in=sorted(scope.town)))
+    return Region.objects.restrict(as_actor(actor), "manage").filter(level=Level.VILLAGE).order_by("path")
 
 
 def village_comparison(villages) -> list[dict]:

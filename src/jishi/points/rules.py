@@ -14,9 +14,10 @@ from django.db.models import Max
 
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jishi.core.scope import holds
 from jishi.org.choices import Level
 from jishi.org.models import Region
-from jishi.org.scope import scope_for
+from jishi.org.policy import as_actor
 from jishi.points.choices import Awarder, CapPeriod, ItemKind
 from jishi.points.models import PointItem, Policy, PolicyItem
 
@@ -132,8 +133,8 @@ def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base
             return prior
     if region.level not in (Level.TOWN, Level.VILLAGE):
         raise ValidationFailed("积分政策只能由镇(街道)或村(社区)制定", field="region")
-    scope = scope_for(actor) if actor is not None else None
-    if scope is not None and not (scope.everything or region.pk in scope.village or region.town_id in scope.town):
+    actor = as_actor(actor)
+    if not holds(actor, "manage", region):
         raise PermissionDenied("只能为本村或本镇制定积分政策")
     decision = "".join(ch for ch in decision if ch >= " ").strip()[:200]
     if not decision:
@@ -151,7 +152,7 @@ def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base
             policy = Policy.objects.create(
                 region=region, version=version, decision=decision.strip(), decided_on=decided_on,
                 base_points=base_points, yearly_reset=yearly_reset, two_step_review=two_step_review,
-                decided_by=actor if getattr(actor, "is_authenticated", False) else None, key=key or None)
+                decided_by=actor.user, key=key or None)
     except IntegrityError:
         prior = Policy.objects.filter(key=key).first() if key else None
         if prior is None:  # two decisions for one region at once: the other took this version number
@@ -165,7 +166,7 @@ def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base
             raise ValidationFailed(f"没有编码为“{code}”的积分项目", field="items")
         PolicyItem.objects.create(policy=policy, item=by_code[code], points=values.get("points"),
                                   cap_count=values.get("cap_count"), enabled=values.get("enabled", True))
-    audit.record(actor, "points.policy.adopt", policy, summary=f"{region.name}积分政策第{version}版：{decision}",
+    audit.record(actor.user, "points.policy.adopt", policy, summary=f"{region.name}积分政策第{version}版：{decision}",
                  data={"base_points": base_points, "yearly_reset": yearly_reset, "two_step_review": two_step_review,
                        "items": items or {}})
     return policy

@@ -14,28 +14,22 @@ from django.utils import timezone
 
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.points.access import clean, manages
+from jishi.org.policy import as_actor
+from jishi.points.access import clean, manages, user_of
 from jishi.points.models import Merchant, StoreItem
 
 MAX_PRICE = 100_000
 MAX_STOCK = 100_000
 
 
-def managed_merchants(user):
-    """The shops whose shelves ``user`` runs: those of the villages and towns in the user's points scope."""
-    from jishi.points.queries import managed_villages
-
-    villages = list(managed_villages(user).values_list("pk", "town_id"))
-    ids = [v for v, _ in villages]
-    towns = sorted({t for _, t in villages if t})
-    qs = Merchant.objects.select_related("village", "town").order_by("town__path", "village__path", "name")
-    if user is not None and getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(Q(village_id__in=ids) | Q(village__isnull=True, town_id__in=towns))
+def managed_merchants(actor):
+    """The shops whose shelves ``actor`` runs: those it holds "manage" on (its village's, its town's, the city's)."""
+    return (Merchant.objects.restrict(as_actor(actor), "manage").select_related("village", "town")
+            .order_by("town__path", "village__path", "name"))
 
 
 def _require(actor, merchant: Merchant, what: str) -> None:
-    if not manages(actor, merchant.village_id, merchant.town_id):
+    if not manages(actor, merchant):
         raise PermissionDenied(f"只有该商户所在村(镇)的管理人员可以{what}")
 
 
@@ -48,6 +42,7 @@ def _number(value: int | None, field: str, label: str, low: int, high: int) -> i
 @transaction.atomic
 def create_item(actor, merchant: Merchant, *, name: str, price: int, stock: int) -> StoreItem:
     """List a new item in the merchant's store (in the merchant's village or town)."""
+    actor = as_actor(actor)
     _require(actor, merchant, "上架商品")
     if not merchant.is_active:
         raise Conflict("该商户已停用，不能上架商品", code="merchant_inactive")
@@ -59,7 +54,7 @@ def create_item(actor, merchant: Merchant, *, name: str, price: int, stock: int)
     item.town_id, item.village_id, item.grid_id, item.microgrid_id = (
         merchant.town_id, merchant.village_id, merchant.grid_id, merchant.microgrid_id)
     item.save()
-    audit.record(actor, "points.store_item.create", item, summary=f"{merchant.name}上架“{name}”：{price} 分，库存 {stock}",
+    audit.record(user_of(actor), "points.store_item.create", item, summary=f"{merchant.name}上架“{name}”：{price} 分，库存 {stock}",
                  data={"merchant": merchant.pk, "price": price, "stock": stock})
     return item
 
@@ -70,6 +65,7 @@ def update_item(actor, item: StoreItem, *, price: int | None = None, stock: int 
     """Change an item's price, stock or name. Open vouchers keep the price they were ordered at; the new stock
     may not be below the units reserved by open vouchers."""
     merchant = item.merchant
+    actor = as_actor(actor)
     _require(actor, merchant, "修改商品")
     changes: dict[str, object] = {}
     if name is not None:
@@ -89,7 +85,7 @@ def update_item(actor, item: StoreItem, *, price: int | None = None, stock: int 
         raise Conflict(f"库存不能少于已被兑换券预订的 {before['reserved']} 件", code="stock_below_reserved")
     item.refresh_from_db()
     diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
-    audit.record(actor, "points.store_item.update", item,
+    audit.record(user_of(actor), "points.store_item.update", item,
                  summary=f"修改“{item.name}”：" + "，".join(f"{k} {a}→{b}" for k, (a, b) in diff.items()),
                  data={"changes": diff})
     return item
@@ -98,6 +94,7 @@ def update_item(actor, item: StoreItem, *, price: int | None = None, stock: int 
 @transaction.atomic
 def set_active(actor, item: StoreItem, active: bool) -> StoreItem:
     """Take an item off sale (下架) or back on (上架). Vouchers already issued stay valid at the shop."""
+    actor = as_actor(actor)
     _require(actor, item.merchant, "上架或下架商品")
     if active and not item.merchant.is_active:
         raise Conflict("该商户已停用，不能上架商品", code="merchant_inactive")
@@ -105,6 +102,6 @@ def set_active(actor, item: StoreItem, active: bool) -> StoreItem:
         item.refresh_from_db()
         raise Conflict(f"“{item.name}”已{'上架' if active else '下架'}", code="no_change")
     item.refresh_from_db()
-    audit.record(actor, "points.store_item.activate" if active else "points.store_item.deactivate", item,
+    audit.record(user_of(actor), "points.store_item.activate" if active else "points.store_item.deactivate", item,
                  summary=f"{'上架' if active else '下架'}“{item.name}”")
     return item

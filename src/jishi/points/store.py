@@ -18,6 +18,7 @@ from django.utils import timezone
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jishi.org.models import Person
+from jishi.org.policy import as_actor
 from jishi.points import ledger
 from jishi.points.access import manages, person_of
 from jishi.points.boards import month_bounds
@@ -44,10 +45,12 @@ def store_items_for(person: Person):
 def place_order(actor, item: StoreItem, *, key: str | None = None, person: Person | None = None,
                 now: datetime | None = None) -> Order:
     """Hold the item's price from the person's redeemable points, reserve one unit, issue a voucher."""
+    actor = as_actor(actor)
+    user = actor.user
     person = person or person_of(actor)
     if person is None:
         raise PermissionDenied("只有登记的村民可以兑换")
-    if person.pk != getattr(person_of(actor), "pk", None) and not manages(actor, person.village_id, person.town_id):
+    if person.pk != actor.person_id and not manages(actor, person):
         raise PermissionDenied("只能为自己兑换")
     if not item.is_active or not store_items_for(person).filter(pk=item.pk).exists():
         raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
@@ -61,7 +64,7 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
     redeemable = ledger.person_account(person)
     hold = ledger.system_account(AccountKind.HOLD, person.village_id)
     posting = ledger.post(key=hold_key, kind=PostingKind.HOLD, legs=[(redeemable, -item.price), (hold, item.price)],
-                          reason=f"兑换{item.name}", person=person, points=-item.price, actor=actor, source=f"item:{item.pk}")
+                          reason=f"兑换{item.name}", person=person, points=-item.price, actor=user, source=f"item:{item.pk}")
     if posting.replayed:  # the same request is being processed concurrently; this copy rolls back
         raise Conflict("该兑换正在处理，请勿重复提交", code="duplicate_request")
     now = now or timezone.now()
@@ -79,21 +82,22 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
             continue
     else:
         raise Conflict("兑换码生成失败，请重试")
-    audit.record(actor, "points.order", order, summary=f"{person.name}兑换{item.name}（{item.price}分）",
+    audit.record(user, "points.order", order, summary=f"{person.name}兑换{item.name}（{item.price}分）",
                  data={"code": order.code, "item": item.pk})
     return order
 
 
 def _merchant_of(actor, order: Order) -> None:
-    person = person_of(actor)
     merchant = order.merchant
-    if not ((person and merchant.owner_id == person.pk) or getattr(actor, "is_superuser", False)):
+    if not ((actor.person_id and merchant.owner_id == actor.person_id) or actor.is_superuser):
         raise PermissionDenied("只有该商户可以核销此兑换券")
 
 
 @transaction.atomic
 def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
     """The merchant confirms a voucher at the shop: the hold settles to the merchant, stock leaves the shelf."""
+    actor = as_actor(actor)
+    user = actor.user
     code = "".join(ch for ch in code if ch.isdigit())
     order = Order.objects.select_related("merchant", "item").filter(code=code).first()
     if order is None:
@@ -103,7 +107,7 @@ def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
     if order.status == OrderStatus.HELD and order.expires_at < now:
         raise Conflict("兑换券已过期", code="voucher_expired")
     if Order.objects.filter(pk=order.pk, status=OrderStatus.HELD).update(
-            status=OrderStatus.CONFIRMED, confirmed_at=now, confirmed_by=actor, updated_at=now) != 1:
+            status=OrderStatus.CONFIRMED, confirmed_at=now, confirmed_by=user, updated_at=now) != 1:
         order.refresh_from_db()
         raise Conflict(f"兑换券{order.get_status_display()}，不能核销", code="voucher_closed")
     # Lock order: store item row before accounts, everywhere (place, confirm, cancel), so none deadlock.
@@ -111,20 +115,21 @@ def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
     hold = ledger.system_account(AccountKind.HOLD, order.village_id)
     ledger.post(key=f"settle:{order.pk}", kind=PostingKind.SETTLE,
                 legs=[(hold, -order.points), (ledger.merchant_account(order.merchant), order.points)],
-                reason=f"{order.merchant.name}核销{order.item.name}", person=order.person, points=0, actor=actor,
+                reason=f"{order.merchant.name}核销{order.item.name}", person=order.person, points=0, actor=user,
                 source=f"order:{order.pk}", region=order, at=now)
     order.refresh_from_db()
-    audit.record(actor, "points.order.confirm", order, summary=f"核销兑换券 {order.code}")
+    audit.record(user, "points.order.confirm", order, summary=f"核销兑换券 {order.code}")
     return order
 
 
 @transaction.atomic
 def cancel_order(actor, order: Order, *, expired: bool = False, now: datetime | None = None) -> Order:
-    """Cancel (by the villager or a cadre) or expire an open voucher: the hold goes back, the unit back on sale."""
-    if actor is not None and not expired:
-        person = person_of(actor)
-        if not ((person and person.pk == order.person_id) or manages(actor, order.village_id, order.town_id)):
-            raise PermissionDenied("只能取消自己的兑换")
+    """Cancel (by the villager or a cadre) or expire an open voucher: the hold goes back, the unit back on sale.
+    ``actor`` None: the system (expiry)."""
+    actor = as_actor(actor)
+    user = actor.user
+    if not expired and not ((actor.person_id and actor.person_id == order.person_id) or manages(actor, order)):
+        raise PermissionDenied("只能取消自己的兑换")
     status = OrderStatus.EXPIRED if expired else OrderStatus.CANCELLED
     now = now or timezone.now()
     if Order.objects.filter(pk=order.pk, status=OrderStatus.HELD).update(status=status, updated_at=now) != 1:
@@ -135,9 +140,9 @@ def cancel_order(actor, order: Order, *, expired: bool = False, now: datetime | 
     ledger.post(key=f"release:{order.pk}", kind=PostingKind.RELEASE,
                 legs=[(hold, -order.points), (ledger.person_account(order.person), order.points)],
                 reason=f"{'过期' if expired else '取消'}兑换，退回积分", person=order.person, points=order.points,
-                actor=actor, source=f"order:{order.pk}", region=order, at=now)
+                actor=user, source=f"order:{order.pk}", region=order, at=now)
     order.refresh_from_db()
-    audit.record(actor, f"points.order.{status}", order, summary=f"兑换券 {order.code} {order.get_status_display()}")
+    audit.record(user, f"points.order.{status}", order, summary=f"兑换券 {order.code} {order.get_status_display()}")
     return order
 
 
@@ -157,7 +162,8 @@ def expire_due(now: datetime | None = None) -> int:
 @transaction.atomic
 def settle_month(actor, merchant: Merchant, month: date) -> Settlement:
     """The merchant's settlement statement for a month: confirmed vouchers, points × rate = subsidy."""
-    if actor is not None and not manages(actor, merchant.village_id, merchant.town_id):
+    actor = as_actor(actor)
+    if not manages(actor, merchant):
         raise PermissionDenied("只有镇村管理人员可以出具结算单")
     month = month.replace(day=1)
     start, end = month_bounds(month)
@@ -173,5 +179,5 @@ def settle_month(actor, merchant: Merchant, month: date) -> Settlement:
     amount = (Decimal(points) * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
     s = Settlement.objects.create(merchant=merchant, month=month, orders=agg["n"], points=points,
                                   yuan_per_point=rate, amount=amount)
-    audit.record(actor, "points.settlement", s, summary=f"{merchant.name}{month:%Y年%m月}结算 {points} 分 {amount} 元")
+    audit.record(actor.user, "points.settlement", s, summary=f"{merchant.name}{month:%Y年%m月}结算 {points} 分 {amount} 元")
     return s

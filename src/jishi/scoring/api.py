@@ -9,9 +9,10 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope, user_of
+from jishi.api.auth import require_scope
 from jishi.api.types import PathId
 from jishi.core.errors import NotFound
+from jishi.org.middleware import actor_of
 from jishi.scoring.boards import require_viewer
 from jishi.scoring.models import Board
 from jishi.scoring.periods import parse_period
@@ -91,7 +92,7 @@ def _detail(view: BoardView) -> dict:
 @router.get("/boards", response=list[BoardOut], summary="已发布的考核排名榜")
 @require_scope("cases:read")
 def boards(request: HttpRequest, filters: Query[BoardFilters]):
-    require_viewer(user_of(request))
+    require_viewer(actor_of(request))
     qs = Board.objects.select_related("scheme")
     if filters.unit_type:
         qs = qs.filter(unit_type=filters.unit_type)
@@ -103,7 +104,7 @@ def boards(request: HttpRequest, filters: Query[BoardFilters]):
 @router.get("/boards/{board_id}", response=BoardDetailOut, summary="一张考核排名榜（含各单位指标、得分、等级）")
 @require_scope("cases:read")
 def board(request: HttpRequest, board_id: PathId):
-    require_viewer(user_of(request))
+    require_viewer(actor_of(request))
     b = Board.objects.select_related("scheme").filter(pk=board_id).first()
     if b is None:
         raise NotFound("没有这张榜单")
@@ -113,5 +114,5 @@ def board(request: HttpRequest, board_id: PathId):
 @router.get("/indicators", response=BoardDetailOut, summary="某类单位某月的考核指标（已发布则为快照，否则实时计算）")
 @require_scope("cases:read")
 def indicators(request: HttpRequest, filters: Query[IndicatorFilters]):
-    require_viewer(user_of(request))
+    require_viewer(actor_of(request))
     return _detail(board_view(filters.unit_type, parse_period(filters.month), filters.scheme))

@@ -6,3 +6,8 @@ class ScoringConfig(AppConfig):
     name = "jishi.scoring"
     label = "scoring"
     verbose_name = _("考核计分")
+
+    def ready(self) -> None:
+        from jishi.scoring import navigation
+
+        navigation.register()

@@ -9,23 +9,25 @@ from django.utils import timezone
 
 from jishi.core import audit
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.org.choices import Role
-from jishi.org.scope import roles_of
+from jishi.org.policy import SCORING_PUBLISHER_ROLES, SCORING_ROLES, as_actor
 from jishi.scoring.indicators import UNIT_TYPES, check_unit_type, compute
 from jishi.scoring.models import Board, BoardRow, Scheme
 from jishi.scoring.periods import Month
 from jishi.scoring.schemes import Scored, scheme_for, score_units
 
-PUBLISHERS = {Role.ADMIN, Role.CITY_COMMANDER}
-VIEWERS = {Role.ADMIN, Role.CITY_COMMANDER, Role.TOWN_COMMANDER, Role.VILLAGE_CADRE}
+
+def can_view(actor) -> bool:
+    """Commanders, village cadres and the admin (``policy.SCORING_ROLES``)."""
+    return as_actor(actor).has_any(SCORING_ROLES)
 
 
-def can_view(user) -> bool:
-    return bool(set(roles_of(user)) & VIEWERS)
+def can_publish(actor) -> bool:
+    """The city commander and the admin (``policy.SCORING_PUBLISHER_ROLES``)."""
+    return as_actor(actor).has_any(SCORING_PUBLISHER_ROLES)
 
 
-def require_viewer(user) -> None:
-    if not can_view(user):
+def require_viewer(actor) -> None:
+    if not can_view(actor):
         raise PermissionDenied("只有指挥中心、村(社区)干部和管理员可以查看考核排名")
 
 
@@ -49,7 +51,8 @@ def live_board(unit_type: str, month: Month, scheme: Scheme | None = None) -> Li
 
 def publish_board(actor, unit_type: str, month: Month, scheme: Scheme | None = None) -> Board:
     """Freeze the month's board for ``unit_type`` (once per scheme). The month must be over."""
-    if actor is not None and not (set(roles_of(actor)) & PUBLISHERS):
+    actor = as_actor(actor)
+    if not can_publish(actor):
         raise PermissionDenied("只有市指挥中心或管理员可以发布考核排名")
     if not month.is_over():
         raise ValidationFailed(f"{month} 尚未结束，不能发布；可查看本月实时排名", field="month")
@@ -58,12 +61,12 @@ def publish_board(actor, unit_type: str, month: Month, scheme: Scheme | None = N
         with transaction.atomic():
             board = Board.objects.create(unit_type=unit_type, month=str(month), scheme=live.scheme,
                                          scheme_version=live.scheme.version, published_at=timezone.now(),
-                                         published_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                         published_by=actor.user)
             BoardRow.objects.bulk_create([
                 BoardRow(board=board, unit_id=s.unit.unit_id, unit_name=s.unit.name, volume=s.unit.volume,
                          figures={k: f.as_json() for k, f in s.unit.figures.items()},
                          score=s.score, rank=s.rank, grade=s.grade) for s in live.rows])
-            audit.record(actor, "scoring.publish_board", board,
+            audit.record(actor.user, "scoring.publish_board", board,
                          summary=f"发布{UNIT_TYPES[unit_type]}考核排名 {month}（{live.scheme}）",
                          data={"rows": len(live.rows)})
     except IntegrityError:

@@ -99,10 +99,6 @@ def board_view(unit_type: str, month: Month, scheme_code: str | None = None) -> 
     return BoardView(unit_type, month, scheme, scheme.version, None, rows)
 
 
-def label_of(key: str) -> str:
-    return str(INDICATORS[key].label)
-
-
 @dataclass
 class TrendPoint:
     period: str

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
-from jishi.org.scope import visible
+from jishi.org.middleware import actor_of
 from jishi.scoring import boards, excel
 from jishi.scoring.indicators import UNIT_TYPES, cases_behind, get_indicator
 from jishi.scoring.models import Scheme
@@ -25,7 +25,7 @@ PART_LABELS = {"numerator": gettext_lazy("分子"), "denominator": gettext_lazy(
 
 
 def _viewer(request: HttpRequest) -> None:
-    if not boards.can_view(request.user):
+    if not boards.can_view(actor_of(request)):
         raise PermissionDenied
 
 
@@ -74,7 +74,7 @@ def board(request: HttpRequest, unit_type: str, month: str) -> HttpResponse:
         "month_value": containing("month", m),
         "is_current": m == type(m).current(), "printing": request.GET.get("print") == "1",
         "schemes": Scheme.objects.filter(is_active=True).order_by("code", "-version").distinct(),
-        "can_publish": bool(set(boards.roles_of(request.user)) & boards.PUBLISHERS) and view.board is None
+        "can_publish": boards.can_publish(actor_of(request)) and view.board is None
         and m.is_over(), "prev": m.previous(), "next": m.next()})
 
 
@@ -86,7 +86,7 @@ def publish(request: HttpRequest, unit_type: str, month: str) -> HttpResponse:
     try:
         from jishi.scoring.schemes import scheme_for
 
-        boards.publish_board(request.user, _unit_type(unit_type), m, scheme_for(unit_type, request.POST.get("scheme") or None))
+        boards.publish_board(actor_of(request), _unit_type(unit_type), m, scheme_for(unit_type, request.POST.get("scheme") or None))
         messages.success(request, _("考核排名已发布（冻结快照）"))
     except ServiceError as exc:
         messages.error(request, exc.message)
@@ -108,7 +108,7 @@ def _drill(request: HttpRequest, unit_type: str, month: str, unit_id: int, key: 
         all_cases = cases_behind(ind, part, unit_type, unit_id, m)
     except ServiceError:
         raise Http404 from None
-    return ind, m, all_cases, visible(all_cases, request.user)
+    return ind, m, all_cases, all_cases.restrict(actor_of(request), "view")
 
 
 @login_required
@@ -130,12 +130,3 @@ def drill_export(request: HttpRequest, unit_type: str, month: str, unit_id: int,
     ind, m, _all, cases = _drill(request, unit_type, month, unit_id, key, part)
     return _xlsx(excel.cases_xlsx(cases, f"{ind.label}{PART_LABELS.get(part, '')}"),
                  f"cases-{unit_type}-{month}-{unit_id}-{key}-{part}.xlsx")
-
-
-def nav_entry(roles) -> dict | None:
-    """The navigation entry for commanders, cadres and admins."""
-    from django.urls import reverse
-
-    if set(roles) & boards.VIEWERS:
-        return {"label": _("考核排名"), "url": reverse("scoring-home"), "key": "scoring"}
-    return None

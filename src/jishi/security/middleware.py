@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jishi.org.middleware import actor_of
 from jishi.security import csp, services, throttle
 
 
@@ -79,7 +80,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or self._exempt(request.path):
             return self.get_response(request)
-        if request.session.get(services.SESSION_KEY) == user.pk or not services.second_factor_applies(user):
+        if request.session.get(services.SESSION_KEY) == user.pk or not services.second_factor_applies(actor_of(request)):
             return self.get_response(request)
         if services.confirmed_device(user):
             target, code, message = "security:totp-verify", "totp_required", _("请输入动态口令完成登录。")

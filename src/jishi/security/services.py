@@ -12,18 +12,21 @@ from django.utils import timezone
 from jishi.core import audit
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.choices import Role
-from jishi.org.scope import roles_of
+from jishi.org.policy import TOTP_ROLES, as_actor
 from jishi.security import totp
 from jishi.security.models import RecoveryCode, TOTPDevice
 
-TOTP_ROLES = frozenset({Role.ADMIN, Role.CITY_COMMANDER, Role.TOWN_COMMANDER})
 RECOVERY_CODES = 10
 SESSION_KEY = "totp_verified"
 
 
-def second_factor_applies(user) -> bool:
-    """Admins and commanders use a second factor (once enrolled, or always with JISHI_REQUIRE_TOTP)."""
-    return bool(getattr(user, "is_authenticated", False)) and bool(set(roles_of(user)) & TOTP_ROLES)
+def second_factor_applies(actor) -> bool:
+    """Admins and commanders (``policy.TOTP_ROLES``) use a second factor (once enrolled, or always with
+    JISHI_REQUIRE_TOTP). ``actor``: the request's Actor (a User still works)."""
+    if actor is None:
+        return False
+    actor = as_actor(actor)
+    return actor.user is not None and actor.has_any(TOTP_ROLES)
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -99,14 +102,15 @@ def renew_recovery_codes(user) -> list[str]:
 
 def reset_device(actor, user) -> None:
     """An administrator removes a user's device (lost phone); the user enrols again."""
-    if not getattr(actor, "is_superuser", False) and Role.ADMIN not in roles_of(actor):
+    actor = as_actor(actor)
+    if not actor.has_role(Role.ADMIN):
         from jishi.core.errors import PermissionDenied
 
         raise PermissionDenied("只有系统管理员可以重置动态口令。")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
-        audit.record(actor, "security.totp_reset", user, summary=f"重置 {user.get_username()} 的动态口令")
+        audit.record(actor.user, "security.totp_reset", user, summary=f"重置 {user.get_username()} 的动态口令")
 
 
 def issuer() -> str:

@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "jishi.web"
     label = "web"
     verbose_name = _("页面")
+
+    def ready(self) -> None:
+        from jishi.web import nav
+
+        nav.register()  # the shell's own navigation entries

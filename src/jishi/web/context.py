@@ -1,14 +1,14 @@
-"""Template context shared by every page: city name, the user's roles, the navigation."""
+"""Template context shared by every page: city name, the actor's roles, the navigation."""
 
 from django.conf import settings
 
 from jishi.org.choices import Role
+from jishi.org.middleware import actor_of
 from jishi.web.nav import navigation_for
 
 
 def jishi(request):
-    user = getattr(request, "user", None)
-    nav, roles = navigation_for(user) if user is not None else ([], [])
+    nav, roles = navigation_for(actor_of(request))
     return {
         "city_name": settings.JISHI_CITY_NAME,
         "nav": nav,

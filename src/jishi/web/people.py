@@ -1,5 +1,5 @@
 """People search and person detail. Phone, ID number and address are masked unless the viewer's
-role needs them (``jishi.org.scope.can_see_personal_data``)."""
+role needs them (``jishi.org.policy.may_see_personal_data``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jishi.org import privacy, queries
+from jishi.org.middleware import actor_of
 from jishi.org.models import Person
-from jishi.org.scope import can_see_personal_data
+from jishi.org.policy import may_see_personal_data
 
 PAGE_SIZE = 50
 
@@ -38,8 +39,9 @@ def present(person: Person, unmasked: bool) -> PersonView:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:30]
-    page = Paginator(queries.search_people(request.user, q), PAGE_SIZE).get_page(request.GET.get("page"))
-    unmasked = can_see_personal_data(request.user)
+    actor = actor_of(request)
+    page = Paginator(queries.search_people(actor, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    unmasked = may_see_personal_data(actor)
     rows = [present(p, unmasked) for p in page.object_list]
     return render(request, "web/people.html", {
         "active": "people", "q": q, "page": page, "rows": rows, "unmasked": unmasked,
@@ -48,11 +50,12 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = queries.get_person(request.user, person_id)
+    actor = actor_of(request)
+    person = queries.get_person(actor, person_id)
     if person is None:
         raise Http404
-    unmasked = can_see_personal_data(request.user)
-    members = [present(m, unmasked) for m in queries.household_members(request.user, person)]
+    unmasked = may_see_personal_data(actor)
+    members = [present(m, unmasked) for m in queries.household_members(actor, person)]
     return render(request, "web/person_detail.html", {
         "active": "people", "p": present(person, unmasked), "members": members, "unmasked": unmasked,
     })

@@ -10,14 +10,16 @@ from django.urls import reverse
 
 from jishi.org import gridforce, queries
 from jishi.org.choices import Level
+from jishi.org.middleware import actor_of
 from jishi.web.forms import int_param
 
 
 @login_required
 def region_tree(request: HttpRequest) -> HttpResponse:
-    roots = queries.tree_roots(request.user)
+    actor = actor_of(request)
+    roots = queries.tree_roots(actor)
     # A single root (a grid worker's grid, a cadre's village) opens expanded.
-    expanded = queries.children(request.user, roots[0]) if len(roots) == 1 else []
+    expanded = queries.children(actor, roots[0]) if len(roots) == 1 else []
     url = reverse("region-geojson")
     map_urls = f"{url}?id={roots[0].pk} {url}?parent={roots[0].pk}" if len(roots) == 1 else url
     return render(request, "web/regions.html", {
@@ -29,13 +31,13 @@ def region_tree(request: HttpRequest) -> HttpResponse:
 def region_children(request: HttpRequest, region_id: int) -> HttpResponse:
     """The htmx fragment with the children of one tree node."""
     region = _region_or_404(request, region_id)
-    return render(request, "web/_tree_nodes.html", {"nodes": queries.children(request.user, region)})
+    return render(request, "web/_tree_nodes.html", {"nodes": queries.children(actor_of(request), region)})
 
 
 @login_required
 def region_geojson(request: HttpRequest) -> JsonResponse:
     """Boundaries of visible regions: ?parent=ID (its children), ?id=ID (one), or the tree roots."""
-    data = queries.geojson(request.user, parent_id=int_param(request.GET, "parent"), region_id=int_param(request.GET, "id"))
+    data = queries.geojson(actor_of(request), parent_id=int_param(request.GET, "parent"), region_id=int_param(request.GET, "id"))
     if data is None:
         raise Http404
     response = JsonResponse(data)
@@ -46,24 +48,25 @@ def region_geojson(request: HttpRequest) -> JsonResponse:
 @login_required
 def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
     region = _region_or_404(request, region_id)
+    actor = actor_of(request)
     url = reverse("region-geojson")
     context = {
         "active": "regions",
         "region": region,
         "map_urls": f"{url}?id={region.pk} {url}?parent={region.pk}",
         "ancestors": queries.ancestors(region),
-        "visible_ids": set(queries.regions(request.user).filter(pk__in=region.ancestor_ids()).values_list("pk", flat=True)),
-        "figures": queries.figures(request.user, region),
-        "children": queries.children(request.user, region),
+        "visible_ids": set(queries.regions(actor).filter(pk__in=region.ancestor_ids()).values_list("pk", flat=True)),
+        "figures": queries.figures(actor, region),
+        "children": queries.children(actor, region),
         "party_orgs": queries.party_orgs(region),
     }
-    context["venues"], context["venue_total"] = queries.venues(request.user, region)
+    context["venues"], context["venue_total"] = queries.venues(actor, region)
     if region.level in (Level.GRID, Level.MICROGRID):
         context["staff"] = queries.staff_in(region)
     if region.level == Level.GRID:
         context["force"] = gridforce.grid_force([region.pk])[region.pk]
     elif region.level != Level.MICROGRID:
-        grid_ids = list(queries.grids(request.user, region).values_list("pk", flat=True))
+        grid_ids = list(queries.grids(actor, region).values_list("pk", flat=True))
         context["short_count"] = len(gridforce.short_grids(grid_ids))
         context["grid_count"] = len(grid_ids)
     return render(request, "web/region_detail.html", context)
@@ -74,7 +77,7 @@ def gridforce_page(request: HttpRequest) -> HttpResponse:
     """The grids in the viewer's scope (optionally ?within=<region id>) that fall short of 1+1+1+3+N."""
     within_id = int_param(request.GET, "within")
     within = _region_or_404(request, within_id) if within_id is not None else None
-    grids = list(queries.grids(request.user, within).select_related("village", "town").order_by("path"))
+    grids = list(queries.grids(actor_of(request), within).select_related("village", "town").order_by("path"))
     force = gridforce.grid_force([g.pk for g in grids])
     short = [(g, force[g.pk]) for g in grids if not force[g.pk].complete]
     page = Paginator(short, 100).get_page(request.GET.get("page"))
@@ -85,7 +88,7 @@ def gridforce_page(request: HttpRequest) -> HttpResponse:
 
 
 def _region_or_404(request: HttpRequest, region_id: int):
-    region = queries.get_region(request.user, region_id)
+    region = queries.get_region(actor_of(request), region_id)
     if region is None:  # outside the scope or missing: the same answer, so existence is not revealed
         raise Http404
     return region

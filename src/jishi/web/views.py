@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from jishi.org import queries
-from jishi.org.scope import scope_for
+from jishi.org.middleware import actor_of
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -19,13 +19,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    has_regions = scope.everything or bool(scope.town | scope.village | scope.grid | scope.microgrid)
+    actor = actor_of(request)
+    roots = queries.tree_roots(actor)
+    has_regions = bool(roots)  # the actor sees some part of the region tree
     context = {
         "active": "home",
-        "posts": queries.posts(request.user),
+        "posts": queries.posts(actor),
         "has_regions": has_regions,
-        "figures": queries.figures(request.user) if has_regions else None,
-        "roots": queries.tree_roots(request.user)[:12] if has_regions else [],
+        "figures": queries.figures(actor) if has_regions else None,
+        "roots": roots[:12],
     }
     return render(request, "web/home.html", context)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jishi.core.errors import PermissionDenied
-from jishi.org.choices import Role
 
 
 @dataclass(frozen=True)
@@ -51,16 +50,12 @@ class ImportReport:
         return out
 
 
-IMPORT_ROLES = {Role.ADMIN, Role.CITY_COMMANDER}
-
-
 def require_importer(actor) -> None:
-    """Imports are for system administrators and the city command centre (``None``: the command line)."""
-    if actor is None:
-        return
-    from jishi.org.scope import roles_of
+    """Imports are for system administrators and the city command centre (``policy.IMPORT_ROLES``; ``None``:
+    the command line, acting as the system)."""
+    from jishi.org.policy import IMPORT_ROLES, as_actor
 
-    if getattr(actor, "is_superuser", False) or set(roles_of(actor)) & IMPORT_ROLES:
+    if as_actor(actor).has_any(IMPORT_ROLES):
         return
     raise PermissionDenied("只有系统管理员和市城运中心可以导入数据")
 

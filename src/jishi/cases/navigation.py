@@ -1,0 +1,15 @@
+"""The case pages' entries of the navigation (the inbox with its unread badge), registered at start-up."""
+
+from __future__ import annotations
+
+from jishi.core.nav import register_nav_provider
+
+
+def entries(actor) -> list[dict]:
+    from jishi.cases.views import nav_entries
+
+    return nav_entries(actor.user, list(actor.roles))
+
+
+def register() -> None:
+    register_nav_provider("cases", entries, order=30)
