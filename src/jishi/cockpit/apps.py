@@ -7,4 +7,6 @@ class CockpitConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from jishi.cockpit import receivers  # noqa: F401  (connects the case-timeline receivers)
+        from jishi.cockpit import consumers
+
+        consumers.register()  # the rollups are a consumer of the case timeline

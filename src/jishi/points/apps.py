@@ -8,6 +8,6 @@ class PointsConfig(AppConfig):
     verbose_name = _("村民积分")
 
     def ready(self) -> None:
-        from jishi.points import receivers
+        from jishi.points import consumers
 
-        receivers.connect()
+        consumers.register()  # the informant award is a consumer of the case timeline
