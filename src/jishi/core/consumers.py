@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -136,7 +136,11 @@ def drain(names: list[str] | None = None, *, max_batches: int = 1000) -> dict[st
         if names is not None and consumer.name not in names:
             continue
         if consumer.model not in tops:
-            tops[consumer.model] = horizon(consumer.model)
+            try:
+                tops[consumer.model] = horizon(consumer.model)
+            except DatabaseError:  # the barrier timed out behind a long writer: next round
+                log.warning("timeline %s: barrier timed out, retrying next round", consumer.model._meta.label)
+                return done
         total = 0
         for _ in range(max_batches):
             n = step(consumer, tops[consumer.model])
