@@ -244,6 +244,9 @@ JISHI_MAP_TILE_ATTRIBUTION = env_str("JISHI_MAP_TILE_ATTRIBUTION")
 JISHI_CITY_NAME = env_str("JISHI_CITY_NAME", "澄江市")
 JISHI_LOCATOR_CHECK_SECONDS = 0 if TESTING else env_int("JISHI_LOCATOR_CHECK_SECONDS", 10, 0, 3600)
 JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)
+# Tests: drain the timeline consumers right after each writer's block (jishi.core.consumers.settled).
+JISHI_CONSUMERS_EAGER = TESTING and env_bool("JISHI_CONSUMERS_EAGER", True)
+JISHI_CONSUMERS_MAX_LAG = env_int("JISHI_CONSUMERS_MAX_LAG", 1000, 0, 10_000_000)  # `jishi status --check`
 JISHI_BENCH_VIEWS = env_bool("JISHI_BENCH_VIEWS", False)  # /__bench__/ baselines for `make bench` only
 
 LOGGING = {

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from jishi.cases import inbox
 from jishi.notify.models import Notification
-from jishi.notify.services import notify
+from jishi.notify.services import inbox_of, notify
 from tests.cases import conftest as case_fixtures
 from tests.cases.conftest import walk_to
 
@@ -45,7 +44,7 @@ def test_the_list_is_the_callers_own_inbox_newest_first_with_cursor_paging(city,
         page = api.get(f"/api/v1/notifications?limit=2&cursor={page['next_cursor']}").json()
         seen += [n["id"] for n in page["items"]]
     assert seen == [n.pk for n in reversed(mine)]  # every own message once, none of B's
-    assert seen == list(inbox.notifications(city.user("grid_worker")).values_list("pk", flat=True))  # the page's
+    assert seen == list(inbox_of(city.user("grid_worker").pk).values_list("pk", flat=True))  # the page's
     b = bearer("grid_worker_b").get("/api/v1/notifications").json()
     assert {n["id"] for n in b["items"]} == {n.pk for n in theirs} and b["unread_count"] == 2
     assert bearer("town_commander").get("/api/v1/notifications").json() == {
@@ -99,7 +98,7 @@ def test_messages_of_the_case_loop_arrive_in_the_handlers_inbox(city, bearer, re
     api = bearer("dept_urban")
     items = api.get("/api/v1/notifications").json()["items"]
     assert items and items[0]["object_type"] == "cases.case" and items[0]["object_id"] == str(case.pk)
-    assert [n["id"] for n in items] == list(inbox.notifications(city.user("dept_urban")).values_list("pk", flat=True))
+    assert [n["id"] for n in items] == list(inbox_of(city.user("dept_urban").pk).values_list("pk", flat=True))
 
 
 def test_a_token_without_the_notify_scope_is_refused_and_marks_nothing(city, bearer, inboxes):

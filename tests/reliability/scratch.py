@@ -31,7 +31,8 @@ def scratch_database(tmp_path: Path, purpose: str, template: str = "") -> Iterat
     """Yield the environment for `jishi` subprocesses pointed at a fresh scratch database: empty, or
     a copy of ``template`` (a migrated SQLite file, or a PostgreSQL database to clone)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JISHI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(JISHI_DATA_DIR=str(tmp_path), JISHI_TESTING="1", PYTHONPATH=str(PROJECT))
+    # src first: the subprocesses run the code under test (not whatever an editable install points at)
+    env.update(JISHI_DATA_DIR=str(tmp_path), JISHI_TESTING="1", PYTHONPATH=f"{PROJECT / 'src'}{os.pathsep}{PROJECT}")
     if not settings.IS_POSTGRES:
         env["JISHI_DATABASE_URL"] = f"sqlite:///{tmp_path / 'jishi.sqlite3'}"
         if template:

@@ -19,7 +19,8 @@ from jishi.cases import deadlines
 from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
-from jishi.core import audit
+from jishi.cases.timeline import emit
+from jishi.core import audit, consumers
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.core.scope import restrict
@@ -106,7 +107,6 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
         handle_due_at=deadlines.handle_due(category, prio, now),
     )
     case.place_in(region)
-    recipients = _new_case_recipients(case, actor)
     try:
         with transaction.atomic():
             # The number is the day and the id: the id is taken first, so the row is written once.
@@ -114,15 +114,15 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
             case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:05d}"
             case.save(force_insert=True)
             if proxy_role:  # the staff member who submitted it, in their role
-                event = CaseEvent.objects.create(
-                    case=case, verb="report", actor=actor.user, actor_name=_actor_name(actor, case), actor_role=proxy_role,
+                event = emit(
+                    case, "report", actor=actor.user, actor_name=_actor_name(actor, case), actor_role=proxy_role,
                     at=now, from_state="", to_state=State.REPORTED,
                     note=(f"{PROXY_NOTE}：{description}" if description else PROXY_NOTE)[:2000],
                     data={"channel": channel, "external_ref": external_ref, "on_behalf_of": person.pk},
                 )
             else:
-                event = CaseEvent.objects.create(
-                    case=case, verb="report", actor=case.reporter_user, actor_name=_actor_name(actor, case),
+                event = emit(
+                    case, "report", actor=case.reporter_user, actor_name=_actor_name(actor, case),
                     actor_role=channel, at=now, from_state="", to_state=State.REPORTED, note=description[:2000],
                     data={"channel": channel, "external_ref": external_ref},
                 )
@@ -132,12 +132,12 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
                          summary=f"{case.number} {PROXY_NOTE if proxy_role else '上报'}：{title[:60]}",
                          data={"channel": channel, "category": category.code, "external_ref": external_ref,
                                **({"on_behalf_of": person.pk} if proxy_role else {})})
-            _notify_new(case, recipients)
     except IntegrityError:
         again = _existing(channel, external_ref, idempotency_key)
         if again is None:
             raise
         return again
+    consumers.settled()
     case.created = True
     _remember(case, event, files)
     return case
@@ -257,11 +257,11 @@ def _locate(lng, lat, region_code) -> Region:
     raise ValidationFailed("请在地图上选择位置或选择所在区域", field="location")
 
 
-def _new_case_recipients(case: Case, actor=None) -> list:
+def new_case_recipients(case: Case, submitter_id: int | None = None) -> list:
     """Who is told of a new case: the commanders who own it at its command level, and its grid staff other
-    than the reporter and the submitter; a village case with neither goes to the town's commanders. The
-    first two groups come from one query (``permissions.commanders_of`` + ``grid_staff_of`` in one). Read
-    before the intake's transaction, so that the write lock (SQLite) is held for less time."""
+    than the reporter and the submitter (the account id of the report row's actor); a village case with neither goes to the town's commanders. The
+    first two groups come from one query (``permissions.commanders_of`` + ``grid_staff_of`` in one). Used by
+    the notice consumer (``jishi.notify.case_notices``) of the report row, after the intake has committed."""
     from jishi.cases.permissions import commanders_of
 
     level = case.command_level
@@ -284,18 +284,11 @@ def _new_case_recipients(case: Case, actor=None) -> list:
                 commanders.setdefault(user_id, User(pk=user_id))  # notify() needs the recipients' ids only
             if staff is not None and role in GRID_STAFF_ROLES and region_id == case.grid_id:
                 grid_staff.setdefault(user_id, User(pk=user_id))
-    submitter = actor.user_id if actor is not None else None
-    who = [*commanders.values(), *(u for pk, u in grid_staff.items() if pk not in (case.reporter_user_id, submitter))]
+    who = [*commanders.values(),
+           *(u for pk, u in grid_staff.items() if pk not in (case.reporter_user_id, submitter_id))]
     if not who and level == CommandLevel.VILLAGE:
         who = commanders_of(case, CommandLevel.TOWN)
     return who
-
-
-def _notify_new(case: Case, who: list) -> None:
-    from jishi.notify.services import notify
-
-    notify(who, kind="case.reported", title=f"新上报事件待立案：{case.number}", body=case.title,
-           url=f"/cases/{case.pk}/", obj=case)
 
 
 def likely_duplicates(case: Case, *, radius_m: float = 200, days: int = 7, limit: int = 10) -> QuerySet:

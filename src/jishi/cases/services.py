@@ -2,7 +2,9 @@
 
 Every verb checks the transition table (``jishi.cases.workflow``: who, from which states), makes a
 conditional UPDATE (… WHERE id=? AND state=? AND version=?) so that of two people racing only one
-wins, writes an immutable ``CaseEvent`` and an audit record, and notifies who must act next.
+wins, writes an immutable ``CaseEvent`` (``timeline.emit``) and an audit record — nothing else downstream: who must
+act next is told by the notice consumer of the timeline (``jishi.notify.case_notices``), as rollups, webhooks
+and points are kept by theirs (``jishi.core.consumers``).
 Errors (``jishi.core.errors``, message in Chinese): ``Conflict`` (409) for an illegal step or a lost
 race, ``PermissionDenied`` (403), ``ValidationFailed`` (422), ``NotFound`` (404). Nothing is changed
 when one is raised. ``actor`` is an ``Actor`` (``jishi.org.policy``; a system job's acts as the city).
@@ -52,7 +54,6 @@ import functools
 import inspect
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -73,18 +74,12 @@ from jishi.cases.guards import refusal, reporting_in
 from jishi.cases.intake import find_resident, likely_duplicates, report_case
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Supervision, Whistle
 from jishi.cases.permissions import (
-    commanders_of,
-    department_users,
-    grid_staff_of,
-    handlers_of,
     relations,
-    superior_commanders,
 )
-from jishi.cases.signals import send_case_accepted_on_commit
+from jishi.cases.timeline import emit, writer
 from jishi.cases.workflow import SAME, TRANSITIONS
 from jishi.core import audit, calendar
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.notify.services import notify
 from jishi.org.models import Department, Region
 from jishi.org.policy import COMMAND_LEVEL, as_actor
 
@@ -102,11 +97,12 @@ def _state_label(state: str) -> str:
 
 
 def _verb(fn):
-    """A verb: takes an Actor (bridge: a User, or None for the system) and runs in one transaction."""
+    """A verb: takes an Actor (bridge: a User, or None for the system) and runs in one transaction (``writer``)."""
+    atomic = writer(fn)  # one transaction; then the consumers of the timeline settle (at once in tests)
+
     @functools.wraps(fn)
     def run(actor, case: Case, **data) -> Case:
-        with transaction.atomic():
-            return fn(as_actor(actor), case, **data)
+        return atomic(as_actor(actor), case, **data)
     return run
 
 
@@ -160,10 +156,8 @@ def _apply(actor, case: Case, verb: str, role: str, *, to_state: str | None = No
     case.state, case.updated_at = to_state, now
     if bump:
         case.version += 1
-    event = CaseEvent.objects.create(
-        case=case, verb=verb, actor=actor.user, actor_name=actor.name, actor_role=role or "", department=department, at=now,
-        from_state=from_state, to_state=to_state, note=note, data=data or {},
-    )
+    event = emit(case, verb, actor=actor.user, actor_name=actor.name, actor_role=role or "", department=department,
+                 at=now, from_state=from_state, to_state=to_state, note=note, data=data)
     for upload, kind in uploads:
         case_files.store(case, upload, kind=kind, user=actor.user, event=event)
     audit.record(actor.user, f"case.{verb}", case, role=role or "",
@@ -172,12 +166,6 @@ def _apply(actor, case: Case, verb: str, role: str, *, to_state: str | None = No
     return event
 
 
-def _url(case: Case) -> str:
-    return f"/cases/{case.pk}/"
-
-
-def _tell(users, case: Case, kind: str, title: str, body: str = "", level: str = "info") -> None:
-    notify(users, kind=kind, title=title, body=body or case.title, url=_url(case), obj=case, level=level)
 
 
 def _department(value) -> Department:
@@ -198,12 +186,6 @@ def _owner_level(case: Case, role: str) -> dict:
     return {}
 
 
-def _dispatcher(case: Case) -> list:
-    """The user who last dispatched or whistled the case (a return goes back to them)."""
-    ev = case.events.filter(verb__in=["dispatch", "whistle"], actor__isnull=False).select_related("actor").last()
-    return [ev.actor] if ev else []
-
-
 def _rework_updates(case: Case, now: datetime) -> dict:
     return {"rework_count": case.rework_count + 1, "handled_at": None, "verified_at": None, "closed_at": None,
             "rating": "", "rated_at": None, "supervision_level": SupervisionLevel.NONE,
@@ -216,8 +198,6 @@ def _rework_updates(case: Case, now: datetime) -> dict:
 def accept(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "accept")
     _apply(actor, case, "accept", role, to_state=State.ACCEPTED, updates={"accepted_at": timezone.now()}, note=note)
-    _tell(commanders_of(case), case, "case.accepted", f"事件已立案，待派遣：{case.number}")
-    send_case_accepted_on_commit(case, actor.user)
     return case
 
 
@@ -226,8 +206,6 @@ def reject(actor, case: Case, *, reason: str) -> Case:
     role = _check(actor, case, "reject")
     reason = _require(reason, "不予立案必须说明理由", "reason")
     _apply(actor, case, "reject", role, to_state=State.REJECTED, note=reason, updates={"closed_at": timezone.now()})
-    if case.reporter_user_id:
-        _tell([case.reporter_user], case, "case.rejected", f"您上报的事件不予立案：{case.number}", reason)
     return case
 
 
@@ -260,8 +238,6 @@ def dispatch(actor, case: Case, *, department=None, region: Region | None = None
                                       source=AssignmentSource.DISPATCH, assigned_at=now,
                                       assigned_by=actor.user,
                                       due_at=updates["ack_due_at"])
-    _tell(handlers_of(case), case, "case.dispatched", f"新派遣事件待签收：{case.number}",
-          f"{case.title}（签收时限 {timezone.localtime(updates['ack_due_at']):%m-%d %H:%M}）")
     case._dispatched_to = target_name
     return case
 
@@ -288,7 +264,6 @@ def return_case(actor, case: Case, *, reason: str) -> Case:
            updates={"handling_department": None, "handling_region": None})
     if dept is not None:
         CaseAssignment.objects.filter(case=case, department=dept, is_active=True).update(is_active=False, ended_at=now)
-    _tell(_dispatcher(case) + commanders_of(case), case, "case.returned", f"事件被退回，请重新派遣：{case.number}", reason, level="yellow")
     return case
 
 
@@ -303,8 +278,6 @@ def handle(actor, case: Case, *, note: str, files=()) -> Case:
     if case.handling_department_id:
         CaseAssignment.objects.filter(case=case, department_id=case.handling_department_id,
                                       is_active=True).update(handled_at=now)
-    verifiers = grid_staff_of(case) or commanders_of(case)
-    _tell(verifiers, case, "case.handled", f"事件已处置，请核查：{case.number}", note)
     return case
 
 
@@ -321,8 +294,6 @@ def request_extension(actor, case: Case, *, days: int, reason: str) -> Case:
     _apply(actor, case, "request_extension", role, updates={"extension_requested_days": days,
                                                            "extension_reason": reason[:300]},
            note=reason, data={"days": days}, department=case.handling_department)
-    _tell(commanders_of(case), case, "case.extension_requested", f"延期申请待审批：{case.number}",
-          f"申请延期 {days} 个工作日：{reason}")
     return case
 
 
@@ -336,7 +307,6 @@ def extend(actor, case: Case, *, approve: bool = True, note: str = "") -> Case:
                        handle_due_at=calendar.add_working_days(case.handle_due_at or timezone.now(), days))
     _apply(actor, case, "extend", role, updates=updates, note=note,
            data={"approved": bool(approve), "days": days})
-    _tell(handlers_of(case), case, "case.extension", f"延期申请{'已批准' if approve else '未批准'}：{case.number}", note)
     return case
 
 
@@ -346,7 +316,6 @@ def suspend(actor, case: Case, *, reason: str) -> Case:
     reason = _require(reason, "挂起必须说明理由", "reason")
     _apply(actor, case, "suspend", role, to_state=State.SUSPENDED, note=reason,
            updates={"suspended_from": case.state, "suspended_at": timezone.now()})
-    _tell(handlers_of(case), case, "case.suspended", f"事件已挂起：{case.number}", reason)
     return case
 
 
@@ -363,7 +332,6 @@ def resume(actor, case: Case, *, note: str = "") -> Case:
             if due is not None and paused > 0:
                 updates[field] = calendar.add_working_hours(due, paused)
     _apply(actor, case, "resume", role, to_state=back, updates=updates, note=note)
-    _tell(handlers_of(case), case, "case.resumed", f"事件已恢复办理：{case.number}")
     return case
 
 
@@ -375,12 +343,10 @@ def verify(actor, case: Case, *, passed: bool, note: str = "", files=()) -> Case
     if passed:
         _apply(actor, case, "verify", role, updates={"verified_at": now}, note=note, data={"passed": True},
                uploads=uploads)
-        _tell(commanders_of(case), case, "case.verified", f"核查通过，待结案：{case.number}")
     else:
         _require(note, "核查不通过必须说明原因", "note")
         _apply(actor, case, "verify", role, to_state=State.IN_PROGRESS, updates=_rework_updates(case, now), note=note,
                data={"passed": False, "rework": True}, uploads=uploads)
-        _tell(handlers_of(case), case, "case.rework", f"核查不通过，返工：{case.number}", note, level="yellow")
     return case
 
 
@@ -388,8 +354,6 @@ def verify(actor, case: Case, *, passed: bool, note: str = "", files=()) -> Case
 def close(actor, case: Case, *, note: str = "") -> Case:
     role = _check(actor, case, "close")
     _apply(actor, case, "close", role, to_state=State.CLOSED, updates={"closed_at": timezone.now()}, note=note)
-    if case.reporter_user_id:
-        _tell([case.reporter_user], case, "case.closed", f"您上报的事件已办结，请评价：{case.number}")
     return case
 
 
@@ -403,8 +367,6 @@ def rate(actor, case: Case, *, rating: str, note: str = "") -> Case:
         updates = _rework_updates(case, now)  # the rating stays on the timeline; the case awaits a new one
         _apply(actor, case, "rate", role, to_state=State.IN_PROGRESS, updates=updates, note=note,
                data={"rating": rating, "rework": True})
-        _tell(handlers_of(case) + commanders_of(case), case, "case.rework", f"群众不满意，返工：{case.number}", note,
-              level="yellow")
     else:
         _apply(actor, case, "rate", role, updates={"rating": rating, "rated_at": now}, note=note, data={"rating": rating})
     return case
@@ -416,7 +378,6 @@ def reopen(actor, case: Case, *, reason: str) -> Case:
     reason = _require(reason, "返工必须说明理由", "reason")
     _apply(actor, case, "reopen", role, to_state=State.IN_PROGRESS, updates=_rework_updates(case, timezone.now()),
            note=reason, data={"rework": True})
-    _tell(handlers_of(case), case, "case.rework", f"事件返工：{case.number}", reason, level="yellow")
     return case
 
 
@@ -469,10 +430,6 @@ def whistle(actor, case: Case, *, departments, lead=None, reason: str) -> Case:
         for d in depts
     ])
     case.__dict__.pop("_pending_whistled", None)  # the whistled departments changed
-    for d in depts:
-        what = "主办" if d.pk == lead_dept.pk else "协办"
-        _tell(department_users(d.pk), case, "case.whistle", f"吹哨报到（{what}）：{case.number}",
-              f"{reason}（报到时限 {timezone.localtime(due):%m-%d %H:%M}）", level="yellow")
     return case
 
 
@@ -513,7 +470,6 @@ def supervise(actor, case: Case, *, note: str) -> Case:
                                department=case.handling_department, due_at=case.handle_due_at,
                                by=actor.user, created_at=now)
     _apply(actor, case, "supervise", role, note=note, bump=False, department=case.handling_department)
-    _tell(handlers_of(case) + superior_commanders(case), case, "case.supervise", f"督办：{case.number}", note, level="red")
     return case
 
 
@@ -530,13 +486,9 @@ def escalate(actor, case: Case, *, reason: str) -> Case:
     updates = {"command_level": new_level, "handling_region": None, "handling_department": None}
     if case.accepted_at is None:
         updates["accepted_at"] = now
-    from_state = case.state
     _apply(actor, case, "escalate", role, to_state=State.ACCEPTED, updates=updates, note=reason,
            data={"from_level": order[rank].value, "to_level": new_level.value})
-    if from_state == State.REPORTED:  # taken up and passed up in one step: an acceptance too
-        send_case_accepted_on_commit(case, actor.user)
     CaseAssignment.objects.filter(case=case, is_active=True).update(is_active=False, ended_at=now)
-    _tell(commanders_of(case), case, "case.escalated", f"下级上报事件待派遣：{case.number}", reason)
     return case
 
 

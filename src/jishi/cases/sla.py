@@ -8,8 +8,8 @@ Three limits are watched on open, unsuspended cases:
 - report-in: each whistled department's ``due_at`` until it reports in.
 
 A limit turns yellow when less than 20% of it (at least an hour) is left, red when it has passed.
-Each (case, limit, level, due time) raises one ``Supervision`` row, one timeline row and
-notifications to the handler (or the owning commanders) and their superior — once: the unique
+Each (case, limit, level, due time) raises one ``Supervision`` row and one timeline row (the notice
+consumer tells the handler, or the owning commanders, and their superior) — once: the unique
 constraint on Supervision makes the sweep idempotent, also when two sweeps overlap. An extension
 or rework sets a new due time, so it can be supervised again.
 """
@@ -24,10 +24,9 @@ from django.utils import timezone
 
 from jishi.cases import deadlines
 from jishi.cases.choices import AssignmentSource, State, SupervisionKind, SupervisionLevel
-from jishi.cases.models import Case, CaseAssignment, CaseEvent, Supervision
-from jishi.cases.permissions import commanders_of, department_users, handlers_of, superior_commanders
-from jishi.core import audit
-from jishi.notify.services import notify
+from jishi.cases.models import Case, CaseAssignment, Supervision
+from jishi.cases.timeline import emit
+from jishi.core import audit, consumers
 
 ACK_STATES = (State.REPORTED, State.ACCEPTED, State.RETURNED, State.DISPATCHED)
 HANDLE_STATES = (State.ACCEPTED, State.RETURNED, State.DISPATCHED, State.IN_PROGRESS)
@@ -102,6 +101,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     if result.created:
         audit.record(None, "case.sweep", object_type="cases.case", object_id="sweep", summary=str(result),
                      data={"cases": result.created[:200], "yellow": result.yellow, "red": result.red})
+    consumers.settled()
     return result
 
 
@@ -109,29 +109,19 @@ KIND_TEXT = {SupervisionKind.ACKNOWLEDGE: "签收/受理", SupervisionKind.HANDL
 
 
 def _raise(case: Case, kind: str, level: str, due: datetime, dept_id: int | None, now: datetime) -> bool:
-    """Insert one supervision (False if another sweep already did), its timeline row and notices."""
+    """Insert one supervision (False if another sweep already did) and its timeline row."""
     red = level == SupervisionLevel.RED
     text = f"{KIND_TEXT[kind]}{'已超期' if red else '即将到期'}（时限 {timezone.localtime(due):%m-%d %H:%M}）"
     try:
         with transaction.atomic():
             Supervision.objects.create(case=case, kind=kind, level=level, due_at=due, department_id=dept_id,
                                        note=text, created_at=now)
-            CaseEvent.objects.create(case=case, verb="supervise", actor_name="系统", actor_role="system", at=now,
-                                     from_state=case.state, to_state=case.state, note=text, department_id=dept_id,
-                                     data={"auto": True, "kind": kind, "level": level})
+            emit(case, "supervise", actor_name="系统", actor_role="system", at=now, from_state=case.state,
+                 to_state=case.state, note=text, department_id=dept_id, data={"auto": True, "kind": kind, "level": level})
             rank = {SupervisionLevel.NONE: 0, SupervisionLevel.YELLOW: 1, SupervisionLevel.RED: 2}
             if rank[level] > rank[SupervisionLevel(case.supervision_level)]:
                 Case.objects.filter(pk=case.pk).update(supervision_level=level)
                 case.supervision_level = level
-            if kind == SupervisionKind.REPORT_IN:
-                who = department_users(dept_id)
-            elif case.state in (State.DISPATCHED, State.IN_PROGRESS):
-                who = handlers_of(case)
-            else:
-                who = commanders_of(case)
-            notify(who + superior_commanders(case), kind="case.supervision",
-                   title=f"{'红牌' if red else '黄牌'}督办：{case.number}", body=f"{case.title}：{text}",
-                   url=f"/cases/{case.pk}/", obj=case, level=level, outbound=red)
     except IntegrityError:
         return False
     return True

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import inbox as notices
 from jishi.cases import lists, pickers, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import attach_pending_whistles, get_attachment, get_case, label_events, openable
@@ -36,7 +35,7 @@ from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
-from jishi.notify.services import mark_read
+from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
 from jishi.org import privacy
 from jishi.org.choices import Role
 from jishi.org.middleware import actor_of
@@ -147,13 +146,23 @@ def _channel_for(actor: Actor) -> str:
     return Channel.RESIDENT
 
 
+def page_counter(request) -> tuple:
+    """What the case pages show changes with a new timeline row (``sql.api_counter``) or with the viewer's unread
+    notices (the inbox badge, which counts to 100: "99+"): the ETags of the pages are built from both."""
+    return (*sql.api_counter(request), unread_at_most(request.user.pk, BADGE_CAP + 1))
+
+
+def _inbox(actor: Actor):
+    return inbox_of(actor.user_id)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(f"cases-{lists.role_home(actor_of(request))}")
 
 
 @login_required
-@revalidated_page(sql.page_counter)
+@revalidated_page(page_counter)
 def grid(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     found = lists.grid_lists(actor)
@@ -220,7 +229,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@revalidated_page(sql.page_counter)
+@revalidated_page(page_counter)
 def dept(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     tab = request.GET.get("tab", "to_ack")
@@ -250,7 +259,7 @@ def _board_form(tab: str, f: CaseFilter) -> SimpleNamespace:
 
 
 @login_required
-@revalidated_page(sql.page_counter)
+@revalidated_page(page_counter)
 def board(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     tab = request.GET.get("tab", "to_accept")
@@ -298,7 +307,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@revalidated_page(sql.page_counter)
+@revalidated_page(page_counter)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     case = get_case(actor, pk)
@@ -384,14 +393,14 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notices.notifications(actor_of(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_inbox(actor_of(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/inbox.html", {"active": "inbox", "page": page})
 
 
 @login_required
 def inbox_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a notification: mark it read and go to what it is about."""
-    n = notices.notifications(actor_of(request)).filter(pk=pk).first()
+    n = _inbox(actor_of(request)).filter(pk=pk).first()
     if n is None:
         raise Http404
     mark_read(request.user, [n.pk])

@@ -7,7 +7,7 @@ class CockpitConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from jishi.cockpit import navigation
+        from jishi.cockpit import consumers, navigation
 
         navigation.register()
-        from jishi.cockpit import receivers  # noqa: F401  (connects the case-timeline receivers)
+        consumers.register()  # the rollups are a consumer of the case timeline

@@ -1,8 +1,8 @@
 """Incremental rollups: a case's contribution to ``DailyRollup`` is a pure function of the case row
-and its supervision notices and whistles. On every change (``receivers``) the difference between
-the new contribution and the one remembered in ``CaseMark`` is added as increments in one upsert
-(no read-modify-write of a total), inside the transaction of the case action. A case's first row
-(its report) takes the short path ``add_new_case``: its contribution from the case in memory.
+and its supervision notices and whistles. For every case a batch of timeline rows touches (``consumers``)
+the difference between the new contribution and the one remembered in ``CaseMark`` is added as increments
+in one upsert (no read-modify-write of a total), in the consumer's transaction with its cursor move.
+``add_new_case`` is the short path for a case just made in memory (its contribution without a read).
 
 ``rebuild()`` recomputes the whole table from the raw rows with SQL aggregation (a second,
 independent path — the property test checks that both agree)."""
@@ -126,8 +126,8 @@ def add_new_case(case: Case) -> None:
 
 
 def refresh_case(case_id: int) -> None:
-    """Bring the rollups up to date with case ``case_id`` (called on every timeline row, notice and
-    whistle). Locks the case's mark so that two changes of one case apply their deltas in turn."""
+    """Bring the rollups up to date with case ``case_id`` (called by the consumer for each case a batch of
+    timeline rows touches). Locks the case's mark so that two changes of one case apply their deltas in turn."""
     with transaction.atomic(savepoint=False):
         case = Case.objects.filter(pk=case_id).select_related("category").first()
         if case is None:

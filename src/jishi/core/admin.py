@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jishi.core.models import AuditHead, AuditRecord, CalendarDay
+from jishi.core.models import AuditHead, AuditRecord, CalendarDay, ConsumerCursor
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "note", "updated_at")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+
+@admin.register(ConsumerCursor)
+class ConsumerCursorAdmin(ReadOnlyAdmin):
+    """Where each consumer of the timeline stands: moved only by the worker (``jishi status`` shows the backlog)."""
+
+    list_display = ("name", "position", "lag", "updated_at", "attempts", "failed_at", "last_error")

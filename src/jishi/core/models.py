@@ -92,3 +92,29 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+class ConsumerCursor(models.Model):
+    """How far one consumer of a timeline has got (``jishi.core.consumers``).
+
+    ``position`` is the id of the last timeline row the consumer applied: the worker claims the rows after
+    it with a conditional UPDATE (… SET position=new WHERE name=? AND position=old) in the same transaction
+    as the consumer's effects, so each row is applied exactly once. A failed batch rolls back; the failure
+    is counted in ``attempts`` and ``last_error`` and the batch is tried again on the next round.
+    """
+
+    name = models.CharField(_("消费者"), max_length=60, primary_key=True)
+    position = models.BigIntegerField(_("已处理到"), default=0)
+    updated_at = models.DateTimeField(_("推进时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    failed_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    lag = models.BigIntegerField(_("积压(行)"), default=0)
+
+    class Meta:
+        verbose_name = _("时间线消费进度")
+        verbose_name_plural = _("时间线消费进度")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"

@@ -83,3 +83,10 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def inbox_of(user_id: int | None):
+    """The notifications of the account ``user_id``, newest first (none for a system or anonymous caller)."""
+    if user_id is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user_id).order_by("-id")

@@ -8,9 +8,8 @@ class PointsConfig(AppConfig):
     verbose_name = _("村民积分")
 
     def ready(self) -> None:
-        from jishi.points import navigation
+        from jishi.points import consumers, navigation
 
         navigation.register()
-        from jishi.points import receivers
 
-        receivers.connect()
+        consumers.register()  # the informant award is a consumer of the case timeline

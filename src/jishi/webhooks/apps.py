@@ -8,4 +8,6 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("事件推送")
 
     def ready(self) -> None:
-        from jishi.webhooks import receivers  # noqa: F401
+        from jishi.webhooks import outbox
+
+        outbox.register()  # the deliveries are a consumer of the case timeline

@@ -1,10 +1,13 @@
-"""Writing the outbox: one ``WebhookDelivery`` per subscription that should hear of a case timeline row,
-in the transaction that wrote the row, and a kick to the worker once that transaction commits.
+"""Writing the outbox: one ``WebhookDelivery`` per subscription that should hear of a case timeline row.
 
-Cost on the intake path: a verb that raises no webhook costs nothing; otherwise the active subscriptions
-are read once per transaction (one small query; with no subscriptions that is all). A city-wide port, a
-region port whose region holds the case, and a department the row itself names are decided in memory; any
-other distinct scope among the interested subscriptions costs one indexed ``EXISTS`` on the case's id.
+A consumer of the case timeline (``jishi.core.consumers``, name ``webhooks``): the worker hands it the new
+rows after the case's transaction committed, and the deliveries are written in the consumer's transaction
+with its cursor move — exactly once per row. Sending stays with ``delivery.py`` (kicked after the commit,
+and every minute).
+
+Who hears of a row: the subscription's port acts as its account narrowed to the port's region/department and
+token scopes (``org.policy.narrowed``), and it hears of the row if that actor may view the case
+(``holds(actor, "view", case)``). Active subscriptions are read once per batch (one small query).
 """
 
 from __future__ import annotations
@@ -15,13 +18,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jishi.cases.models import Case, CaseEvent
+from jishi.cases.models import CaseEvent
 from jishi.cases.workflow import TRANSITIONS
-from jishi.core.scope import Scope, restrict
+from jishi.core.scope import holds
 from jishi.webhooks.events import VERB_EVENTS
 from jishi.webhooks.models import WebhookDelivery, WebhookSubscription
-
-_CACHE = "_jishi_webhook_subscriptions"
 
 
 def give_up_after() -> timedelta:
@@ -30,49 +31,23 @@ def give_up_after() -> timedelta:
 
 
 def active_subscriptions() -> list[WebhookSubscription]:
-    """The active subscriptions of open ports, read once per transaction.
-
-    The cache lives on the connection and is keyed by the identity of the connection's on-commit list,
-    which Django replaces on every commit, rollback and savepoint rollback; saving a subscription or a
-    port drops it at once (``receivers.py``)."""
-    conn = transaction.get_connection()
-    cached = getattr(conn, _CACHE, None)
-    if cached is not None and conn.in_atomic_block and cached[0] is conn.run_on_commit:
-        return cached[1]
+    """The active subscriptions of open ports (read once per batch of timeline rows)."""
     subs = list(WebhookSubscription.objects.filter(is_active=True, client__closed_at__isnull=True)
                 .select_related("client__account", "client__region").order_by("id"))
     accounts: dict[int, object] = {}
-    for sub in subs:  # one user object per account, so its data scope is worked out once
+    for sub in subs:  # one user object per account
         sub.client.account = accounts.setdefault(sub.client.account_id, sub.client.account)
-    setattr(conn, _CACHE, (conn.run_on_commit, subs) if conn.in_atomic_block else None)
     return subs
 
 
-def forget_subscriptions() -> None:
-    """Drop the cached subscriptions (a subscription or a port changed)."""
-    setattr(transaction.get_connection(), _CACHE, None)
+def subscription_actor(sub: WebhookSubscription):
+    """The actor a subscription's port acts as: its account, narrowed to the port's region/department and
+    token scopes (as the port's API tokens see)."""
+    from jishi.org.policy import actor_for_user, narrowed
 
-
-def subscription_scope(sub: WebhookSubscription) -> Scope:
-    """What the port's tokens may see: its own region/department, or else its account's scope."""
-    from jishi.api.clients import client_scope
-    from jishi.org.scope import scope_for
-
-    narrowed = client_scope(sub.client)
-    return narrowed if narrowed is not None else scope_for(sub.client.account)
-
-
-def _sees(scope: Scope, case: Case, event: CaseEvent) -> bool:
-    if scope.everything:
-        return True
-    # The row may name departments whose assignment is written just after it (dispatch, whistle): they see it.
-    named = {event.department_id, *((event.data or {}).get("departments") or [])}
-    if scope.department & named:
-        return True
-    # A region port whose region holds the case: the case's own columns say so (as Case.scope_filter would).
-    if any(getattr(case, f"{dim}_id") in getattr(scope, dim) for dim in ("town", "village", "grid", "microgrid")):
-        return True
-    return restrict(Case.objects.filter(pk=case.pk), scope).exists()  # anything else: the database decides
+    client = sub.client
+    return narrowed(actor_for_user(client.account), region=client.region, department_id=client.department_id,
+                    token_scopes=client.scopes, port_id=client.pk)
 
 
 def payload_of(event: CaseEvent, name: str) -> dict:
@@ -99,23 +74,29 @@ def payload_of(event: CaseEvent, name: str) -> dict:
     }
 
 
-def record(event: CaseEvent) -> list[WebhookDelivery]:
-    """Write the deliveries for one new timeline row (call inside its transaction)."""
+def record(event: CaseEvent, subs: list[WebhookSubscription] | None = None, actors: dict | None = None
+           ) -> list[WebhookDelivery]:
+    """Write the deliveries for one timeline row (the consumer calls this for each row of a batch, with the
+    batch's subscriptions and the port actors worked out so far)."""
     name = VERB_EVENTS.get(event.verb)
     if name is None:
         return []
-    subs = [s for s in active_subscriptions()
+    subs = [s for s in (active_subscriptions() if subs is None else subs)
             if name in s.events and s.client.is_open and "cases:read" in s.client.scopes]
     if not subs:
         return []
+    actors = {} if actors is None else actors
     case = event.case
-    seen: dict[Scope, bool] = {}
+    seen: dict[tuple, bool] = {}  # one decision per distinct port (account, region, department, scopes)
     chosen = []
     for sub in subs:
-        scope = subscription_scope(sub)
-        if scope not in seen:
-            seen[scope] = _sees(scope, case, event)
-        if seen[scope]:
+        client = sub.client
+        key = (client.account_id, client.region_id, client.department_id, tuple(sorted(client.scopes)))
+        if key not in actors:
+            actors[key] = subscription_actor(sub)
+        if key not in seen:
+            seen[key] = holds(actors[key], "view", case)
+        if seen[key]:
             chosen.append(sub)
     if not chosen:
         return []
@@ -140,3 +121,18 @@ def _kick() -> None:
     from jishi.webhooks.tasks import deliver_webhooks_soon
 
     deliver_webhooks_soon()
+
+
+def apply(rows: list[CaseEvent]) -> None:
+    """The consumer's handler: the deliveries of a batch of timeline rows."""
+    if not any(row.verb in VERB_EVENTS for row in rows):
+        return
+    subs, actors = active_subscriptions(), {}
+    for event in rows:
+        record(event, subs, actors)
+
+
+def register() -> None:
+    from jishi.core import consumers
+
+    consumers.register("webhooks", CaseEvent, apply, label="事件推送", related=("case__category",))
