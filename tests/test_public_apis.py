@@ -32,13 +32,6 @@ PRIVATE = frozenset({
 })  # not listed, being too common as the project's own names: QuerySet's _db, _query, _insert, _update
 REFLECTION = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 
-# TEMPORARY: removed by the api/outbox helpers; the lead deletes this list at merge.
-# (cases/queries.py's faked prefetch is removed by the "cases" helper, api/idempotency.py's by the "api" helper.)
-TEMPORARY_ALLOWED = {
-    "cockpit/receivers.py": {"_state", "fields_cache"},
-    "cases/queries.py": {"_result_cache", "_prefetch_done", "_prefetched_objects_cache"},
-}
-
 
 def private_uses(source: str) -> list[tuple[int, str]]:
     """(line, name) of every private framework attribute ``source`` touches."""
@@ -58,11 +51,9 @@ def test_no_module_uses_private_framework_internals():
         if "migrations" in path.parts:
             continue
         name = path.relative_to(SRC).as_posix()
-        allowed = TEMPORARY_ALLOWED.get(name, set())
         for line, attr in private_uses(path.read_text(encoding="utf-8")):
-            if attr not in allowed:
-                problems.append(f"src/jishi/{name}:{line}: `{attr}` is a private attribute of Django or "
-                                "django-ninja; use their public API (docs/architecture.md)")
+            problems.append(f"src/jishi/{name}:{line}: `{attr}` is a private attribute of Django or "
+                            "django-ninja; use their public API (docs/architecture.md)")
     assert not problems, "\n" + "\n".join(problems)
 
 

@@ -9,7 +9,7 @@ from jishi.cases.models import Case
 from jishi.core.errors import Conflict
 from jishi.core.scope import Scope, holds
 from jishi.org.policy import actor_for_user
-from jishi.org.scope import scope_for, visible
+from tests.scope_helpers import scope_for, visible
 
 
 def _whistled(city, report):

@@ -6,9 +6,8 @@ import pytest
 from jishi.cases import services
 from jishi.cases.models import Case, CaseAssignment, Whistle
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.core.scope import restrict
 from jishi.notify.models import Notification
-from jishi.org.scope import scope_for
+from tests.scope_helpers import visible
 
 
 def _village_holds(city, report):
@@ -30,7 +29,7 @@ def test_a_village_whistles_two_departments_and_the_lead_is_verified_before_clos
     roles = dict(CaseAssignment.objects.filter(case=case, is_active=True).values_list("department__code", "role"))
     assert roles == {"D01": "assist", "D02": "lead"}
     assert Notification.objects.filter(recipient=city.user("dept_urban"), kind="case.whistle").exists()
-    assert case.pk in restrict(Case.objects.all(), scope_for(city.user("dept_urban"))).values_list("pk", flat=True)
+    assert case.pk in visible(Case.objects.all(), city.user("dept_urban")).values_list("pk", flat=True)
 
     services.report_in(city.user("dept_urban"), case, note="城管中队已到场")
     assert case.state == "dispatched"  # the assisting unit reporting in does not start the handling

@@ -115,3 +115,23 @@ def test_a_row_whose_id_commits_last_is_not_skipped(city, report):
     first = CaseEvent.objects.get(case__title="先取号后提交")
     assert first.pk < CaseEvent.objects.get(case=quick).pk
     assert Notification.objects.filter(object_id=str(first.case_id), kind="case.reported").exists()
+
+
+@pytest.mark.django_db
+def test_an_upgraded_database_starts_its_consumers_at_the_newest_row(report):
+    """cases/0004: history written before the consumers existed is not notified, pushed or awarded again."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    report()
+    ConsumerCursor.objects.all().delete()  # as on a database from before the outbox
+    top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    migration = importlib.import_module("jishi.cases.migrations.0004_consumers_start_at_the_head")
+    migration.start_at_the_head(django_apps, None)
+    positions = dict(ConsumerCursor.objects.values_list("name", "position"))
+    names = {c.name for c in consumers.registered() if c.model is CaseEvent}
+    assert names and positions == dict.fromkeys(names, top)
+    before = Notification.objects.count()
+    consumers.drain()
+    assert Notification.objects.count() == before

@@ -1,13 +1,15 @@
 """Data scope as a matrix: every role × objects inside and outside its part of the city.
 
-One mechanism (jishi.org.scope.visible → jishi.core.scope.restrict), deny by default.
+One mechanism (Model.objects.restrict(actor, action), org.policy), deny by default.
 """
 
 import pytest
+from django.db.models import Q
 
-from jishi.core.scope import NOTHING, Scope, restrict
+from jishi.core.scope import NOTHING, Scope, scope_q
 from jishi.org.models import Department, Household, Person, Region, StaffAssignment
-from jishi.org.scope import scope_for, visible
+from jishi.org.policy import actor_for_user
+from tests.scope_helpers import scope_for, visible
 
 # role user -> regions (by factory key) that must be visible / must not be visible
 REGION_MATRIX = {
@@ -100,16 +102,17 @@ def test_ended_assignment_takes_the_scope_away(city):
 def test_a_model_without_scope_fields_is_denied_unless_everything(city):
     from django.contrib.auth.models import Group
 
-    assert restrict(Group.objects.all(), Scope(town=frozenset({1}))).query.is_empty()
-    assert not restrict(Group.objects.all(), Scope(everything=True)).query.is_empty()
+    assert scope_q(Group, Scope(town=frozenset({1}))) is None  # nothing
+    assert scope_q(Group, Scope(everything=True)) == Q()  # the city level only
 
 
 @pytest.mark.django_db
 def test_scope_filters_are_indexed_equality_lookups(city, django_assert_num_queries):
-    """Scope is computed once per request (one query) and the filter is a plain IN on ancestor columns."""
+    """The Actor is built once per request (one query: the person and its active posts) and carries every
+    action's scope; the filter is a plain IN on ancestor columns."""
     user = type(city.user("town_commander")).objects.get(username="town_commander")
-    with django_assert_num_queries(1):  # the person and its active assignments in one; cached on the user
-        scope_for(user)
-        scope_for(user)
-    sql = str(visible(Region.objects.all(), user).query)
+    with django_assert_num_queries(1):
+        actor = actor_for_user(user)
+        actor.scope("view"), actor.scope("manage")
+    sql = str(Region.objects.restrict(actor).query)
     assert "town_id" in sql and "JOIN" not in sql.upper()

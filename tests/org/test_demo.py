@@ -20,7 +20,7 @@ from jishi.org.demo.plan import make_plan
 from jishi.org.geo import locator
 from jishi.org.models import Household, PartyOrganization, Person, Region, StaffAssignment, Venue
 from jishi.org.privacy import valid_id_number, valid_phone
-from jishi.org.scope import roles_of
+from tests.scope_helpers import roles_of
 
 pytestmark = pytest.mark.slow  # make check leaves it out; make test runs it
 

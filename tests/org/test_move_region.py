@@ -16,9 +16,9 @@ from jishi.org.choices import Role
 from jishi.org.imports.geojson_regions import import_regions
 from jishi.org.models import Household, Person, Region, StaffAssignment
 from jishi.org.policy import actor_for_user, system_actor
-from jishi.org.scope import visible
 from jishi.org.services import located_models, move_region
 from tests.factories import PASSWORD
+from tests.scope_helpers import visible
 
 
 def cadre_of(city, village_key: str):

@@ -23,7 +23,6 @@ from jishi.cases.timeline import emit
 from jishi.core import audit, consumers
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jishi.core.scope import restrict
 from jishi.org.geo import locate_point
 from jishi.org.models import Person, Region, StaffAssignment
 from jishi.org.policy import GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
@@ -201,7 +200,7 @@ def _resident(actor, ref: Person | int) -> Person:
         pk = int(pk)
     except (TypeError, ValueError):
         raise ValidationFailed("代上报的居民编号无效", field="on_behalf_of")
-    person = restrict(Person.objects.select_related("user"), actor.scope("view")).filter(pk=pk).first()
+    person = Person.objects.select_related("user").restrict(actor, "view").filter(pk=pk).first()
     if person is None:
         raise NotFound("要代为上报的居民不存在，或不在您的数据范围内", code="resident_not_found", field="on_behalf_of")
     return person
@@ -221,7 +220,7 @@ def find_resident(actor, text: str) -> Person:
         q = Q(id_number=text) | Q(id_number=text.lower())
     else:
         raise ValidationFailed("请填写 11 位手机号或 15/18 位身份证号", field="on_behalf_of")
-    found = list(restrict(Person.objects.filter(q), actor.scope("view")).select_related("user")[:2])
+    found = list(Person.objects.filter(q).restrict(actor, "view").select_related("user")[:2])
     if not found:
         raise ValidationFailed("在您的数据范围内没有找到该手机号或身份证号的居民", field="on_behalf_of")
     if len(found) > 1:

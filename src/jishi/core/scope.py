@@ -134,8 +134,3 @@ def holds(actor, action: str, obj) -> bool:
     if fields is not None and not hasattr(model, "scope_q") and not any("__" in c for c in fields.values()):
         return scope.contains_row(fields, obj)
     return _filter(model._default_manager.filter(pk=obj.pk), scope, action).exists()
-
-
-def restrict(qs: QuerySet, scope: Scope) -> QuerySet:
-    """Filter ``qs`` to ``scope`` (the "view" rules). Prefer ``Model.objects.restrict(actor, action)``."""
-    return _filter(qs, scope, "view")
