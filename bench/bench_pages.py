@@ -11,7 +11,7 @@ bearer token (API):
 
 Each page and API call is driven twice: without a validator, so every request is answered in full — queried
 and rendered; and as repeat views sending back the answer's ETag (``If-None-Match``), answered 304 Not Modified
-while nothing changed (``jishi.web.revalidation``, ``jishi.api.revalidation``).
+while nothing changed (``jishi.http.conditional``, ``jishi.http.revalidation``).
 
 Targets: ≥ 0.2 of the minimal view for a 50-row list, ≥ 0.4 for a detail. SQL queries per page
 and in-process server time come from the probe (CaptureQueriesContext, Django's test client).

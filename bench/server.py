@@ -398,7 +398,7 @@ def probe() -> dict:
         u = get_user_model().objects.get(username=who)
         headers = {}
         if path.startswith("/api/"):
-            from jishi.api import tokens
+            from jishi.platform import tokens
 
             _, text = tokens.create_token(None, u, "bench probe", ["cases:read"], days=1, allowed_ips=[])
             headers["HTTP_AUTHORIZATION"] = f"Bearer {text}"
@@ -446,7 +446,7 @@ def _probe_intake(points: list, categories: list, n: int = 20) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from jishi.api import tokens
+    from jishi.platform import tokens
 
     if not points or not categories:
         return {}

@@ -60,7 +60,8 @@ INSTALLED_APPS = [
     "jishi.cases",
     "jishi.points",
     "jishi.scoring",
-    "jishi.api",
+    "jishi.http",
+    "jishi.platform",
     "jishi.web",
     "jishi.security",
     "jishi.cockpit",
@@ -156,7 +157,7 @@ else:
 
 # --- Caches ----------------------------------------------------------------------------------
 # No page cache: repeat views of the case pages and API are revalidated by the browser or client (ETag → 304,
-# jishi.web.revalidation).
+# jishi.http.conditional).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jishi-default"},
 }

@@ -1,11 +1,54 @@
-"""URL map: pages (jishi.web), domain pages, Django admin, and the API under /api/v1."""
+"""The wiring: the URL map (pages of jishi.web and of each domain, Django admin, the open platform's ports pages,
+Open311) and the API under /api/v1 (django-ninja), which mounts each domain's ``api.py`` Router. The only module
+that imports every domain.
+
+API auth: a bearer token or the page session (``jishi.http.auth``; each operation's ``require_scope`` also checks
+the token's scope before the input is parsed and gives a POST the generic Idempotency-Key); errors: problem+json
+(``jishi.http.problems``). OpenAPI at /api/v1/openapi.json, Swagger UI at /api/v1/docs from ninja's bundled files
+(offline).
+"""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
+from ninja import NinjaAPI
 
-from jishi.api.urls import api
+from jishi.cases.api import categories_router
+from jishi.cases.api import router as cases_router
+from jishi.cockpit.api import router as cockpit_router
+from jishi.http import auth, problems
+from jishi.http.auth import SessionAuth, TokenAuth
+from jishi.http.parser import JishiParser
+from jishi.notify.api import router as notify_router
+from jishi.org.api import router as org_router
+from jishi.points.api import router as points_router
+from jishi.scoring.api import router as scoring_router
+from jishi.webhooks.api import router as webhooks_router
+
+
+class JishiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return auth.document(problems.document(super().get_openapi_schema(*args, **kwargs)))
+
+
+api = JishiAPI(
+    title="Jishi API",
+    version="1",
+    description="基石开放接口：事件上报与办理、组织架构。令牌：`Authorization: Bearer jsk_…`。错误为 RFC 9457 problem+json。",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+    parser=JishiParser(),
+)
+problems.install(api)
+api.add_router("/org", org_router, tags=["org"])
+api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/categories", categories_router, tags=["cases"])
+api.add_router("/points", points_router, tags=["points"])
+api.add_router("/scoring", scoring_router, tags=["scoring"])
+api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
+api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
+api.add_router("/notifications", notify_router, tags=["notifications"])
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,7 +60,7 @@ urlpatterns = [
     path("cockpit/", include("jishi.cockpit.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
-    path("ports/", include("jishi.api.pages")),
+    path("ports/", include("jishi.platform.pages")),
     path("admin/", admin.site.urls),
     path("security/", include("jishi.security.urls")),
     path("", include("jishi.web.urls")),

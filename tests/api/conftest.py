@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jishi.api import tokens
+from jishi.platform import tokens
 
 ALL_SCOPES = list(tokens.SCOPES)
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from django.test import Client
 
-from jishi.api.types import MAX_ID
 from jishi.cases.models import Case
+from jishi.http.types import MAX_ID
 from jishi.org.models import Person
 
 

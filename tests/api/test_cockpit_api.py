@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import clients
 from jishi.cases import services
 from jishi.cases.models import Case
 from jishi.cockpit import analysis, figures
 from jishi.cockpit.periods import Period, today
+from jishi.platform import clients
 from tests.cases import conftest as case_fixtures
 from tests.cases.conftest import walk_to
 

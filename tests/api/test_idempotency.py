@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from jishi.api import idempotency
-from jishi.api.models import IdempotentRequest
-from jishi.api.urls import api
 from jishi.cases.intake import report_case
 from jishi.cases.models import CaseEvent
+from jishi.http import idempotency
+from jishi.http.models import IdempotentRequest
+from jishi.urls import api
 from tests.concurrency import at_once
 
 
@@ -94,7 +94,7 @@ def test_stored_responses_are_forgotten_after_the_keeping_time(city, bearer, set
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="real concurrent connections need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_run_the_step_once_and_all_get_its_answer(city):
-    from jishi.api import tokens
+    from jishi.platform import tokens
 
     case = _case(city)
     _, text = tokens.create_token(None, city.user("town_commander"), "t", ["cases:act", "cases:read"])

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jishi.api import clients, tokens
-from jishi.api.models import ApiToken
 from jishi.cases import services
 from jishi.cases.intake import report_case
 from jishi.cases.models import Case
 from jishi.core.actor import OPEN311, PORT
+from jishi.platform import clients, tokens
+from jishi.platform.models import ApiToken
 
 ROLES = ("admin", "city_commander", "town_commander", "town_commander_b", "village_cadre", "grid_leader",
          "grid_worker", "grid_worker_b", "liaison", "volunteer", "dept_urban", "dept_water", "resident",

@@ -16,9 +16,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from jishi.api import tokens
-from jishi.api.urls import api
 from jishi.core import calendar
+from jishi.platform import tokens
+from jishi.urls import api
 
 pytestmark = pytest.mark.slow  # property-based fuzzing: make check leaves it out; make test runs it
 

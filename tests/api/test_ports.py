@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import clients
-from jishi.api.models import ApiClient, ApiToken
 from jishi.cases.intake import report_case
 from jishi.core.errors import PermissionDenied, ValidationFailed
 from jishi.core.models import AuditRecord
+from jishi.platform import clients
+from jishi.platform.models import ApiClient, ApiToken
 
 
 def _port(city, *, account="city_commander", region=None, department=None, scopes=("cases:read", "org:read"), **kw):

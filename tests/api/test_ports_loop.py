@@ -9,8 +9,8 @@ import json
 import pytest
 from django.test import Client
 
-from jishi.api import clients, tokens
 from jishi.core import calendar
+from jishi.platform import clients, tokens
 
 
 @pytest.fixture(autouse=True)

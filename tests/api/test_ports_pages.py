@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import clients
-from jishi.api.models import ApiClient, ApiToken
 from jishi.core.models import AuditRecord
+from jishi.platform import clients
+from jishi.platform.models import ApiClient, ApiToken
 
 REGIONS = "/api/v1/org/regions"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from jishi.api.problems import CONTENT_TYPE
+from jishi.http.problems import CONTENT_TYPE
 
 KEYS = {"type", "title", "status", "detail", "detail_en", "code", "field", "errors"}
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from jishi.api import clients, ratelimit
+from jishi.platform import clients, ratelimit
 from tests.concurrency import at_once
 
 

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jishi.api import clients, tokens
 from jishi.cases import services
 from jishi.cases.intake import report_case
-from jishi.web import revalidation
+from jishi.http import conditional as revalidation
+from jishi.platform import clients, tokens
 
 
 @pytest.fixture(autouse=True)

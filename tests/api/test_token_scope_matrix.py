@@ -18,14 +18,14 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jishi.api import clients, tokens
-from jishi.api.urls import api
 from jishi.cases import services
 from jishi.cases.intake import report_case
 from jishi.cases.models import Case, CaseEvent
 from jishi.core.models import AuditRecord
 from jishi.org.models import Person, Region
+from jishi.platform import clients, tokens
 from jishi.points.models import Posting
+from jishi.urls import api
 
 ALL = sorted(tokens.SCOPES)
 

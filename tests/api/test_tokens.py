@@ -11,11 +11,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import tokens
-from jishi.api.models import ApiToken
-from jishi.api.urls import api
 from jishi.core.errors import PermissionDenied, ValidationFailed
 from jishi.core.models import AuditRecord
+from jishi.platform import tokens
+from jishi.platform.models import ApiToken
+from jishi.urls import api
 
 REGIONS = "/api/v1/org/regions"
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from jishi.api.models import ApiClient
+from jishi.platform.models import ApiClient
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,7 +74,7 @@ def test_an_admin_opens_a_port_issues_a_token_once_and_closes_the_port(page, log
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
 def test_the_port_pages_fit_a_phone_in_chinese_and_in_english(page, login_as, shot, city):
     """Wide tables scroll inside their frame; nothing (not even a screen-reader-only header) widens the page."""
-    from jishi.api import clients
+    from jishi.platform import clients
 
     port = clients.open_client(city.user("admin"), name="A镇综治平台", kind="town", owner=city.user("admin"),
                                account=city.user("city_commander"), scopes=["cases:read", "cases:act"],

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jishi.cases import services
+from jishi.http import conditional as revalidation
 from jishi.notify.services import mark_read, notify, unread_count
 from jishi.org.models import StaffAssignment
-from jishi.web import revalidation
 from tests.cases_pages.conftest import advance
 
 

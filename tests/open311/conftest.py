@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from jishi.api import tokens
 from jishi.cases.models import Category
 from jishi.cases.seed import load
+from jishi.platform import tokens
 
 BASE = "/open311/v2"
 

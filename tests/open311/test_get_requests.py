@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from jishi.api import tokens
 from jishi.cases import services as case_services
 from jishi.cases.choices import Channel
 from jishi.cases.models import Case
 from jishi.open311 import services as open311
+from jishi.platform import tokens
 from tests.open311.conftest import BASE, error_of, xml_of
 
 pytestmark = pytest.mark.django_db

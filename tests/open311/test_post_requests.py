@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jishi.api import tokens
 from jishi.cases.choices import Channel, State
 from jishi.cases.models import Case
 from jishi.open311.models import Submission
+from jishi.platform import tokens
 from tests.open311.conftest import BASE, error_of, xml_of
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import tokens
+from jishi.platform import tokens
 from jishi.points.earning import apply_item
 from jishi.points.models import Posting
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jishi.api import tokens
 from jishi.core.models import AuditRecord
 from jishi.org.models import Household, Person
+from jishi.platform import tokens
 from jishi.points.earning import apply_item
 from jishi.points.models import Inspection, Policy, Posting, StoreItem
 from jishi.points.rules import effective_item, village_policy

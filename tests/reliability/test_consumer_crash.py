@@ -17,7 +17,7 @@ CASES = 40
 
 WRITE = f"""
 from django.conf import settings
-from jishi.api.models import ApiClient
+from jishi.platform.models import ApiClient
 from jishi.cases import services
 from jishi.cases.choices import Channel
 from jishi.points.rules import seed_template

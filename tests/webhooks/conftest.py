@@ -10,11 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import Client
 
-from jishi.api import clients
 from jishi.cases import services
 from jishi.cases.choices import Channel
 from jishi.cases.models import Category
 from jishi.cases.seed import load
+from jishi.platform import clients
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 

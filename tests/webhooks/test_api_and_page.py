@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 from django.utils import timezone
 
-from jishi.api import tokens
 from jishi.core.models import AuditRecord
+from jishi.platform import tokens
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from tests.factories import PASSWORD
 

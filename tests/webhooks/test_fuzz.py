@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from jishi.api.urls import api
+from jishi.urls import api
 from tests.api.test_openapi_fuzz import keep_connection  # noqa: F401 — a fixture
 
 pytestmark = pytest.mark.slow  # property-based fuzzing: make check leaves it out; make test runs it

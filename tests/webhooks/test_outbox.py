@@ -79,7 +79,7 @@ def test_only_subscribed_events_of_active_subscriptions_of_open_ports(open_port,
     assert list(WebhookDelivery.objects.values_list("subscription", "event")) == [
         (dispatched_only.pk, "case.dispatched")]
 
-    from jishi.api import clients
+    from jishi.platform import clients
 
     clients.close_client(None, port.client.pk, "停止对接")
     later = services.accept(city.user("town_commander"), report())

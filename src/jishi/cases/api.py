@@ -22,10 +22,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope
-from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.revalidation import revalidated
-from jishi.api.types import Id, Moment, PathId, fits_id
 from jishi.cases import intake, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.detail import get_case as get_case_detail
@@ -39,6 +35,10 @@ from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
 from jishi.core.scope import holds
+from jishi.http.auth import require_scope
+from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
+from jishi.http.revalidation import revalidated
+from jishi.http.types import Id, Moment, PathId, fits_id
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 from jishi.org.policy import may_see_personal_data

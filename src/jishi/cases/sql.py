@@ -1,5 +1,5 @@
 """The raw SQL of the case app: the change counter of the case API, read in one cheap statement (the ETags of its
-answers are built from it: ``jishi.api.revalidation``). Every change of a case writes a timeline row (the
+answers are built from it: ``jishi.http.revalidation``). Every change of a case writes a timeline row (the
 transitions, intake, the sweep's supervisions), so the newest timeline row id changes with anything a case list
 or detail shows. (The pages' counter adds the viewer's unread notices: ``cases.views.page_counter``.)
 """

@@ -35,6 +35,7 @@ from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
+from jishi.http.conditional import revalidated_page
 from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
 from jishi.org import privacy
 from jishi.org.choices import Role
@@ -46,7 +47,6 @@ from jishi.org.policy import (
     PROXY_ROLES,
     may_see_personal_data,
 )
-from jishi.web.revalidation import revalidated_page
 
 PAGE_SIZE = 50
 REPORTER_CHANNEL = {Role.GRID_WORKER: Channel.PATROL, Role.GRID_LEADER: Channel.PATROL,

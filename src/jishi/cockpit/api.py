@@ -20,14 +20,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope
-from jishi.api.types import Id
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, parse
 from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS
 from jishi.cockpit.scope import may_open, region_for
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.http.auth import require_scope
+from jishi.http.types import Id
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 

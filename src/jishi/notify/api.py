@@ -15,10 +15,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope
-from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
-from jishi.api.types import PathId
 from jishi.core.errors import NotFound
+from jishi.http.auth import require_scope
+from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
+from jishi.http.types import PathId
 from jishi.notify.models import Notification
 from jishi.notify.services import mark_read, unread_count
 from jishi.org.middleware import actor_of

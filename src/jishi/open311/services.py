@@ -28,13 +28,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from jishi.api import ratelimit, tokens
 from jishi.cases import services as case_services
 from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
 from jishi.cases.models import Case, CaseEvent, Category
 from jishi.core.actor import OPEN311, Actor
 from jishi.core.errors import NotFound, PermissionDenied, ServiceError
 from jishi.open311.models import Submission
+from jishi.platform import ratelimit, tokens
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
@@ -109,7 +109,7 @@ def caller(request, *scopes: str) -> Actor:
 
 
 def _rate_limit(token) -> None:
-    """The same per-caller minute budget as /api/v1 (jishi.api.ratelimit)."""
+    """The same per-caller minute budget as /api/v1 (jishi.platform.ratelimit)."""
     limit, retry_after = ratelimit.hit_token(token)
     if retry_after is not None:
         raise Open311Error(429, f"请求过于频繁：每分钟最多 {limit} 次，请 {retry_after} 秒后再试",

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope
-from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.types import Id, PathId
+from jishi.http.auth import require_scope
+from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
+from jishi.http.types import Id, PathId
 from jishi.org.choices import Level
 from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Person, Region

@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope
-from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.types import Id, PathId
 from jishi.core.errors import NotFound, ValidationFailed
+from jishi.http.auth import require_scope
+from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
+from jishi.http.types import Id, PathId
 from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
 from jishi.points import boards, claims, earning, households, queries, rules, shelf, store

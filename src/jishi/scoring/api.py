@@ -9,9 +9,9 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from jishi.api.auth import require_scope
-from jishi.api.types import PathId
 from jishi.core.errors import NotFound
+from jishi.http.auth import require_scope
+from jishi.http.types import PathId
 from jishi.org.middleware import actor_of
 from jishi.scoring.boards import require_viewer
 from jishi.scoring.models import Board

@@ -16,12 +16,12 @@ from enum import Enum
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from jishi.api.auth import require_scope
-from jishi.api.models import ApiClient
-from jishi.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.api.types import Id, PathId
 from jishi.core.errors import PermissionDenied
+from jishi.http.auth import require_scope
+from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
+from jishi.http.types import Id, PathId
 from jishi.org.middleware import actor_of
+from jishi.platform.models import ApiClient
 from jishi.webhooks import services
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from jishi.api.models import ApiClient
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
 from jishi.org.policy import as_actor
+from jishi.platform.models import ApiClient
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from jishi.webhooks.outbox import give_up_after

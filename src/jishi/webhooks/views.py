@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jishi.api.models import ApiClient
 from jishi.core.errors import ServiceError
 from jishi.org.middleware import actor_of
 from jishi.org.policy import PORT_ADMIN_ROLES
+from jishi.platform.models import ApiClient
 from jishi.webhooks import services
 from jishi.webhooks.events import EVENTS
 from jishi.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription

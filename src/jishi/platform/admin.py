@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jishi.api.models import ApiToken
+from jishi.platform.models import ApiToken
 
 
 @admin.register(ApiToken)

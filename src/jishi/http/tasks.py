@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from jishi.api.idempotency import forget_old
+from jishi.http.idempotency import forget_old
 
 
 @db_periodic_task(crontab(minute="17"))

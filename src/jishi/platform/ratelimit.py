@@ -19,7 +19,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 
-from jishi.api.models import RateWindow
+from jishi.platform.models import RateWindow
 
 TABLE = RateWindow._meta.db_table
 UPSERT = (f"INSERT INTO {TABLE} (key, minute, count) VALUES (%s, %s, 1) "

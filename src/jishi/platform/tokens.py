@@ -17,25 +17,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_noop
 
-from jishi.api.models import ApiToken
 from jishi.core import audit
 from jishi.core.actor import PORT, TOKEN, Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.http.scopes import SCOPES
 from jishi.org import policy
+from jishi.platform.models import ApiToken
 
 # Labels are Chinese strings marked for the catalogue; pages show them with gettext (English too).
-SCOPES: dict[str, str] = {
-    "cases:read": gettext_noop("读取事件"),
-    "cases:write": gettext_noop("上报事件"),
-    "cases:act": gettext_noop("办理事件（立案、派遣、签收、处置、核查、结案、评价等）"),
-    "org:read": gettext_noop("读取区域、人员、部门"),
-    "points:read": gettext_noop("读取积分"),
-    "points:post": gettext_noop("记录积分"),
-    "cockpit:read": gettext_noop("读取驾驶舱数据"),
-    "notify:read": gettext_noop("读取和处理消息"),
-}
 PREFIX = "jsk_"
 _SALT = "jishi.api.ApiToken.v1"
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -191,3 +181,19 @@ def _ip_allowed(addr: str | None, networks: list[str]) -> bool:
     except ValueError:
         return False
     return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+def verify(request, token: str):
+    """The platform's token verifier for ``jishi.http.auth.TokenAuth``: the token row, its port's rate limit and
+    the request's Actor (the token's user, narrowed by its port). Refusals become 401, a spent limit 429."""
+    from jishi.http.auth import RateLimited, Unauthorized
+    from jishi.platform import ratelimit
+
+    try:
+        row = authenticate(token, request.META.get("REMOTE_ADDR"))
+        limit, retry_after = ratelimit.hit_token(row)
+        if retry_after is not None:
+            raise RateLimited(limit, retry_after)
+        return actor_for(row), row
+    except TokenRefused as exc:
+        raise Unauthorized(exc.message, exc.message_en)

@@ -26,8 +26,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from jishi.api.models import IdempotentRequest
-from jishi.api.problems import problem
+from jishi.http.models import IdempotentRequest
+from jishi.http.problems import problem
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 100
@@ -124,7 +124,7 @@ def run_once(request: HttpRequest, key: str, run: Callable[[], HttpResponse]) ->
 
 def view_decorators(view_func: Callable) -> list[Callable]:
     """The view decorator (for ninja's ``decorate_view``) that gives an operation the generic key, unless the
-    operation takes ``idempotency_key`` itself; ``jishi.api.auth.require_scope`` applies it to every operation.
+    operation takes ``idempotency_key`` itself; ``jishi.http.auth.require_scope`` applies it to every operation.
     It acts on POST only, before authentication, like the replay it stands for."""
     if "idempotency_key" in inspect.signature(view_func).parameters:
         return []

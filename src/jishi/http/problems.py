@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from jishi.core.errors import ServiceError
 
 CONTENT_TYPE = "application/problem+json"
-log = logging.getLogger("jishi.api")
+log = logging.getLogger("jishi.platform")
 
 TITLES = {
     400: ("请求有误", "Bad request"),

@@ -1,4 +1,4 @@
-"""Repeat GETs of the API revalidated over HTTP: the API's side of ``jishi.web.revalidation``.
+"""Repeat GETs of the API revalidated over HTTP: the API's side of ``jishi.http.conditional``.
 
 A system polling ``GET /api/v1/cases?state=dispatched`` or one case every few seconds sends back the ETag it
 got (``If-None-Match``) and, while no timeline row was written and the minute has not turned, gets
@@ -21,7 +21,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from jishi.web.revalidation import Counter, etag
+from jishi.http.conditional import Counter, etag
 
 ARG = "revalidation_response"  # the temporal response ninja hands the wrapper
 

@@ -14,14 +14,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from jishi.api import tokens
-from jishi.api.models import ApiClient, ApiToken
 from jishi.core import audit
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org import policy
 from jishi.org.choices import Level
 from jishi.org.models import Department, Region
+from jishi.platform import tokens
+from jishi.platform.models import ApiClient, ApiToken
 
 REGION_LEVELS = (Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICROGRID)
 MAX_RATE_LIMIT = 100_000

@@ -38,7 +38,6 @@ from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from jishi.core.scope import DIMENSIONS
-from jishi.org.middleware import actor_of
 
 Counter = Callable[[HttpRequest], tuple]
 
@@ -51,7 +50,7 @@ def viewer(request: HttpRequest) -> tuple | None:
     """Who asks, as far as it changes an answer; None for an anonymous request (never revalidated)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return None
-    actor = actor_of(request)
+    actor = request.actor  # set by jishi.org.middleware (or by the API's token authentication)
     scope = actor.scope("view")
     token = getattr(request, "api_token", None)
     session = getattr(request, "session", None)

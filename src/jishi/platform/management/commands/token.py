@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jishi.api import tokens
-from jishi.api.models import ApiToken
 from jishi.core.errors import ServiceError
+from jishi.platform import tokens
+from jishi.platform.models import ApiToken
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Pages to open, review, change and close open ports (开放端口) and their tokens — administrators only.
 
-Thin: parse a form, call one service of ``jishi.api.clients`` / ``jishi.api.tokens``, render. A new token's
+Thin: parse a form, call one service of ``jishi.platform.clients`` / ``jishi.platform.tokens``, render. A new token's
 text is rendered in the response to the POST that issued it and nowhere else (no redirect, no message, no URL).
 """
 
@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jishi.api import clients, tokens
-from jishi.api.forms import CloseForm, PortForm, TokenForm, region_suggestions, scope_label
-from jishi.api.models import ApiClient, ApiToken
 from jishi.core.errors import ServiceError
 from jishi.core.models import AuditRecord
 from jishi.org.middleware import actor_of
+from jishi.platform import clients, tokens
+from jishi.platform.forms import CloseForm, PortForm, TokenForm, region_suggestions, scope_label
+from jishi.platform.models import ApiClient, ApiToken
 
 PAGE_SIZE = 50
 STATES = {"open": gettext_lazy("开通"), "closed": gettext_lazy("已关闭"), "expired": gettext_lazy("已到期")}

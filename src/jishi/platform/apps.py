@@ -3,11 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
-    name = "jishi.api"
+    name = "jishi.platform"  # label "api": its tables and migrations keep the name they were made with
     label = "api"
     verbose_name = _("开放接口")
 
     def ready(self) -> None:
+        from jishi.http.auth import install_verifier
+        from jishi.platform.tokens import verify
+
+        install_verifier(verify)
         from jishi.core.nav import register_nav
         from jishi.org.policy import PORT_ADMIN_ROLES
 

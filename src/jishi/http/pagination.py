@@ -17,8 +17,8 @@ from django.db.models import Model, Q, QuerySet
 from ninja import Schema
 from pydantic import create_model
 
-from jishi.api.types import _moment
 from jishi.core.errors import ValidationFailed
+from jishi.http.types import _moment
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50

@@ -1,5 +1,5 @@
 """Forms of the open-port pages. They only parse what the admin typed; ``kwargs()`` gives the arguments of
-the service function in ``jishi.api.clients``, which checks permission and every rule itself."""
+the service function in ``jishi.platform.clients``, which checks permission and every rule itself."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jishi.api import tokens
-from jishi.api.clients import MAX_RATE_LIMIT, REGION_LEVELS
-from jishi.api.models import ApiClient
 from jishi.org.choices import Level
 from jishi.org.models import Department, Region
+from jishi.platform import tokens
+from jishi.platform.clients import MAX_RATE_LIMIT, REGION_LEVELS
+from jishi.platform.models import ApiClient
 
 
 def scope_label(scope: str) -> str:

@@ -9,8 +9,10 @@ The scope is checked as part of authentication, before ninja parses the input, s
 learns nothing from validation errors: ``require_scope`` puts a view decorator on the operation (ninja's
 ``decorate_view``) that names the scopes on the request before ninja authenticates, and ``TokenAuth``
 refuses a token that has none of them. Token authentication builds the request's Actor once
-(``jishi.api.tokens.actor_for``: the token's user, narrowed by its port) and sets it as ``request.actor``;
-a session's Actor is the one ``jishi.org.middleware`` builds from the signed-in user.
+(the verifier the platform installs — ``jishi.platform.tokens.verify``: the token's user, narrowed by its port,
+and the port's rate limit) and sets it as ``request.actor``; a session's Actor is the one
+``jishi.org.middleware`` builds from the signed-in user. This module knows ``core`` only: the token store
+is the platform's, plugged in with ``install_verifier``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from jishi.api import idempotency, ratelimit, tokens
 from jishi.core.errors import PermissionDenied
+from jishi.http import idempotency
+from jishi.http.scopes import SCOPES
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -63,22 +66,28 @@ class TokenAuth(HttpBearer):
     (403 ``insufficient_scope``) before the input is read."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        try:
-            row = tokens.authenticate(token, request.META.get("REMOTE_ADDR"))
-            limit, retry_after = ratelimit.hit_token(row)
-            if retry_after is not None:
-                raise RateLimited(limit, retry_after)
-            actor = tokens.actor_for(row)
-        except tokens.TokenRefused as exc:
-            raise Unauthorized(exc.message, exc.message_en)
+        if _verifier is None:
+            raise Unauthorized("接口令牌服务未启用", "no token verifier installed")
+        actor, row = _verifier(request, token)  # raises Unauthorized or RateLimited
         required = getattr(request, SCOPES_ATTR, ())
         if required and not any(actor.may_use(s) for s in required):
             raise _refuse_scope(required)
         request.api_token = row
-        request.user = row.user
+        request.user = actor.user
         request._actor = actor  # what jishi.org.middleware.actor_of returns for this request
         request.actor = actor
-        return row.user
+        return actor.user
+
+
+Verifier = Callable[[HttpRequest, str], tuple[Any, Any]]
+_verifier: Verifier | None = None
+
+
+def install_verifier(verify: Verifier) -> None:
+    """Plug in the token store: ``verify(request, token) -> (actor, token_row)``, raising ``Unauthorized`` for a
+    refused token and ``RateLimited`` past its rate limit (``jishi.platform`` installs it when the app is ready)."""
+    global _verifier
+    _verifier = verify
 
 
 class SessionAuth(APIKeyCookie):
@@ -102,7 +111,7 @@ class SessionAuth(APIKeyCookie):
 def _refuse_scope(scopes: tuple[str, ...]) -> PermissionDenied:
     scope = " / ".join(scopes)
     return PermissionDenied(
-        f"此令牌没有“{scope}”（{'或'.join(tokens.SCOPES[s] for s in scopes)}）权限", code="insufficient_scope",
+        f"此令牌没有“{scope}”（{'或'.join(SCOPES[s] for s in scopes)}）权限", code="insufficient_scope",
         details={"required_scope": scope, "detail_en": f"token lacks scope {scope}"},
     )
 
@@ -114,9 +123,9 @@ OPERATION_SCOPES: dict[str, tuple[str, ...]] = {}  # OpenAPI operationId → sco
 def require_scope(*scopes: str) -> Callable:
     """Refuse a token that has none of ``scopes`` (403 ``insufficient_scope``), before the input is parsed.
     Put it under the route decorator. A POST that does not take ``Idempotency-Key`` itself also gets the
-    generic one (``jishi.api.idempotency``)."""
+    generic one (``jishi.http.idempotency``)."""
     for scope in scopes:
-        if scope not in tokens.SCOPES:
+        if scope not in SCOPES:
             raise ValueError(f"unknown scope {scope!r}")
 
     def name_scopes(run: Callable) -> Callable:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jishi.api import views
+from jishi.platform import views
 
 urlpatterns = [
     path("", views.port_list, name="ports"),

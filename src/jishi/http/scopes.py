@@ -1,0 +1,14 @@
+"""The token scopes the API offers (what a token or port may be granted), with their labels."""
+
+from django.utils.translation import gettext_noop
+
+SCOPES: dict[str, str] = {
+    "cases:read": gettext_noop("读取事件"),
+    "cases:write": gettext_noop("上报事件"),
+    "cases:act": gettext_noop("办理事件（立案、派遣、签收、处置、核查、结案、评价等）"),
+    "org:read": gettext_noop("读取区域、人员、部门"),
+    "points:read": gettext_noop("读取积分"),
+    "points:post": gettext_noop("记录积分"),
+    "cockpit:read": gettext_noop("读取驾驶舱数据"),
+    "notify:read": gettext_noop("读取和处理消息"),
+}
