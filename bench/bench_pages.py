@@ -49,9 +49,9 @@ def results_for(kind: str) -> list[Result]:
             auth = {"Cookie": f"sessionid={cookies[who]['sessionid']}; csrftoken={cookies[who]['csrftoken']}"}
         # Every request answered in full, then repeat views revalidated with the answer's ETag (304).
         status, answer = server.get(url, auth)
-        if status != 200 or "ETag" not in answer:
-            raise RuntimeError(f"bench: {url} as {who} answered {status} (ETag {answer.get('ETag')}), not 200 with one")
-        views = [("", auth, 200), ("repeat_", {**auth, "If-None-Match": answer["ETag"]}, 304)]
+        if status != 200 or "etag" not in answer:
+            raise RuntimeError(f"bench: {url} as {who} answered {status} (ETag {answer.get('etag')}), not 200 with one")
+        views = [("", auth, 200), ("repeat_", {**auth, "If-None-Match": answer["etag"]}, 304)]
         for key, headers, expected in views:
             status = server.get_status(url, headers)
             if status != expected:

@@ -87,14 +87,14 @@ class Server:
         return self.get(path, headers)[0]
 
     def get(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
-        """The status and headers of a GET (redirects not followed)."""
+        """The status and headers (names in lower case: granian sends them so) of a GET (redirects not followed)."""
         req = urllib.request.Request(self.url + path, headers=headers)
         opener = urllib.request.build_opener(_NoRedirect)
         try:
             with opener.open(req, timeout=60) as answer:
-                return answer.status, dict(answer.headers)
+                return answer.status, {k.lower(): v for k, v in answer.headers.items()}
         except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers)
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -53,10 +53,32 @@ def update_rows(model: type[Model], objs: list[Model], fields: list[str], batch_
     return len(objs)
 
 
-def insert_rows(model: type[Model], objs: list[Model], batch_size: int = 1000) -> int:
-    """INSERT the objects in multi-row statements (``bulk_create``: ``auto_now`` fields filled, each object's
-    primary key set from the database and the object marked as stored). Returns the number of rows sent."""
+def insert_rows(model: type[Model], objs: list[Model], key: str | None = None, batch_size: int = 1000) -> int:
+    """INSERT the objects in multi-row statements, as ``save()`` would prepare them (``auto_now``
+    fields filled). With ``key`` (a unique field), each object's primary key is set from
+    ``RETURNING pk, key`` matched on that key, so the database's row order does not matter. (The objects
+    are not re-read: a caller that saves or validates them again reads them back first.)"""
     if not objs:
         return 0
-    model._default_manager.bulk_create(objs, batch_size=batch_size)  # capped to the database's parameter limit
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields
+               if not f.generated and not (f.primary_key and getattr(objs[0], f.attname) is None)]
+    names = ", ".join(qn(f.column) for f in columns)
+    returning = f" RETURNING {qn(meta.pk.column)}, {qn(meta.get_field(key).column)}" if key else ""
+    size = max(1, min(batch_size, _max_params(connection) // len(columns)))
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            part = objs[start : start + size]
+            params: list = []
+            for obj in part:
+                params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns)
+            values = ", ".join([placeholder] * len(part))
+            cursor.execute(f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES {values}{returning}", params)
+            if key:
+                ids = {k: pk for pk, k in cursor.fetchall()}
+                for obj in part:
+                    obj.pk = ids[getattr(obj, key)]
     return len(objs)

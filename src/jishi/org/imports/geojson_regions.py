@@ -239,7 +239,7 @@ def _write(actor, features: list[Feature], db: dict[str, Region], report: Import
             old.kind = f.kind or old.kind
             old.updated_at = now
             changed.append(old)
-        insert_rows(Region, created, batch_size=500)
+        insert_rows(Region, created, key="code", batch_size=500)
         for region in created:
             region.fill_ancestors()
             saved[region.code] = region

@@ -69,7 +69,7 @@ def _households(rows: list[PersonRow], now) -> dict[str, Household]:
         elif _values(hh, HOUSEHOLD_FIELDS) != before:
             changed.append(hh)
         found[code] = hh
-    insert_rows(Household, new)
+    insert_rows(Household, new, key="code")
     update_rows(Household, changed, [*HOUSEHOLD_FIELDS, "updated_at"])
     return found
 
@@ -133,7 +133,7 @@ def write_people(actor, rows: list[PersonRow], report: ImportReport) -> None:
         elif _values(person, PERSON_FIELDS) != before:
             changed.append(person)
         people[p.id_number] = person
-    insert_rows(Person, new)
+    insert_rows(Person, new, key="id_number")
     update_rows(Person, changed, [*PERSON_FIELDS, "updated_at"])
     report.counts["人员有变化"] = len(changed)
     report.counts["岗位新增"] = _posts(rows, people)
