@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from jishi.cases import services
 from jishi.cases.intake import report_case
 from jishi.cases.models import Case
 from jishi.core.actor import OPEN311, PORT
@@ -25,17 +24,9 @@ OWN_REPORTS = {"resident": "A1a1", "informant": "B2b2", "town_commander": "B1a1"
 
 
 @pytest.fixture
-def cases(city):
+def cases(city, cases_everywhere):
     """One case in every micro-grid (every other one dispatched to the urban department) and the own reports."""
-    admin = city.user("admin")
-    out = []
-    for i, mg in enumerate(sorted(k for k, r in city.regions.items() if r.level == "microgrid")):
-        lng, lat = city.point_in(mg)
-        case = report_case(admin, channel="hotline", category_code="0101", title=f"事件{mg}", lng=lng, lat=lat)
-        if i % 2:
-            services.act(admin, case, "accept")
-            services.act(admin, case, "dispatch", department=city.departments["urban"].pk)
-        out.append(case)
+    out = list(cases_everywhere)
     for who, where in OWN_REPORTS.items():
         lng, lat = city.point_in(where)
         out.append(report_case(city.user(who), channel="resident", category_code="0101", title=f"{who}的上报",

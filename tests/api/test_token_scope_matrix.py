@@ -18,8 +18,6 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jishi.cases import services
-from jishi.cases.intake import report_case
 from jishi.cases.models import Case, CaseEvent
 from jishi.core.models import AuditRecord
 from jishi.org.models import Person, Region
@@ -88,21 +86,6 @@ def test_a_call_is_refused_for_scope_exactly_when_the_token_lacks_every_scope_it
     r = _call(_token(city, sorted(granted)), method, path)
     refused = r.status_code == 403 and r.json().get("code") == "insufficient_scope"
     assert refused == (not set(granted) & set(scopes))
-
-
-@pytest.fixture
-def cases_everywhere(city):
-    """One case in every micro-grid, half of them dispatched to the urban department."""
-    admin = city.user("admin")
-    out = []
-    for i, mg in enumerate(sorted(k for k, r in city.regions.items() if r.level == "microgrid")):
-        lng, lat = city.point_in(mg)
-        case = report_case(admin, channel="hotline", category_code="0101", title=f"事件{mg}", lng=lng, lat=lat)
-        if i % 2:
-            services.act(admin, case, "accept")
-            services.act(admin, case, "dispatch", department=city.departments["urban"].pk)
-        out.append(case)
-    return out
 
 
 def _port_client(city, **limit) -> Client:

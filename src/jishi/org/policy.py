@@ -55,7 +55,6 @@ TOTP_ROLES = frozenset({R.ADMIN, R.CITY_COMMANDER, R.TOWN_COMMANDER})  # must en
 # Whose work needs full phone/ID numbers (PIPL minimisation): cadres and grid staff in their own scope, admins.
 # Commanders and departments see masked values.
 PERSONAL_DATA_ROLES = frozenset({R.ADMIN, R.VILLAGE_CADRE, R.GRID_LEADER, R.GRID_WORKER})
-MERCHANT_ROLES = frozenset({R.MERCHANT})
 
 # --- data scope per action -------------------------------------------------------------------------
 
@@ -200,17 +199,13 @@ def may_see_personal_data(actor: Actor) -> bool:
     return actor.is_system or actor.has_any(PERSONAL_DATA_ROLES)
 
 
-def command_level_of(role: str) -> str | None:
-    """The command level a role commands at (village/town/city), or None."""
-    return COMMAND_LEVEL.get(role)
-
 
 __all__ = [
     "ACTIONS", "ANONYMOUS", "CITY_ROLES", "COCKPIT_ROLES", "COMMAND_LEVEL", "COMMAND_ROLES", "DEPARTMENT_ROLES",
-    "GRANTS", "GRID_SIDE_ROLES", "GRID_STAFF_ROLES", "IMPORT_ROLES", "MERCHANT_ROLES", "OPEN311", "OWNER_ROLES",
+    "GRANTS", "GRID_SIDE_ROLES", "GRID_STAFF_ROLES", "IMPORT_ROLES", "OPEN311", "OWNER_ROLES",
     "PERSONAL_DATA_ROLES", "PORT", "PORT_ADMIN_ROLES", "PROXY_ROLES", "REGION_COMMANDER_ROLES", "REGION_STAFF_ROLES",
     "SCORING_ROLES", "SESSION", "STAFF_ROLES", "SYSTEM", "TOKEN", "TOTP_ROLES", "actor_for_user", "anonymous_actor",
-    "as_actor", "command_level_of", "covers", "is_city", "may_see_personal_data", "narrowed", "port_scope",
+    "as_actor", "covers", "is_city", "may_see_personal_data", "narrowed", "port_scope",
     "system_actor",
 ]
 
