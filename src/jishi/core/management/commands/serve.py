@@ -2,10 +2,15 @@
 
 Both run as child processes; Ctrl-C or SIGTERM stops both. Use --no-worker when the worker runs
 elsewhere (e.g. a Redis-backed worker on another machine).
+
+Before starting, the static files are collected into STATIC_ROOT when their manifest is missing or does not
+list every file of this release (a fresh data directory, or an upgrade): without it every page would be a 500
+("Missing staticfiles manifest entry"). Collecting takes a few seconds and is skipped when up to date.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +18,33 @@ import sys
 import time
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+IGNORE = ["CVS", ".*", "*~"]  # collectstatic's default ignore patterns
+
+
+def static_missing() -> list[str]:
+    """The static files this release has that the collected manifest does not list (all of them when there is
+    no manifest); empty when the storage keeps no manifest (tests, DEBUG: files are served from the finders)."""
+    storage = staticfiles_storage
+    if not isinstance(storage, ManifestFilesMixin):
+        return []
+    manifest = storage.read_manifest()  # None when there is none
+    listed = set(json.loads(manifest).get("paths", {})) if manifest else set()
+    found = {path for finder in finders.get_finders() for path, _ in finder.list(IGNORE)}
+    return sorted(found - listed)
+
+
+def ensure_static() -> int:
+    """Collect the static files when the manifest is missing or out of date; the number of files that were
+    missing from it (0: nothing to do)."""
+    missing = static_missing()
+    if missing:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return len(missing)
 
 
 class Command(BaseCommand):
@@ -31,6 +62,9 @@ class Command(BaseCommand):
         jishi = os.path.join(bindir, "jishi")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jishi.settings"}
         procs: list[subprocess.Popen] = []
+        collected = ensure_static()
+        if collected:
+            self.stdout.write(f"静态文件已收集到 {settings.STATIC_ROOT}（{collected} 个文件不在清单中）")
         if settings.HUEY.get("immediate"):  # test settings: tasks run inline, there is no queue to consume
             no_worker = True
         if not no_worker:
