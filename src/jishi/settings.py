@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jishi.org.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jishi.web.middleware.BadInputMiddleware",
     "jishi.security.middleware.LoginThrottleMiddleware",
     "jishi.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -21,9 +21,11 @@ from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
 from jishi.notify.api import router as notify_router
+from jishi.open311.formats import error_for as open311_error
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
+from jishi.web import views_errors
 from jishi.webhooks.api import router as webhooks_router
 
 
@@ -49,6 +51,13 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
+
+# Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
+views_errors.FORMATS["/open311/"] = open311_error
+handler400 = views_errors.bad_request
+handler403 = views_errors.permission_denied
+handler404 = views_errors.page_not_found
+handler500 = views_errors.server_error
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,11 +16,11 @@ from django.utils.translation import gettext
 
 from jishi.cases.models import Category
 from jishi.cockpit import analysis, figures, geo
-from jishi.cockpit.periods import LABELS, Period, parse
+from jishi.cockpit.periods import LABELS, Period, custom, parse
 from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS, records
 from jishi.cockpit.scope import may_open, region_for
-from jishi.core.errors import NotFound, PermissionDenied
+from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 
@@ -63,11 +64,22 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 
 def _period_from_request(request: HttpRequest) -> Period:
-    try:
-        first, last = date.fromisoformat(request.GET["from"]), date.fromisoformat(request.GET["to"])
-        return Period("range", first, last)
-    except (KeyError, ValueError):
+    """``from``/``to`` (a custom period) when given, else ``period``; a bad custom period is 400, not a 500
+    (``to=9999-12-31``) nor silently another period."""
+    raw = {k: request.GET.get(k, "").strip() for k in ("from", "to")}
+    if not raw["from"] and not raw["to"]:
         return parse(request.GET.get("period"))
+    days = {}
+    for name, text in raw.items():
+        try:
+            days[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise BadRequest(gettext("日期“%(value)s”（%(name)s）格式不对，应为 2026-11-27 这样的日期")
+                             % {"value": text[:20], "name": name}) from None
+    try:
+        return custom(days["from"], days["to"])
+    except ValidationFailed as exc:
+        raise BadRequest(exc.message) from exc
 
 
 @login_required

@@ -646,3 +646,24 @@ EN.update({
     "取自已发布（冻结）的排名；未发布的考核期不计。": "From the published (frozen) rankings; periods not published are left out.",
 })
 EN.update({"未排名（件数不足）": "Not ranked (too few cases)"})
+EN.update({  # error pages (jishi.web.views_errors) and bad input
+    "请求中的参数无法使用（格式不对、超出范围或含有不允许的字符）。":
+        "A parameter of the request cannot be used (wrong format, out of range or a character that is not allowed).",
+    "您当前的角色无权打开此页面或执行此操作。": "Your current role may not open this page or do this.",
+    "页面不存在，或不在您的数据范围内。": "This page does not exist, or it is outside your data scope.",
+    "提交的内容过大。": "What you sent is too large.",
+    "操作过于频繁，请稍后再试。": "Too many requests: please try again later.",
+    "服务器内部错误，已记录，请稍后再试。": "Internal server error. It has been logged; please try again later.",
+    "请求有误": "Bad request", "无权访问": "Forbidden", "未找到": "Not found", "内容过大": "Too large",
+    "请求过于频繁": "Too many requests", "服务器内部错误": "Internal server error",
+    "提交的内容过大：一次最多 %(mb)s MB。": "What you sent is too large: at most %(mb)s MB at a time.",
+    "操作过于频繁，请 %(s)s 秒后再试。": "Too many requests: please try again in %(s)s seconds.",
+    "错误 %(status)s": "Error %(status)s", "返回上一页": "Back", "回到首页": "Home",
+    "您当前的角色：": "Your current roles: ", "您的账号目前没有任何岗位角色。": "Your account holds no post yet.",
+    "每个角色只能看到和办理自己范围内的事项；如需更多权限，请联系系统管理员。":
+        "Each role sees and handles only what lies in its own scope; ask the system administrator for more.",
+    "参数“%(name)s”含有不允许的控制字符（NUL）。": "The parameter “%(name)s” holds a control character (NUL) that is not allowed.",
+    "参数中的数值或日期超出允许的范围。": "A number or date in the parameters is out of the allowed range.",
+    "日期“%(value)s”（%(name)s）格式不对，应为 2026-11-27 这样的日期":
+        "The date “%(value)s” (%(name)s) is not valid: write it like 2026-11-27",
+})

@@ -63,3 +63,9 @@ def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     The code is numeric (the HTTP status), as in the spec's examples."""
     return render(fmt if fmt in FORMATS else "json", "errors",
                   [{"code": status, "description": d} for d in descriptions], status=status)
+
+
+def error_for(request, status: int, description: str) -> HttpResponse:
+    """The error list in the format the path asks for (``….xml`` → XML, else JSON): for answers given before
+    an Open311 view runs (unknown path, bad input caught by the pages' middleware)."""
+    return errors("xml" if request.path.endswith(".xml") else "json", status, description)

@@ -39,6 +39,7 @@ from jishi.platform import ratelimit, tokens
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
 CHANNEL = Channel.RESIDENT  # Jishi has no Open311 channel: citizens' apps are 群众上报
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # as the API; outside: 400 (a date overflow was a 500)
 DEFAULT_DAYS = 90  # the spec's default window, and the longest start_date…end_date span
 MAX_RESULTS = 1000
 MAX_IDS = 1000
@@ -273,6 +274,8 @@ def _moment(name: str, value: str, end: bool = False) -> datetime:
             moment = datetime.combine(day, time.max if end else time.min)
     except ValueError:
         raise Open311Error(400, f"{name} 不是 W3C 日期时间（例如 2026-11-27T00:00:00+08:00）：{value[:40]}")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # 0001-01-01 or 9999-12-31 ± the window overflows
+        raise Open311Error(400, f"{name} 超出支持的范围（{FIRST_YEAR}–{LAST_YEAR} 年）：{value[:40]}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
