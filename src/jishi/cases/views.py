@@ -377,7 +377,8 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     nxt = request.POST.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # a path of this site only: a bare word ("<script>") would be taken for a view name by redirect() (a 500)
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return nxt
     return default
 

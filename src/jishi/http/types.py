@@ -38,3 +38,13 @@ def _moment(value: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_moment)]
+
+
+def id_or_none(value: object) -> int | None:
+    """A row id from a page's form or query string ("12"), or None for anything that cannot name a row
+    ("abc", "1900-01-01", "-1", 2**70): pages look it up and answer 404 instead of failing (a 500)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if fits_id(number) else None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
+from jishi.http.types import id_or_none
 from jishi.org.middleware import actor_of
 from jishi.points import claims, queries, store
 from jishi.points.access import person_of
@@ -45,7 +46,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def claim(request: HttpRequest) -> HttpResponse:
-    item = get_object_or_404(PointItem, pk=request.POST.get("item") or 0)
+    item = get_object_or_404(PointItem, pk=id_or_none(request.POST.get("item")) or 0)
     try:
         occurred = date.fromisoformat(request.POST.get("occurred_on") or str(timezone.localdate()))
         claims.submit_claim(actor_of(request), item, request.POST.get("note", ""), occurred, request.FILES.get("photo"))

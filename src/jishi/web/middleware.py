@@ -1,4 +1,6 @@
-"""Bad input that no page may pass on: a NUL character anywhere in the path, the query or a form (PostgreSQL
+"""Bad input that no page may pass on, and the bare 405 of ``require_POST`` given the site's frame.
+
+Bad input: a NUL character anywhere in the path, the query or a form (PostgreSQL
 cannot store it; no form field wants it), and the database or the calendar refusing a value a view handed on
 (a number no integer column holds, a date past year 9999). Both are the caller's fault: 400 with a clear message
 in the path's format (jishi.web.views_errors), never a 500. The API (``/api/``) has its own handlers
@@ -41,7 +43,12 @@ class BadInputMiddleware:
             name = nul_in(request)
             if name is not None:
                 return render_error(request, 400, _("参数“%(name)s”含有不允许的控制字符（NUL）。") % {"name": name})
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            allow = response.get("Allow", "")  # a view limited to POST opened with GET: the framed page
+            response = render_error(request, 405)
+            response["Allow"] = allow
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/") or not isinstance(exception, (DataError, OverflowError)):

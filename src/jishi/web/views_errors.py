@@ -1,4 +1,4 @@
-"""Error answers (400, 403, 404, 413, 429, 500) in the format of the path they answer.
+"""Error answers (400, 403, 404, 405, 413, 429, 500) in the format of the path they answer.
 
 Pages get the site's frame (``base.html``), Chinese by default and English when that is the language, a way
 back, and for 403 the caller's roles as the reason (never whether the thing exists: out of scope is 404). The
@@ -38,11 +38,13 @@ MESSAGES = {  # the default explanation of each status
     400: gettext_lazy("请求中的参数无法使用（格式不对、超出范围或含有不允许的字符）。"),
     403: gettext_lazy("您当前的角色无权打开此页面或执行此操作。"),
     404: gettext_lazy("页面不存在，或不在您的数据范围内。"),
+    405: gettext_lazy("此地址不接受这种请求方式（例如直接打开了只能提交表单的地址）。"),
     413: gettext_lazy("提交的内容过大。"),
     429: gettext_lazy("操作过于频繁，请稍后再试。"),
     500: gettext_lazy("服务器内部错误，已记录，请稍后再试。"),
 }
 TITLES = {400: gettext_lazy("请求有误"), 403: gettext_lazy("无权访问"), 404: gettext_lazy("未找到"),
+          405: gettext_lazy("请求方式不允许"),
           413: gettext_lazy("内容过大"), 429: gettext_lazy("请求过于频繁"), 500: gettext_lazy("服务器内部错误")}
 
 
