@@ -667,3 +667,7 @@ EN.update({  # error pages (jishi.web.views_errors) and bad input
     "日期“%(value)s”（%(name)s）格式不对，应为 2026-11-27 这样的日期":
         "The date “%(value)s” (%(name)s) is not valid: write it like 2026-11-27",
 })
+EN.update({"此地址不接受这种请求方式（例如直接打开了只能提交表单的地址）。":
+           "This address does not take this kind of request (for example a form's address opened directly).",
+           "请求方式不允许": "Method not allowed", "不支持 %(method)s 方法（可用：%(allow)s）。":
+           "The method %(method)s is not supported (allowed: %(allow)s)."})

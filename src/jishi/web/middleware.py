@@ -4,7 +4,7 @@ Bad input: a NUL character anywhere in the path, the query or a form (PostgreSQL
 cannot store it; no form field wants it), and the database or the calendar refusing a value a view handed on
 (a number no integer column holds, a date past year 9999). Both are the caller's fault: 400 with a clear message
 in the path's format (jishi.web.views_errors), never a 500. The API (``/api/``) has its own handlers
-(jishi.http.problems: 422 problem+json) and is left to them."""
+(jishi.http.problems: 422 problem+json) and is left to them, but for the 405 ninja answers as HTML."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def nul_in(request: HttpRequest) -> str | None:
     return None
 
 
+def _bare(request: HttpRequest, response: HttpResponse) -> bool:
+    """Django's and ninja's own 405 (an empty body; "Method not allowed" as HTML under /api/)."""
+    if request.path.startswith("/api/"):
+        return not response.get("Content-Type", "").startswith("application/problem+json")
+    return not response.content
+
+
 class BadInputMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,9 +51,10 @@ class BadInputMiddleware:
             if name is not None:
                 return render_error(request, 400, _("参数“%(name)s”含有不允许的控制字符（NUL）。") % {"name": name})
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+        if response.status_code == 405 and _bare(request, response):
             allow = response.get("Allow", "")  # a view limited to POST opened with GET: the framed page
-            response = render_error(request, 405)
+            response = render_error(request, 405, _("不支持 %(method)s 方法（可用：%(allow)s）。")
+                                    % {"method": request.method[:10], "allow": allow})
             response["Allow"] = allow
         return response
 
