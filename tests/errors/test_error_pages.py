@@ -167,3 +167,34 @@ def test_the_api_answers_the_same_custom_period_with_422(client, login):
     response = client.get("/api/v1/cockpit?from=2026-01-01&to=9999-12-31")
     assert response.status_code == 422
     assert "1900 年到 2199 年之间" in json.loads(response.content)["detail"]
+
+
+def test_a_get_on_a_post_only_page_is_a_framed_405(client, login):
+    login("city_commander")
+    response = client.get("/cases/board/dispatch/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "不支持 GET 方法" in framed(response)
+
+
+def test_an_api_method_ninja_does_not_route_is_a_problem_json_405(client, login):
+    login("city_commander")
+    response = client.generic("TRACE", "/api/v1/org/regions")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("url", ["/people/?q=13%005", "/cases/?tab=%00", "/regions/?within=1%00"])
+def test_a_nul_in_a_page_parameter_is_a_framed_400(client, login, url):
+    login("city_commander")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in framed(response)
+
+
+@pytest.mark.parametrize("url", ["/regions/99999999999999999999/", "/cockpit/?region=99999999999999999999",
+                                 "/people/18446744073709551616/", "/cases/9223372036854775808/"])
+def test_an_id_past_any_integer_column_is_never_a_500(client, login, url):
+    login("city_commander")
+    response = client.get(url)
+    assert response.status_code in (400, 404)  # SQLite refuses to bind it (400); PostgreSQL finds nothing
+    framed(response)
