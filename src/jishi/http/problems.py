@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -29,12 +29,13 @@ TITLES = {
     404: ("未找到", "Not found"),
     405: ("方法不允许", "Method not allowed"),
     409: ("状态冲突", "Conflict"),
+    413: ("请求体过大", "Content too large"),
     422: ("输入不合规", "Unprocessable content"),
     429: ("请求过于频繁", "Too many requests"),
     500: ("服务器内部错误", "Internal server error"),
 }
 DEFAULT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 422: "validation_failed", 429: "throttled",
+                 405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 422: "validation_failed", 429: "throttled",
                  500: "server_error"}
 
 
@@ -102,6 +103,13 @@ def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(422, "参数数值超出允许范围", code="out_of_range", detail_en="a number is out of range")
 
 
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django would not read (normally answered by ``jishi.http.bodylimit`` before ninja runs)."""
+    from jishi.http.bodylimit import too_large
+
+    return too_large(request)
+
+
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     if settings.DEBUG or getattr(settings, "TESTING", False):
         raise exc
@@ -118,6 +126,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(OverflowError, _out_of_range)
     api.add_exception_handler(DataError, _out_of_range)
+    api.add_exception_handler(RequestDataTooBig, _too_large)
     api.add_exception_handler(Exception, _server_error)
 
 
@@ -136,7 +145,7 @@ PROBLEM_SCHEMA = {
 }
 DOCUMENTED = {"400": "请求体无法解析", "401": "未认证", "403": "无权操作或令牌缺少权限范围",
               "404": "未找到或不在数据范围内", "422": "输入不合规", "429": "请求过于频繁（见 Retry-After）"}
-DOCUMENTED_UNSAFE = {"409": "状态冲突（非法流转或并发修改）"}
+DOCUMENTED_UNSAFE = {"409": "状态冲突（非法流转或并发修改）", "413": "请求体过大（上限见 docs/api.md）"}
 
 
 def document(schema: dict) -> dict:
