@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jishi.core import limits
 from jishi.core.errors import ServiceError
 
 CONTENT_TYPE = "application/problem+json"
@@ -74,10 +75,16 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         loc = [str(p) for p in e.get("loc", ())]
         # loc is (source, param name, field...) — keep what a client recognises as a field name
         field = ".".join(loc[2:] or loc[1:] or loc)
-        errors.append({"field": field, "loc": loc, "message": e.get("msg", ""), "type": e.get("type", "")})
+        row = {"field": field, "loc": loc, "message": e.get("msg", ""), "type": e.get("type", "")}
+        if e.get("type") == "string_too_long":  # name the field and its one limit (jishi.core.limits)
+            limit = (e.get("ctx") or {}).get("max_length")
+            row.update(message=limits.too_long(field, limit), message_en=e.get("msg", ""), max_length=limit)
+        errors.append(row)
     first = errors[0]["field"] if errors else None
-    return problem(422, f"请求内容不合规：{', '.join(x['field'] for x in errors)}", code="validation_failed",
-                   detail_en="request validation failed", field=first, errors=errors)
+    too_long = [x["message"] for x in errors if x["type"] == "string_too_long"]
+    detail = "；".join(too_long) if too_long else f"请求内容不合规：{', '.join(x['field'] for x in errors)}"
+    return problem(422, detail, code="validation_failed", detail_en="request validation failed", field=first,
+                   errors=errors)
 
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

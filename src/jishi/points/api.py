@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from jishi.core import limits
 from jishi.core.errors import NotFound, ValidationFailed
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, PathId
+from jishi.http.types import Base64File, Code, Cursor, Id, PathId
 from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
 from jishi.points import boards, claims, earning, households, queries, rules, shelf, store
@@ -64,22 +65,22 @@ class ItemOut(Schema):
 
 class AwardIn(Schema):
     person_id: Id
-    item: str = Field(description="积分项目编码")
-    reason: str = Field("", max_length=200)
+    item: str = Field(description="积分项目编码", max_length=limits.CODE)
+    reason: str = Field("", max_length=limits.POINTS_REASON)
 
 
 class ReverseIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=150)
+    reason: str = Field(..., min_length=1, max_length=limits.POINTS_REVERSAL)
 
 
 class PhotoIn(Schema):
-    name: str = Field(..., max_length=100)
-    content_base64: str
+    name: str = Field(..., max_length=limits.FILE_NAME)
+    content_base64: Base64File
 
 
 class ClaimIn(Schema):
-    item: str
-    note: str = Field(..., max_length=300)
+    item: str = Field(..., max_length=limits.CODE)
+    note: str = Field(..., max_length=limits.POINTS_CLAIM_NOTE)
     occurred_on: date
     photo: PhotoIn | None = None
 
@@ -97,7 +98,7 @@ class ClaimOut(Schema):
 
 class ReviewIn(Schema):
     approve: bool
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=limits.POINTS_REVIEW_NOTE)
 
 
 class StoreItemOut(Schema):
@@ -155,12 +156,12 @@ class PublishIn(Schema):
 
 class ObjectionIn(Schema):
     posting_id: Id
-    reason: str = Field(..., min_length=1, max_length=300)
+    reason: str = Field(..., min_length=1, max_length=limits.POINTS_OBJECTION)
 
 
 class ResolveIn(Schema):
     upheld: bool
-    resolution: str = Field(..., min_length=1, max_length=300)
+    resolution: str = Field(..., min_length=1, max_length=limits.POINTS_OBJECTION)
 
 
 class ObjectionOut(Schema):
@@ -175,7 +176,7 @@ class ObjectionOut(Schema):
 
 class PageFilters(Schema):
     person: Id | None = None
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -350,12 +351,12 @@ MAX_POINTS = 10_000
 
 class HouseholdScoreIn(Schema):
     household_id: Id
-    items: list[str] = Field(..., max_length=10, description="检查评分项目编码")
+    items: list[Code] = Field(..., max_length=10, description="检查评分项目编码")
 
 
 class InspectionIn(Schema):
     village_id: Id
-    title: str = Field(..., min_length=1, max_length=100)
+    title: str = Field(..., min_length=1, max_length=limits.POINTS_TITLE)
     held_on: date
     scores: list[HouseholdScoreIn] = Field(..., min_length=1, max_length=1000)
 
@@ -370,7 +371,7 @@ class InspectionOut(Schema):
 
 
 class PolicyItemIn(Schema):
-    code: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=limits.CODE)
     points: int | None = Field(None, ge=0, le=MAX_POINTS)
     cap_count: int | None = Field(None, ge=0, le=1000)
     enabled: bool = True
@@ -378,7 +379,7 @@ class PolicyItemIn(Schema):
 
 class PolicyIn(Schema):
     region_id: Id
-    decision: str = Field(..., min_length=1, max_length=200, description="决议（如村民代表大会决议文号）")
+    decision: str = Field(..., min_length=1, max_length=limits.POINTS_DECISION, description="决议（如村民代表大会决议文号）")
     decided_on: date
     base_points: int | None = Field(None, ge=0, le=MAX_POINTS)
     yearly_reset: bool | None = None
@@ -424,13 +425,13 @@ class HouseholdOut(Schema):
 
 class ShelfIn(Schema):
     merchant_id: Id
-    name: str = Field(..., min_length=1, max_length=100)
+    name: str = Field(..., min_length=1, max_length=limits.POINTS_TITLE)
     price: int = Field(..., ge=1, le=100_000)
     stock: int = Field(..., ge=0, le=100_000)
 
 
 class ShelfPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=limits.POINTS_TITLE)
     price: int | None = Field(None, ge=1, le=100_000)
     stock: int | None = Field(None, ge=0, le=100_000)
     is_active: bool | None = None
