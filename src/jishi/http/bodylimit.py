@@ -57,6 +57,13 @@ def too_large(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render({"detail": detail, "status": 413}, request), status=413)
 
 
+def _length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 class BodyLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -64,10 +71,10 @@ class BodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in METHODS_WITH_BODY:
             try:
-                if request.content_type == "multipart/form-data":
+                if request.content_type == "multipart/form-data" and _length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                     request.POST  # noqa: B018 — parses the fields (files go to disk), raising if they are too big
                 else:
-                    request.body  # noqa: B018 — read once; Django refuses it if over the limit
+                    request.body  # noqa: B018 — read once and kept (POST is parsed from it); refused if too big
             except RequestDataTooBig:
                 return too_large(request)
         return self.get_response(request)

@@ -276,9 +276,8 @@ def order(request: HttpRequest, item_id: PathId,
           idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=60)):
     actor = _actor(request)
     key = f"api:{actor.user_id}:{idempotency_key}" if idempotency_key else None
-    existing = Order.objects.filter(key=key).first() if key else None
     o = store.place_order(actor, get_object_or_404(StoreItem, pk=item_id), key=key)
-    return Status(200 if existing else 201, o)
+    return Status(200 if o.replayed else 201, o)  # a retry, also one that raced the first call: 200
 
 
 @router.get("/orders", response=list[OrderOut], summary="我的兑换券")
@@ -290,7 +289,8 @@ def my_orders(request: HttpRequest):
 @router.post("/orders/{order_id}/cancel", response=OrderOut, summary="取消兑换（退回积分）")
 @require_scope("points:post")
 def cancel(request: HttpRequest, order_id: PathId):
-    return store.cancel_order(_actor(request), get_object_or_404(Order, pk=order_id))
+    actor = _actor(request)  # another person's order outside one's scope: 404, as an unknown one
+    return store.cancel_order(actor, get_object_or_404(Order.objects.restrict(actor, "view"), pk=order_id))
 
 
 @router.post("/vouchers/confirm", response=OrderOut, summary="商户核销兑换券")
@@ -333,7 +333,8 @@ def object_(request: HttpRequest, board_id: PathId, payload: ObjectionIn):
 @router.post("/objections/{objection_id}/resolve", response=ObjectionOut, summary="处理异议（成立则冲正，否则解冻）")
 @require_scope("points:post")
 def resolve(request: HttpRequest, objection_id: PathId, payload: ResolveIn):
-    return boards.resolve_objection(_actor(request), get_object_or_404(Objection, pk=objection_id),
+    actor = _actor(request)  # an objection outside one's scope: 404, as an unknown one
+    return boards.resolve_objection(actor, get_object_or_404(Objection.objects.restrict(actor, "view"), pk=objection_id),
                                     payload.upheld, payload.resolution)
 
 
