@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jishi.org.middleware.ActorMiddleware",
+    "jishi.http.bodylimit.BodyLimitMiddleware",  # an over-large body: 413 (problem+json under /api/), not 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "jishi.web.middleware.BadInputMiddleware",
     "jishi.security.middleware.LoginThrottleMiddleware",
@@ -237,7 +238,8 @@ WHITENOISE_USE_FINDERS = TESTING or DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("JISHI_MEDIA_ROOT", DATA_DIR / "media")
 UPLOAD_MAX_BYTES = env_int("JISHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# A JSON body carries a file as Base64 (4/3 of its size): one file of UPLOAD_MAX_BYTES plus 1 MB of fields fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * -(-UPLOAD_MAX_BYTES // 3) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Jishi -----------------------------------------------------------------------------------

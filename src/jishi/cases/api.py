@@ -32,13 +32,14 @@ from jishi.cases.lists import api_cases
 from jishi.cases.models import Case
 from jishi.cases.pickers import category_groups
 from jishi.cases.workflow import TRANSITIONS
+from jishi.core import limits
 from jishi.core.actor import Actor
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
 from jishi.core.scope import holds
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.http.revalidation import revalidated
-from jishi.http.types import Id, Moment, PathId, fits_id
+from jishi.http.types import Base64File, Code, Cursor, Id, Moment, PathId, fits_id
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 from jishi.org.policy import may_see_personal_data
@@ -53,22 +54,22 @@ Verb = Enum("Verb", {v: v for v in services.VERB_FUNCTIONS}, type=str)
 # --- schemas ---------------------------------------------------------------------------------
 
 class FileIn(Schema):
-    name: str = Field(max_length=120)
-    content_base64: str = Field(description="文件内容的 Base64（JPEG/PNG/WebP/PDF）")
+    name: str = Field(max_length=limits.FILE_NAME)
+    content_base64: Base64File = Field(description="文件内容的 Base64（JPEG/PNG/WebP/PDF），解码后不超过上传上限")
 
 
 class CaseIn(Schema):
     channel: Channel
-    category: str = Field(description="事件小类编码，见 GET /categories", max_length=12)
-    title: str = Field(max_length=120)
-    description: str = ""
+    category: str = Field(description="事件小类编码，见 GET /categories", max_length=limits.CODE)
+    title: str = Field(max_length=limits.TITLE)
+    description: str = Field("", max_length=limits.DESCRIPTION)
     lng: float | None = None
     lat: float | None = None
-    region_code: str | None = Field(None, description="无坐标时：所在网格/村/镇的区域编码")
-    address: str = Field("", max_length=200)
-    reporter_name: str = Field("", max_length=50)
-    reporter_phone: str = Field("", max_length=20)
-    external_ref: str | None = Field(None, max_length=64, description="外部编号，例如 12345 热线工单号（同渠道内唯一，重试不重复建单）")
+    region_code: str | None = Field(None, max_length=limits.CODE, description="无坐标时：所在网格/村/镇的区域编码")
+    address: str = Field("", max_length=limits.ADDRESS)
+    reporter_name: str = Field("", max_length=limits.PERSON_NAME)
+    reporter_phone: str = Field("", max_length=limits.PHONE)
+    external_ref: str | None = Field(None, max_length=limits.REF, description="外部编号，例如 12345 热线工单号（同渠道内唯一，重试不重复建单）")
     anonymous: bool = False
     priority: Priority | None = None
     photos: list[FileIn] = Field(default_factory=list, max_length=9)
@@ -79,19 +80,19 @@ class CaseIn(Schema):
 class ActIn(Schema):
     """Fields a verb may need (see docs/api.md for which verb needs which)."""
 
-    note: str | None = None
-    reason: str | None = None
-    department: Id | str | None = Field(None, description="dispatch/report_in：部门 id 或编码")
+    note: str | None = Field(None, max_length=limits.NOTE)
+    reason: str | None = Field(None, max_length=limits.REASON)
+    department: Id | Code | None = Field(None, description="dispatch/report_in：部门 id 或编码")
     region: Id | None = Field(None, description="dispatch：派给事件所在的村/镇（区域 id）")
-    departments: list[Id | str] | None = Field(None, description="whistle：点名的部门")
-    lead: Id | str | None = Field(None, description="whistle：主办部门")
+    departments: list[Id | Code] | None = Field(None, max_length=50, description="whistle：点名的部门")
+    lead: Id | Code | None = Field(None, description="whistle：主办部门")
     passed: bool | None = Field(None, description="verify：核查是否通过")
     rating: Rating | None = None
     days: int | None = Field(None, description="request_extension：延期工作日数")
     approve: bool | None = Field(None, description="extend：是否批准")
-    files: list[FileIn] | None = None
-    before: list[FileIn] | None = None
-    after: list[FileIn] | None = None
+    files: list[FileIn] | None = Field(None, max_length=9)
+    before: list[FileIn] | None = Field(None, max_length=9)
+    after: list[FileIn] | None = Field(None, max_length=9)
 
 
 class CaseOut(Schema):
@@ -182,9 +183,9 @@ class CaseDetail(CaseOut):
 
 
 class CaseFilters(Schema):
-    state: str | None = Field(None, description="状态，可用逗号分隔多个")
+    state: str | None = Field(None, max_length=200, description="状态，可用逗号分隔多个")
     channel: Channel | None = None
-    category: str | None = Field(None, description="分类编码或 id（大类含其小类）")
+    category: str | None = Field(None, max_length=limits.CODE, description="分类编码或 id（大类含其小类）")
     region: Id | None = Field(None, description="区域 id（镇、村、网格或微网格，任一层级）")
     town: Id | None = None
     village: Id | None = None
@@ -194,7 +195,7 @@ class CaseFilters(Schema):
     created_after: Moment | None = None
     created_before: Moment | None = None
     q: str | None = Field(None, max_length=50, description="编号前缀或标题包含（不区分大小写）")
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 

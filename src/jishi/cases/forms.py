@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jishi.cases.choices import Rating
+from jishi.core import limits
 from jishi.org.models import Department, Region
 
 
@@ -31,30 +32,36 @@ class MultipleFileField(forms.FileField):
         return [data] if data else []
 
 
+def text(label: str, limit: int, **kwargs) -> forms.CharField:
+    """A free-text field with its one limit (``jishi.core.limits``) and a message naming both."""
+    return forms.CharField(label=label, max_length=limit, error_messages={"max_length": limits.too_long(label, limit)},
+                           **kwargs)
+
+
 class ReportForm(forms.Form):
-    category = forms.CharField(label=_("事件分类"))
-    title = forms.CharField(label=_("标题"), max_length=120)
-    description = forms.CharField(label=_("描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    category = forms.CharField(label=_("事件分类"), max_length=limits.CODE)
+    title = text(_("标题"), limits.TITLE)
+    description = text(_("描述"), limits.DESCRIPTION, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    address = text(_("地址"), limits.ADDRESS, required=False)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     photos = MultipleFileField(label=_("现场照片"))
     anonymous = forms.BooleanField(label=_("匿名上报"), required=False)
     on_spot = forms.BooleanField(label=_("已当场处置（自行处置）"), required=False)
     after = MultipleFileField(label=_("处置后照片"))
-    on_spot_note = forms.CharField(label=_("处置说明"), required=False, max_length=300)
+    on_spot_note = text(_("处置说明"), limits.NOTE, required=False)
     on_behalf = forms.CharField(label=_("代居民上报"), required=False, max_length=30)  # mobile or ID number
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
+    note = text(_("说明"), limits.NOTE, required=False)
 
     def kwargs(self) -> dict:
         return {"note": self.cleaned_data["note"]}
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=300)
+    reason = text(_("理由"), limits.REASON, required=False)
 
     def kwargs(self) -> dict:
         return {"reason": self.cleaned_data["reason"]}
@@ -69,7 +76,7 @@ class HandleForm(NoteForm):
 
 class DispatchForm(forms.Form):
     target = forms.CharField(required=False)  # "d:<department id>" or "r:<region id>"; empty: category default
-    note = forms.CharField(required=False, max_length=300)
+    note = text(_("说明"), limits.NOTE, required=False)
 
     def clean_target(self):
         value = self.cleaned_data["target"].strip()
@@ -94,7 +101,7 @@ class DispatchForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     days = forms.IntegerField(required=False)
-    reason = forms.CharField(required=False, max_length=300)
+    reason = text(_("理由"), limits.REASON, required=False)
 
     def kwargs(self) -> dict:
         return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
@@ -134,7 +141,7 @@ class OnSpotForm(NoteForm):
 class WhistleForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(queryset=Department.objects.filter(is_active=True), required=False)
     lead = forms.ModelChoiceField(queryset=Department.objects.filter(is_active=True), required=False)
-    reason = forms.CharField(required=False, max_length=300)
+    reason = text(_("理由"), limits.REASON, required=False)
 
     def kwargs(self) -> dict:
         return {"departments": list(self.cleaned_data["departments"]), "lead": self.cleaned_data["lead"],

@@ -72,6 +72,13 @@ def _extend(actor: Actor, case) -> Refusal | None:
     return None
 
 
+def _verify(actor: Actor, case) -> Refusal | None:
+    """One verification per round of handling: after a passed one the case awaits closing (or a reopen)."""
+    if case.verified_at is not None:
+        return Refusal("该事件本轮处置已核查通过，不能重复核查；如需返工请由指挥中心“返工”", "already_verified")
+    return None
+
+
 def _close(actor: Actor, case) -> Refusal | None:
     if case.verified_at is None:
         return Refusal("事件尚未核查通过，不能结案", "not_verified")
@@ -117,7 +124,7 @@ def _escalate(actor: Actor, case) -> Refusal | None:
 GUARDS: dict[str, Guard] = {
     "report": _none, "accept": _none, "reject": _none, "dispatch": _none, "acknowledge": _acknowledge,
     "return": _none, "handle": _none, "request_extension": _request_extension, "extend": _extend,
-    "suspend": _none, "resume": _none, "verify": _none, "close": _close, "rate": _rate, "reopen": _reopen,
+    "suspend": _none, "resume": _none, "verify": _verify, "close": _close, "rate": _rate, "reopen": _reopen,
     "resolve_on_spot": _none, "whistle": _whistle, "report_in": _report_in, "supervise": _none,
     "escalate": _escalate,
 }

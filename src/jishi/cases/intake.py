@@ -20,7 +20,7 @@ from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
 from jishi.cases.timeline import emit
-from jishi.core import audit, consumers
+from jishi.core import audit, consumers, limits
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.geo import locate_point
@@ -78,6 +78,9 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
         raise ValidationFailed("请填写事件标题", field="title")
     if priority is not None and priority not in Priority.values:
         raise ValidationFailed(f"未知的优先级“{priority}”", field="priority")
+    limits.check(title, limits.TITLE, field="title", label="标题")
+    limits.check(description, limits.DESCRIPTION, field="description", label="描述")
+    limits.check(address, limits.ADDRESS, field="address", label="地址")
     region = _locate(lng, lat, region_code)
     uploads = case_files.validate_all(photos, field="photos")
 

@@ -78,7 +78,7 @@ from jishi.cases.permissions import (
 )
 from jishi.cases.timeline import emit, writer
 from jishi.cases.workflow import SAME, TRANSITIONS
-from jishi.core import audit, calendar
+from jishi.core import audit, calendar, limits
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Department, Region
 from jishi.org.policy import COMMAND_LEVEL, as_actor
@@ -102,6 +102,8 @@ def _verb(fn):
 
     @functools.wraps(fn)
     def run(actor, case: Case, **data) -> Case:
+        limits.check(data.get("note"), limits.NOTE, field="note", label="说明")
+        limits.check(data.get("reason"), limits.REASON, field="reason", label="理由")
         return atomic(as_actor(actor), case, **data)
     return run
 

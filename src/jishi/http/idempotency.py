@@ -1,8 +1,13 @@
 """``Idempotency-Key`` on every POST of the API.
 
+A key is 1 to ``MAX_LENGTH`` visible ASCII characters (``!`` to ``~``: no space, tab or other control
+character, nothing outside ASCII); any other key is refused with 422 ``idempotency_key_invalid`` before the
+operation runs, on every POST.
+
 Operations that give the key a domain meaning themselves (reporting a case, awarding points, ordering,
-inspections, policy decisions: they take an ``idempotency_key`` parameter and answer a retry with 200 and
-the same object) keep doing so. Every other POST is wrapped here: the first call with a key claims a row
+inspections, policy decisions: they take an ``idempotency_key`` parameter, answer the first call 201 and a
+retry — also one that raced the first call — 200 with the same object) keep doing so; their 200 to a call
+carrying a key gets the header ``Idempotent-Replayed: true`` here too. Every other POST is wrapped here: the first call with a key claims a row
 (caller, key) in its own committed transaction, runs, and stores its response; a retry by the same caller
 with the same key and the same request gets the stored response again (header ``Idempotent-Replayed:
 true``); the same key with a different request is refused (422); a retry that arrives while the first call
@@ -23,7 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.utils import timezone
 
 from jishi.http.models import IdempotentRequest
@@ -51,14 +56,26 @@ def _fingerprint(request: HttpRequest) -> str:
     for part in (request.method or "", request.get_full_path(), request.content_type or ""):
         h.update(part.encode())
         h.update(b"\0")
-    h.update(request.body)
+    try:
+        h.update(request.body)
+    except RawPostDataException:  # a large multipart upload, streamed (files to disk): its fields and files
+        for name, values in sorted(request.POST.lists()):
+            h.update(repr((name, values)).encode())
+        for name, files in sorted(request.FILES.lists()):
+            h.update(repr((name, [(f.name, f.size) for f in files])).encode())
     return h.hexdigest()
 
 
+def valid_key(key: str) -> bool:
+    """1 to MAX_LENGTH visible ASCII characters (``!`` … ``~``)."""
+    return 1 <= len(key) <= MAX_LENGTH and all("!" <= ch <= "~" for ch in key)
+
+
 def _invalid(key: str) -> HttpResponse | None:
-    if not key.strip() or len(key) > MAX_LENGTH or not key.isprintable():
-        return problem(422, f"Idempotency-Key 须为 1 到 {MAX_LENGTH} 个可见字符", code="idempotency_key_invalid",
-                       detail_en=f"Idempotency-Key must be 1 to {MAX_LENGTH} printable characters",
+    if not valid_key(key):
+        return problem(422, f"Idempotency-Key 须为 1 到 {MAX_LENGTH} 个可见 ASCII 字符（不含空格、制表符等）",
+                       code="idempotency_key_invalid",
+                       detail_en=f"Idempotency-Key must be 1 to {MAX_LENGTH} visible ASCII characters",
                        field="Idempotency-Key")
     return None
 
@@ -127,8 +144,27 @@ def view_decorators(view_func: Callable) -> list[Callable]:
     operation takes ``idempotency_key`` itself; ``jishi.http.auth.require_scope`` applies it to every operation.
     It acts on POST only, before authentication, like the replay it stands for."""
     if "idempotency_key" in inspect.signature(view_func).parameters:
-        return []
+        return [_keyed]
     return [_once]
+
+
+def _keyed(original: Callable) -> Callable:
+    """An operation that gives the key its domain meaning: the key is checked as everywhere, and its 200 (the
+    retry's answer) to a call with a key says so."""
+    @functools.wraps(original)
+    def run(request: HttpRequest, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None or request.method != "POST":
+            return original(request, *args, **kwargs)
+        bad = _invalid(key)
+        if bad is not None:
+            return bad
+        response = original(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    return run
 
 
 def _once(original: Callable) -> Callable:

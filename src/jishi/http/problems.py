@@ -11,12 +11,13 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jishi.core import limits
 from jishi.core.errors import ServiceError
 
 CONTENT_TYPE = "application/problem+json"
@@ -29,12 +30,13 @@ TITLES = {
     404: ("未找到", "Not found"),
     405: ("方法不允许", "Method not allowed"),
     409: ("状态冲突", "Conflict"),
+    413: ("请求体过大", "Content too large"),
     422: ("输入不合规", "Unprocessable content"),
     429: ("请求过于频繁", "Too many requests"),
     500: ("服务器内部错误", "Internal server error"),
 }
 DEFAULT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 422: "validation_failed", 429: "throttled",
+                 405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 422: "validation_failed", 429: "throttled",
                  500: "server_error"}
 
 
@@ -73,10 +75,16 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         loc = [str(p) for p in e.get("loc", ())]
         # loc is (source, param name, field...) — keep what a client recognises as a field name
         field = ".".join(loc[2:] or loc[1:] or loc)
-        errors.append({"field": field, "loc": loc, "message": e.get("msg", ""), "type": e.get("type", "")})
+        row = {"field": field, "loc": loc, "message": e.get("msg", ""), "type": e.get("type", "")}
+        if e.get("type") == "string_too_long":  # name the field and its one limit (jishi.core.limits)
+            limit = (e.get("ctx") or {}).get("max_length")
+            row.update(message=limits.too_long(field, limit), message_en=e.get("msg", ""), max_length=limit)
+        errors.append(row)
     first = errors[0]["field"] if errors else None
-    return problem(422, f"请求内容不合规：{', '.join(x['field'] for x in errors)}", code="validation_failed",
-                   detail_en="request validation failed", field=first, errors=errors)
+    too_long = [x["message"] for x in errors if x["type"] == "string_too_long"]
+    detail = "；".join(too_long) if too_long else f"请求内容不合规：{', '.join(x['field'] for x in errors)}"
+    return problem(422, detail, code="validation_failed", detail_en="request validation failed", field=first,
+                   errors=errors)
 
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -102,6 +110,13 @@ def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(422, "参数数值超出允许范围", code="out_of_range", detail_en="a number is out of range")
 
 
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django would not read (normally answered by ``jishi.http.bodylimit`` before ninja runs)."""
+    from jishi.http.bodylimit import too_large
+
+    return too_large(request)
+
+
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     if settings.DEBUG or getattr(settings, "TESTING", False):
         raise exc
@@ -118,6 +133,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(OverflowError, _out_of_range)
     api.add_exception_handler(DataError, _out_of_range)
+    api.add_exception_handler(RequestDataTooBig, _too_large)
     api.add_exception_handler(Exception, _server_error)
 
 
@@ -136,7 +152,7 @@ PROBLEM_SCHEMA = {
 }
 DOCUMENTED = {"400": "请求体无法解析", "401": "未认证", "403": "无权操作或令牌缺少权限范围",
               "404": "未找到或不在数据范围内", "422": "输入不合规", "429": "请求过于频繁（见 Retry-After）"}
-DOCUMENTED_UNSAFE = {"409": "状态冲突（非法流转或并发修改）"}
+DOCUMENTED_UNSAFE = {"409": "状态冲突（非法流转或并发修改）", "413": "请求体过大（上限见 docs/api.md）"}
 
 
 def document(schema: dict) -> dict:

@@ -12,12 +12,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
+from django.conf import settings
 from ninja import Field, Path
 from pydantic import AfterValidator
+
+from jishi.core import limits
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Code = Annotated[str, Field(max_length=limits.CODE)]  # a department, category, item or region code
+# A file of at most UPLOAD_MAX_BYTES in Base64 (4 characters for every 3 bytes): the schema states it.
+MAX_BASE64 = 4 * -(-settings.UPLOAD_MAX_BYTES // 3)
+Base64File = Annotated[str, Field(max_length=MAX_BASE64,
+                                  description=f"文件内容的 Base64；解码后不超过 {settings.UPLOAD_MAX_BYTES // 2**20} MB")]
+Cursor = Annotated[str, Field(max_length=limits.CURSOR, description="上一页答复中的 next_cursor")]
 
 
 def fits_id(value: int) -> bool:

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from jishi.core.errors import NotFound
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
-from jishi.http.types import PathId
+from jishi.http.types import Cursor, PathId
 from jishi.notify.models import Notification
 from jishi.notify.services import mark_read, unread_count
 from jishi.org.middleware import actor_of
@@ -42,7 +42,7 @@ class NotificationOut(Schema):
 
 class NotificationFilters(Schema):
     unread: bool | None = Field(None, description="true 只看未读，false 只看已读")
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 

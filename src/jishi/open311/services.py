@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from jishi.cases import services as case_services
 from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
 from jishi.cases.models import Case, CaseEvent, Category
+from jishi.core import limits
 from jishi.core.actor import OPEN311, Actor
 from jishi.core.errors import NotFound, PermissionDenied, ServiceError
 from jishi.open311.models import Submission
@@ -46,8 +47,9 @@ MAX_IDS = 1000
 NOTE_VERBS = ("handle", "close", "reject", "resolve_on_spot", "reopen", "verify")
 RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
            "microgrid", "open311")
-LIMITS = {"address_string": 200, "description": 10_000, "email": 254, "device_id": 100, "account_id": 100,
-          "first_name": 50, "last_name": 50, "phone": 20, "media_url": 500, "jurisdiction_id": 100}
+LIMITS = {"address_string": limits.ADDRESS, "description": limits.DESCRIPTION, "email": 254, "device_id": 100,
+          "account_id": 100, "first_name": limits.PERSON_NAME, "last_name": limits.PERSON_NAME, "phone": limits.PHONE,
+          "media_url": 500, "jurisdiction_id": 100, "service_code": limits.CODE, "address_id": limits.CODE}
 
 
 class Open311Error(Exception):
@@ -166,8 +168,9 @@ def service_definition(code: str) -> dict:
 
 def _field(form, name: str) -> str:
     value = (form.get(name) or "").strip()
-    if len(value) > LIMITS.get(name, 10_000):
-        raise Open311Error(400, f"{name} 过长：最多 {LIMITS[name]} 个字符")
+    limit = LIMITS.get(name, 10_000)
+    if len(value) > limit:
+        raise Open311Error(400, f"{name} 过长：最多 {limit} 个字符")
     return value
 
 

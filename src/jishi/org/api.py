@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, PathId
+from jishi.http.types import Cursor, Id, PathId
 from jishi.org.choices import Level
 from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Person, Region
@@ -47,7 +47,7 @@ class RegionFilters(Schema):
     level: Level | None = None
     parent: Id | None = None
     q: str | None = Field(None, max_length=50, description="名称包含")
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -88,7 +88,7 @@ class PersonOut(Schema):
 class PeopleFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名包含；有权查看个人信息时也可按完整手机号或身份证号查找")
     grid: Id | None = None
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 

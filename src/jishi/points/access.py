@@ -4,6 +4,7 @@ bridge: ``as_actor``)."""
 
 from __future__ import annotations
 
+from jishi.core import limits
 from jishi.core.actor import Actor
 from jishi.core.errors import PermissionDenied
 from jishi.core.scope import holds
@@ -36,6 +37,11 @@ def user_of(actor):
     return actor.user if isinstance(actor, Actor) else actor
 
 
-def clean(text: str | None, limit: int) -> str:
-    """Free text from a form or the API: no NUL or other control characters (PostgreSQL refuses NUL), trimmed, cut."""
-    return "".join(ch for ch in (text or "") if ch >= " " or ch in "\n\t").strip()[:limit]
+def clean(text: str | None, limit: int, *, field: str | None = None, label: str = "") -> str:
+    """Free text without NUL or other control characters (PostgreSQL refuses NUL), trimmed. What a person typed
+    (``field`` given: its name, ``label`` its Chinese name) is refused over ``limit`` (``jishi.core.limits``);
+    a text the service composes itself is cut."""
+    text = "".join(ch for ch in (text or "") if ch >= " " or ch in "\n\t").strip()
+    if field is not None:
+        return limits.check(text, limit, field=field, label=label)
+    return text[:limit]

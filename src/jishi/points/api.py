@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from jishi.core import limits
 from jishi.core.errors import NotFound, ValidationFailed
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, PathId
+from jishi.http.types import Base64File, Code, Cursor, Id, PathId
 from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
 from jishi.points import boards, claims, earning, households, queries, rules, shelf, store
@@ -64,22 +65,22 @@ class ItemOut(Schema):
 
 class AwardIn(Schema):
     person_id: Id
-    item: str = Field(description="积分项目编码")
-    reason: str = Field("", max_length=200)
+    item: str = Field(description="积分项目编码", max_length=limits.CODE)
+    reason: str = Field("", max_length=limits.POINTS_REASON)
 
 
 class ReverseIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=150)
+    reason: str = Field(..., min_length=1, max_length=limits.POINTS_REVERSAL)
 
 
 class PhotoIn(Schema):
-    name: str = Field(..., max_length=100)
-    content_base64: str
+    name: str = Field(..., max_length=limits.FILE_NAME)
+    content_base64: Base64File
 
 
 class ClaimIn(Schema):
-    item: str
-    note: str = Field(..., max_length=300)
+    item: str = Field(..., max_length=limits.CODE)
+    note: str = Field(..., max_length=limits.POINTS_CLAIM_NOTE)
     occurred_on: date
     photo: PhotoIn | None = None
 
@@ -97,7 +98,7 @@ class ClaimOut(Schema):
 
 class ReviewIn(Schema):
     approve: bool
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=limits.POINTS_REVIEW_NOTE)
 
 
 class StoreItemOut(Schema):
@@ -155,12 +156,12 @@ class PublishIn(Schema):
 
 class ObjectionIn(Schema):
     posting_id: Id
-    reason: str = Field(..., min_length=1, max_length=300)
+    reason: str = Field(..., min_length=1, max_length=limits.POINTS_OBJECTION)
 
 
 class ResolveIn(Schema):
     upheld: bool
-    resolution: str = Field(..., min_length=1, max_length=300)
+    resolution: str = Field(..., min_length=1, max_length=limits.POINTS_OBJECTION)
 
 
 class ObjectionOut(Schema):
@@ -175,7 +176,7 @@ class ObjectionOut(Schema):
 
 class PageFilters(Schema):
     person: Id | None = None
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -275,9 +276,8 @@ def order(request: HttpRequest, item_id: PathId,
           idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=60)):
     actor = _actor(request)
     key = f"api:{actor.user_id}:{idempotency_key}" if idempotency_key else None
-    existing = Order.objects.filter(key=key).first() if key else None
     o = store.place_order(actor, get_object_or_404(StoreItem, pk=item_id), key=key)
-    return Status(200 if existing else 201, o)
+    return Status(200 if o.replayed else 201, o)  # a retry, also one that raced the first call: 200
 
 
 @router.get("/orders", response=list[OrderOut], summary="我的兑换券")
@@ -289,7 +289,8 @@ def my_orders(request: HttpRequest):
 @router.post("/orders/{order_id}/cancel", response=OrderOut, summary="取消兑换（退回积分）")
 @require_scope("points:post")
 def cancel(request: HttpRequest, order_id: PathId):
-    return store.cancel_order(_actor(request), get_object_or_404(Order, pk=order_id))
+    actor = _actor(request)  # another person's order outside one's scope: 404, as an unknown one
+    return store.cancel_order(actor, get_object_or_404(Order.objects.restrict(actor, "view"), pk=order_id))
 
 
 @router.post("/vouchers/confirm", response=OrderOut, summary="商户核销兑换券")
@@ -332,7 +333,8 @@ def object_(request: HttpRequest, board_id: PathId, payload: ObjectionIn):
 @router.post("/objections/{objection_id}/resolve", response=ObjectionOut, summary="处理异议（成立则冲正，否则解冻）")
 @require_scope("points:post")
 def resolve(request: HttpRequest, objection_id: PathId, payload: ResolveIn):
-    return boards.resolve_objection(_actor(request), get_object_or_404(Objection, pk=objection_id),
+    actor = _actor(request)  # an objection outside one's scope: 404, as an unknown one
+    return boards.resolve_objection(actor, get_object_or_404(Objection.objects.restrict(actor, "view"), pk=objection_id),
                                     payload.upheld, payload.resolution)
 
 
@@ -350,12 +352,12 @@ MAX_POINTS = 10_000
 
 class HouseholdScoreIn(Schema):
     household_id: Id
-    items: list[str] = Field(..., max_length=10, description="检查评分项目编码")
+    items: list[Code] = Field(..., max_length=10, description="检查评分项目编码")
 
 
 class InspectionIn(Schema):
     village_id: Id
-    title: str = Field(..., min_length=1, max_length=100)
+    title: str = Field(..., min_length=1, max_length=limits.POINTS_TITLE)
     held_on: date
     scores: list[HouseholdScoreIn] = Field(..., min_length=1, max_length=1000)
 
@@ -370,7 +372,7 @@ class InspectionOut(Schema):
 
 
 class PolicyItemIn(Schema):
-    code: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=limits.CODE)
     points: int | None = Field(None, ge=0, le=MAX_POINTS)
     cap_count: int | None = Field(None, ge=0, le=1000)
     enabled: bool = True
@@ -378,7 +380,7 @@ class PolicyItemIn(Schema):
 
 class PolicyIn(Schema):
     region_id: Id
-    decision: str = Field(..., min_length=1, max_length=200, description="决议（如村民代表大会决议文号）")
+    decision: str = Field(..., min_length=1, max_length=limits.POINTS_DECISION, description="决议（如村民代表大会决议文号）")
     decided_on: date
     base_points: int | None = Field(None, ge=0, le=MAX_POINTS)
     yearly_reset: bool | None = None
@@ -424,13 +426,13 @@ class HouseholdOut(Schema):
 
 class ShelfIn(Schema):
     merchant_id: Id
-    name: str = Field(..., min_length=1, max_length=100)
+    name: str = Field(..., min_length=1, max_length=limits.POINTS_TITLE)
     price: int = Field(..., ge=1, le=100_000)
     stock: int = Field(..., ge=0, le=100_000)
 
 
 class ShelfPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: str | None = Field(None, min_length=1, max_length=limits.POINTS_TITLE)
     price: int | None = Field(None, ge=1, le=100_000)
     stock: int | None = Field(None, ge=0, le=100_000)
     is_active: bool | None = None

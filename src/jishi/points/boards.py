@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from jishi.core import audit
+from jishi.core import audit, limits
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.org.policy import as_actor
@@ -85,7 +85,7 @@ def raise_objection(actor, board: Board, posting: Posting, reason: str, *, now: 
     actor = as_actor(actor)
     user = actor.user
     now = now or timezone.now()
-    reason = clean(reason, 300)
+    reason = clean(reason, limits.POINTS_OBJECTION, field="reason", label="异议理由")
     person = person_of(actor)
     if not ((person and person.village_id == board.village_id) or manages(actor, board)):
         raise PermissionDenied("只有本村村民可以对公示榜提出异议")
@@ -124,7 +124,7 @@ def resolve_objection(actor, objection: Objection, upheld: bool, resolution: str
     actor = as_actor(actor)
     require_manager(actor, objection, "处理异议")
     actor = actor.user  # the ledger, the reversal and the audit trail record the user
-    resolution = clean(resolution, 250)
+    resolution = clean(resolution, limits.POINTS_OBJECTION, field="resolution", label="处理意见")
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict("该异议已处理", code="objection_closed")
@@ -137,10 +137,10 @@ def resolve_objection(actor, objection: Objection, upheld: bool, resolution: str
         if objection.frozen and redeemable is not None:
             # The frozen part comes from the freeze account; what the person spent before the objection is written off.
             sub = {redeemable.pk: frozen}
-            rev = reverse(actor, posting, f"异议成立：{resolution}", substitute=sub) if objection.frozen == posting.points \
+            rev = reverse(actor, posting, f"异议成立：{resolution}"[:limits.POINTS_REVERSAL], substitute=sub) if objection.frozen == posting.points \
                 else _partial_reversal(actor, posting, objection, frozen, resolution)
         else:
-            rev = reverse(actor, posting, f"异议成立：{resolution}")
+            rev = reverse(actor, posting, f"异议成立：{resolution}"[:limits.POINTS_REVERSAL])
         objection.status = ObjectionStatus.UPHELD
         audit.record(actor, "points.objection.uphold", objection, summary=f"异议成立，冲正 #{rev.pk}")
     else:

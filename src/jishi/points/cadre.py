@@ -47,7 +47,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_one(request: HttpRequest, claim_id: int) -> HttpResponse:
-    c = get_object_or_404(Claim, pk=claim_id)
+    c = get_object_or_404(Claim.objects.restrict(actor_of(request), "view"), pk=claim_id)  # outside: 404
     try:
         c = claims.review_claim(actor_of(request), c, request.POST.get("decision") == "approve", request.POST.get("note", ""))
         messages.success(request, _("已审核：%(name)s %(status)s") % {"name": c.person.name, "status": c.get_status_display()})

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jishi.core import audit
+from jishi.core import audit, limits
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Household, Person, Region
 from jishi.org.policy import as_actor
@@ -41,7 +41,7 @@ def submit_claim(actor, item: PointItem, note: str, occurred_on: date, photo: Up
     person = person_of(actor)
     if person is None or not person.village_id:
         raise PermissionDenied("只有登记在村(社区)的村民可以申报积分")
-    note = clean(note, 300)
+    note = clean(note, limits.POINTS_CLAIM_NOTE, field="note", label="申报说明")
     if item.awarder != Awarder.SELF_CLAIM or item.kind != ItemKind.POSITIVE or not item.is_active:
         raise ValidationFailed(f"“{item.name}”不能由村民自行申报", field="item")
     if not note.strip():
@@ -69,7 +69,7 @@ def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
     """Approve or reject a claim. Under two-step review the first approval needs a second, different reviewer."""
     actor = as_actor(actor)
     user = actor.user
-    note = clean(note, 200)
+    note = clean(note, limits.POINTS_REVIEW_NOTE, field="note", label="审核意见")
     require_manager(actor, claim, "审核积分申报")
     # Conditional update on the old state: two reviewers racing cannot both win.
     current = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -120,7 +120,7 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
             return prior
     if held_on > timezone.localdate():
         raise ValidationFailed("检查日期不能晚于今天", field="held_on")
-    title = clean(title, 100)
+    title = clean(title, limits.POINTS_TITLE, field="title", label="检查名称")
     if not title:
         raise ValidationFailed("请填写检查名称", field="title")
     items = {i.code: i for i in PointItem.objects.filter(awarder=Awarder.INSPECTION, is_active=True)}

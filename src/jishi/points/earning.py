@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from jishi.core import audit
+from jishi.core import audit, limits
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.points import ledger
@@ -60,6 +60,7 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
                source: str = "", at: datetime | None = None, region: Region | None = None,
                check_permission: bool = True) -> Posting:
     """Award (positive item) or deduct (negative item) the village's effective points for ``item``."""
+    limits.check(reason, limits.POINTS_REASON, field="reason", label="事由")
     place = person if person.village_id or region is None else region
     if check_permission:
         require_manager(actor, place, "评定积分")
@@ -136,7 +137,7 @@ def reverse(actor, posting: Posting, reason: str, *, key: str | None = None, sub
     if posting.person_id:
         require_manager(actor, posting, "冲正积分")
     actor = user_of(actor)
-    reason = clean(reason, 150)
+    reason = clean(reason, limits.POINTS_REVERSAL, field="reason", label="冲正原因")
     if not reason:
         raise ValidationFailed("冲正必须写明原因", field="reason")
     substitute = substitute or {}

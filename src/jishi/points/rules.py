@@ -12,7 +12,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from jishi.core import audit
+from jishi.core import audit, limits
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.core.scope import holds
 from jishi.org.choices import Level
@@ -136,7 +136,8 @@ def adopt_policy(actor, region: Region, *, decision: str, decided_on: date, base
     actor = as_actor(actor)
     if not holds(actor, "manage", region):
         raise PermissionDenied("只能为本村或本镇制定积分政策")
-    decision = "".join(ch for ch in decision if ch >= " ").strip()[:200]
+    decision = limits.check("".join(ch for ch in decision if ch >= " ").strip(), limits.POINTS_DECISION,
+                            field="decision", label="决议")
     if not decision:
         raise ValidationFailed("请填写决议（如村民代表大会决议文号）", field="decision")
     if base_points is not None and base_points > 10000:

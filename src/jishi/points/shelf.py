@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from jishi.core import audit
+from jishi.core import audit, limits
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.policy import as_actor
 from jishi.points.access import clean, manages, user_of
@@ -46,7 +46,7 @@ def create_item(actor, merchant: Merchant, *, name: str, price: int, stock: int)
     _require(actor, merchant, "上架商品")
     if not merchant.is_active:
         raise Conflict("该商户已停用，不能上架商品", code="merchant_inactive")
-    name = clean(name, 100)
+    name = clean(name, limits.POINTS_TITLE, field="name", label="商品名称")
     if not name:
         raise ValidationFailed("请填写商品名称", field="name")
     item = StoreItem(merchant=merchant, name=name, price=_number(price, "price", "所需积分", 1, MAX_PRICE),
@@ -69,7 +69,7 @@ def update_item(actor, item: StoreItem, *, price: int | None = None, stock: int 
     _require(actor, merchant, "修改商品")
     changes: dict[str, object] = {}
     if name is not None:
-        name = clean(name, 100)
+        name = clean(name, limits.POINTS_TITLE, field="name", label="商品名称")
         if not name:
             raise ValidationFailed("请填写商品名称", field="name")
         changes["name"] = name

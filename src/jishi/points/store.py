@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jishi.core.scope import holds
 from jishi.org.models import Person
 from jishi.org.policy import as_actor
 from jishi.points import ledger
@@ -55,8 +56,12 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
     if not item.is_active or not store_items_for(person).filter(pk=item.pk).exists():
         raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
     key = key or f"order:{person.pk}:{secrets.token_hex(8)}"
+    # Lock order: the store item row first, everywhere (place, confirm, cancel). A retry racing the first call
+    # waits here for it, then finds its order (each statement reads what is committed) and returns it.
+    list(StoreItem.objects.select_for_update().filter(pk=item.pk).values_list("pk", flat=True))
     prior = Order.objects.filter(key=key).first()
     if prior is not None:  # a retried request: the same order again
+        prior.replayed = True
         return prior
     hold_key = f"hold:{key}"
     if StoreItem.objects.filter(pk=item.pk, stock__gt=F("reserved"), is_active=True).update(reserved=F("reserved") + 1) != 1:
@@ -82,15 +87,28 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
             continue
     else:
         raise Conflict("兑换码生成失败，请重试")
+    order.replayed = False
     audit.record(user, "points.order", order, summary=f"{person.name}兑换{item.name}（{item.price}分）",
                  data={"code": order.code, "item": item.pk})
     return order
 
 
+UNKNOWN_CODE = "兑换码不存在，请核对"
+UNKNOWN_ORDER = "兑换券不存在"
+
+
+def _refuse(actor, order: Order, message: str, unknown: str) -> None:
+    """The refusal of a step on ``order``: 403 (``message``) only to whom it is visible anyway (``view``), else
+    the 404 of an unknown one (``unknown``) — the answer must not tell that another person's voucher exists."""
+    if holds(actor, "view", order):
+        raise PermissionDenied(message)
+    raise NotFound(unknown)
+
+
 def _merchant_of(actor, order: Order) -> None:
     merchant = order.merchant
     if not ((actor.person_id and merchant.owner_id == actor.person_id) or actor.is_superuser):
-        raise PermissionDenied("只有该商户可以核销此兑换券")
+        _refuse(actor, order, "只有该商户可以核销此兑换券", UNKNOWN_CODE)
 
 
 @transaction.atomic
@@ -101,7 +119,7 @@ def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
     code = "".join(ch for ch in code if ch.isdigit())
     order = Order.objects.select_related("merchant", "item").filter(code=code).first()
     if order is None:
-        raise NotFound("兑换码不存在，请核对")
+        raise NotFound(UNKNOWN_CODE)
     _merchant_of(actor, order)
     now = now or timezone.now()
     if order.status == OrderStatus.HELD and order.expires_at < now:
@@ -129,7 +147,7 @@ def cancel_order(actor, order: Order, *, expired: bool = False, now: datetime | 
     actor = as_actor(actor)
     user = actor.user
     if not expired and not ((actor.person_id and actor.person_id == order.person_id) or manages(actor, order)):
-        raise PermissionDenied("只能取消自己的兑换")
+        _refuse(actor, order, "只能取消自己的兑换", UNKNOWN_ORDER)
     status = OrderStatus.EXPIRED if expired else OrderStatus.CANCELLED
     now = now or timezone.now()
     if Order.objects.filter(pk=order.pk, status=OrderStatus.HELD).update(status=status, updated_at=now) != 1:

@@ -68,13 +68,13 @@ class BoardDetailOut(Schema):
 
 class BoardFilters(Schema):
     unit_type: UnitType | None = None
-    month: MonthText | None = Field(None, pattern=PERIOD_PATTERN, description=PERIOD_HELP)
+    month: MonthText | None = Field(None, max_length=10, pattern=PERIOD_PATTERN, description=PERIOD_HELP)
     limit: int = Field(50, ge=1, le=200)
 
 
 class IndicatorFilters(Schema):
     unit_type: UnitType = "department"
-    month: MonthText = Field(..., pattern=PERIOD_PATTERN, description=PERIOD_HELP)
+    month: MonthText = Field(..., max_length=10, pattern=PERIOD_PATTERN, description=PERIOD_HELP)
     scheme: str | None = Field(None, max_length=30)
 
 

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jishi.core.errors import PermissionDenied
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, PathId
+from jishi.http.types import Cursor, Id, PathId
 from jishi.org.middleware import actor_of
 from jishi.platform.models import ApiClient
 from jishi.webhooks import services
@@ -69,7 +69,7 @@ class WebhookDeliveryFilters(Schema):
     subscription: Id | None = None
     status: WebhookDeliveryStatus | None = None
     case: Id | None = None
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
