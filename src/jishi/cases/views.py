@@ -178,7 +178,8 @@ def report(request: HttpRequest) -> HttpResponse:
     channel = _channel_for(actor)
     form = ReportForm(request.POST or None, request.FILES or None)
     error = ""
-    can_proxy = bool(set(actor.roles) & set(PROXY_ROLES))
+    # 代居民上报 finds the resident by number: offered to who sees numbers in full (docs/privacy.md)
+    can_proxy = bool(set(actor.roles) & set(PROXY_ROLES)) and may_see_personal_data(actor)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
