@@ -25,7 +25,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from jishi.cases import intake, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.detail import get_case as get_case_detail
-from jishi.cases.detail import openable
+from jishi.cases.detail import mask_reporter_rows, openable
 from jishi.cases.due import due_of
 from jishi.cases.filters import CaseFilter
 from jishi.cases.lists import api_cases
@@ -240,6 +240,7 @@ def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
     """The detail body of ``case``, whose related rows are prefetched (``detail.get_case``) or, for a case
     intake has just made, remembered from the intake (``intake.with_intake_rows``)."""
     events, files = getattr(case, "intake_rows", None) or (list(case.events.all()), list(case.attachments.all()))
+    events = mask_reporter_rows(actor, case, list(events))  # the reporter's own rows name them as shown below
     full = may_see_personal_data(actor)
     out = _summary(case, full, timezone.now())
     out.update({
