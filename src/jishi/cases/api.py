@@ -218,7 +218,7 @@ def _summary(case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
         "grid_id": case.grid_id, "handling_department_id": case.handling_department_id,
         "handling_department_name": dept.name if dept else None, "handling_region_id": case.handling_region_id,
         "address": case.address, "lng": case.lng, "lat": case.lat,
-        "reporter_name": reporter_as_seen(actor, case)[0],  # docs/privacy.md
+        "reporter_name": reporter_as_seen(actor, case, phone=False)[0],  # docs/privacy.md
         "reported_at": case.reported_at, "ack_due_at": case.ack_due_at, "handle_due_at": case.handle_due_at,
         "due_status": due.status if due else None, "closed_at": case.closed_at, "rework_count": case.rework_count,
         "rating": case.rating, "created_at": case.created_at,

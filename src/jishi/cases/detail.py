@@ -98,20 +98,21 @@ def _outcome(e: CaseEvent) -> str:
 
 # --- the reporter as a viewer may see them (docs/privacy.md) ----------------------------------------------
 
-def reporter_as_seen(actor: Actor, case: Case) -> tuple[str, str]:
+def reporter_as_seen(actor: Actor, case: Case, *, phone: bool = True) -> tuple[str, str]:
     """Name and phone of the reporter for this viewer: hidden for an anonymous report; in full for roles whose
-    work needs personal data and for the reporter themselves; else masked (PIPL minimisation)."""
+    work needs personal data and for the reporter themselves; else masked (PIPL minimisation).
+    ``phone=False`` (lists, which load no phone): the name only, the phone "" unread."""
     if case.anonymous:
         return str(_("匿名")), ""
     if may_see_personal_data(actor) or (actor.user_id is not None and case.reporter_user_id == actor.user_id):
-        return case.reporter_name, case.reporter_phone
-    return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone)
+        return case.reporter_name, case.reporter_phone if phone else ""
+    return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone) if phone else ""
 
 
 def mask_reporter_rows(actor: Actor, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
     """The timeline rows the reporter wrote (their report, their rating) name them as ``reporter_as_seen`` does,
     so the timeline does not show in full the name the reporter field masks (in memory only)."""
-    name = reporter_as_seen(actor, case)[0]
+    name = reporter_as_seen(actor, case, phone=False)[0]
     for e in events:
         if e.actor_role in STAFF_ROLES:
             continue
