@@ -160,3 +160,21 @@ def test_the_report_forms_resident_lookup_follows_the_same_rule(city, target):
         with pytest.raises(ValidationFailed, match="不能按号码查找居民"):
             find_resident(city.user(who), "13900000000")  # a wrong guess: the same answer
     assert AuditRecord.objects.filter(action="person.number_search", data__where="report").count() == 1
+
+
+def test_the_household_list_does_not_match_a_hidden_house_number_for_a_commander(client, login, city, target):
+    from jishi.org.models import Household
+
+    hh = Household(code="H-A1a2-009", address="A镇A1村2组7号")
+    hh.place_in(city.regions["A1a2"])
+    hh.save()
+    def households(q):
+        return client.get("/points/households/", {"village": city.regions["A1"].pk, "q": q}).content.decode()
+
+    login("town_commander")  # sees the address masked (A镇A1村**): matching "7号" would reveal it
+    html = households("2组7号")
+    assert "H-A1a2-009" not in html and "2组7号" not in html.replace('value="2组7号"', "")
+    assert "H-A1a2-009" in households("A1a2-009")  # by code it is found, its address masked
+    assert "A镇A1村**" in households("A1a2-009") and "2组7号" not in households("A1a2-009")
+    login("village_cadre")
+    assert "H-A1a2-009" in households("2组7号")

@@ -65,6 +65,7 @@ PERSON_NAME = expect(full=(*FULL, *COMMANDERS, "liaison", "volunteer", "qian"))
 REPORTER = expect(full=(*FULL, "qian"), masked=(*COMMANDERS, "liaison", "volunteer", "dept_urban"))
 HIDDEN = expect(everyone="hidden")
 POINTS_NAME = expect(full=("admin", *COMMANDERS, "village_cadre", "qian"))
+POINTS_ADDRESS = expect(full=("admin", "village_cadre"), masked=(*COMMANDERS, "qian"))
 BOARD_NAME = expect(full=("admin", *COMMANDERS, "village_cadre", "grid_leader", "grid_worker", "liaison",
                           "volunteer", "resident", "informant", "merchant", "qian"))
 
@@ -158,7 +159,11 @@ TABLE = [
     Row("scoring board Excel", xlsx(lambda w: f"/scoring/department/{MONTH}/export.xlsx"),
         {"name": HIDDEN, "phone": HIDDEN}),
     Row("points household page", page(lambda w: f"/points/households/{w.household.pk}/"),
-        {"name": POINTS_NAME, "phone": HIDDEN, "id_number": HIDDEN}),
+        {"name": POINTS_NAME, "phone": HIDDEN, "id_number": HIDDEN, "address": POINTS_ADDRESS}),
+    Row("points household list and inspection pages",
+        lambda c, w: page(f"/points/households/?village={w.village.pk}")(c, w)
+        + page(f"/points/inspection/?village={w.village.pk}")(c, w),
+        {"address": expect(full=("admin", "village_cadre"), masked=COMMANDERS)}),
     Row("points household API", api(lambda w: f"/api/v1/points/households/{w.household.pk}"),
         {"name": POINTS_NAME, "phone": HIDDEN, "id_number": HIDDEN}),
     Row("points public-notice board page", page(lambda w: f"/points/boards/{w.board.pk}/"),
