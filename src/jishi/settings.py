@@ -266,6 +266,9 @@ JISHI_NOTIFY_BACKEND = env_str(
 
 # --- Open platform: requests a minute for a personal token (a port sets its own limit) ---------------
 JISHI_API_RATE_LIMIT = 1_000_000 if TESTING else env_int("JISHI_API_RATE_LIMIT", 600, 1, 1_000_000)
+# People looked up by a phone or ID number (digits in the search), per account a minute, page and API together
+# (docs/privacy.md): beyond it 429. Roles that see numbers masked may not search by number at all.
+JISHI_NUMBER_SEARCH_LIMIT = env_int("JISHI_NUMBER_SEARCH_LIMIT", 30, 1, 10_000)
 # Keep Idempotency-Key responses this long (hours) before `jishi` forgets them.
 JISHI_IDEMPOTENCY_HOURS = env_int("JISHI_IDEMPOTENCY_HOURS", 24, 1, 24 * 30)
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id this server answers to.

@@ -25,7 +25,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from jishi.cases import intake, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.detail import get_case as get_case_detail
-from jishi.cases.detail import openable
+from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen
 from jishi.cases.due import due_of
 from jishi.cases.filters import CaseFilter
 from jishi.cases.lists import api_cases
@@ -42,8 +42,6 @@ from jishi.http.revalidation import revalidated
 from jishi.http.types import Base64File, Code, Cursor, Id, Moment, PathId, fits_id
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
-from jishi.org.policy import may_see_personal_data
-from jishi.org.privacy import mask_name, mask_phone
 
 router = Router()
 categories_router = Router()
@@ -210,10 +208,9 @@ class CategoryOut(Schema):
 
 # --- shaping ---------------------------------------------------------------------------------
 
-def _summary(case: Case, full: bool, now: datetime) -> dict[str, Any]:
+def _summary(case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
     due = due_of(case, now)
     dept = case.handling_department
-    name = "匿名" if case.anonymous else case.reporter_name
     return {
         "id": case.pk, "number": case.number, "title": case.title, "channel": case.channel, "state": case.state,
         "state_label": str(State(case.state).label), "priority": case.priority,
@@ -222,7 +219,7 @@ def _summary(case: Case, full: bool, now: datetime) -> dict[str, Any]:
         "grid_id": case.grid_id, "handling_department_id": case.handling_department_id,
         "handling_department_name": dept.name if dept else None, "handling_region_id": case.handling_region_id,
         "address": case.address, "lng": case.lng, "lat": case.lat,
-        "reporter_name": name if full or case.anonymous else mask_name(name),
+        "reporter_name": reporter_as_seen(actor, case, phone=False)[0],  # docs/privacy.md
         "reported_at": case.reported_at, "ack_due_at": case.ack_due_at, "handle_due_at": case.handle_due_at,
         "due_status": due.status if due else None, "closed_at": case.closed_at, "rework_count": case.rework_count,
         "rating": case.rating, "created_at": case.created_at,
@@ -241,11 +238,11 @@ def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
     """The detail body of ``case``, whose related rows are prefetched (``detail.get_case``) or, for a case
     intake has just made, remembered from the intake (``intake.with_intake_rows``)."""
     events, files = getattr(case, "intake_rows", None) or (list(case.events.all()), list(case.attachments.all()))
-    full = may_see_personal_data(actor)
-    out = _summary(case, full, timezone.now())
+    events = mask_reporter_rows(actor, case, list(events))  # the reporter's own rows name them as shown below
+    out = _summary(case, actor, timezone.now())
     out.update({
         "description": case.description, "anonymous": case.anonymous, "external_ref": case.external_ref,
-        "reporter_phone": case.reporter_phone if full else mask_phone(case.reporter_phone),
+        "reporter_phone": reporter_as_seen(actor, case)[1],
         "version": case.version, "suspended_from": case.suspended_from,
         "extension_requested_days": case.extension_requested_days, "supervision_level": case.supervision_level,
         "resolved_on_spot": case.resolved_on_spot, "accepted_at": case.accepted_at,
@@ -336,8 +333,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     now = timezone.now()
     qs = api_cases(actor, CaseFilter.parse(filters.dict(exclude={"cursor", "limit"}), strict=True))
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
-    full = may_see_personal_data(actor)
-    page["items"] = [_summary(c, full, now) for c in page["items"]]
+    page["items"] = [_summary(c, actor, now) for c in page["items"]]
     return page
 
 

@@ -13,7 +13,9 @@ from jishi.cases.lists import listing
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent
 from jishi.core.actor import Actor
 from jishi.core.scope import holds
+from jishi.org import privacy
 from jishi.org.choices import Role
+from jishi.org.policy import STAFF_ROLES, may_see_personal_data
 
 
 def openable(actor: Actor, pk: int):
@@ -92,3 +94,29 @@ def _outcome(e: CaseEvent) -> str:
     if e.verb == "report_in" and d.get("role") in AssignmentRole.values:
         return AssignmentRole(d["role"]).label
     return ""
+
+
+# --- the reporter as a viewer may see them (docs/privacy.md) ----------------------------------------------
+
+def reporter_as_seen(actor: Actor, case: Case, *, phone: bool = True) -> tuple[str, str]:
+    """Name and phone of the reporter for this viewer: hidden for an anonymous report; in full for roles whose
+    work needs personal data and for the reporter themselves; else masked (PIPL minimisation).
+    ``phone=False`` (lists, which load no phone): the name only, the phone "" unread."""
+    if case.anonymous:
+        return str(_("匿名")), ""
+    if may_see_personal_data(actor) or (actor.user_id is not None and case.reporter_user_id == actor.user_id):
+        return case.reporter_name, case.reporter_phone if phone else ""
+    return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone) if phone else ""
+
+
+def mask_reporter_rows(actor: Actor, case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
+    """The timeline rows the reporter wrote (their report, their rating) name them as ``reporter_as_seen`` does,
+    so the timeline does not show in full the name the reporter field masks (in memory only)."""
+    name = reporter_as_seen(actor, case, phone=False)[0]
+    for e in events:
+        if e.actor_role in STAFF_ROLES:
+            continue
+        if (e.verb == "report" and "on_behalf_of" not in (e.data or {})) or (
+                case.reporter_user_id is not None and e.actor_id == case.reporter_user_id):
+            e.actor_name = name
+    return events

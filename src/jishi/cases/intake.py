@@ -23,9 +23,11 @@ from jishi.cases.timeline import emit
 from jishi.core import audit, consumers, limits
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.org import privacy
 from jishi.org.geo import locate_point
 from jishi.org.models import Person, Region, StaffAssignment
 from jishi.org.policy import GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
+from jishi.org.queries import NumberSearchRefused, search_people
 
 PROXY_NOTE = "代居民上报"
 
@@ -217,13 +219,13 @@ def find_resident(actor, text: str) -> Person:
     text = "".join((text or "").split()).upper()
     if not text:
         raise ValidationFailed("请填写居民的手机号或身份证号", field="on_behalf_of")
-    if len(text) == 11 and text.isdigit():
-        q = Q(phone=text)
-    elif len(text) in (15, 18) and text[:-1].isdigit() and (text[-1].isdigit() or text[-1] == "X"):
-        q = Q(id_number=text) | Q(id_number=text.lower())
-    else:
+    if privacy.number_kind(text) not in ("phone", "id_number"):
         raise ValidationFailed("请填写 11 位手机号或 15/18 位身份证号", field="on_behalf_of")
-    found = list(Person.objects.filter(q).restrict(actor, "view").select_related("user")[:2])
+    try:  # the people search's rule (docs/privacy.md): refused for roles that see numbers masked, limited, audited
+        found = list(search_people(actor, text, where="report").select_related("user")[:2])
+    except NumberSearchRefused as exc:
+        raise ValidationFailed("您的岗位看到的手机号、身份证号是脱敏的，不能按号码查找居民代为上报；"
+                               "请由网格员或村（社区）干部代报", code=exc.code, field="on_behalf_of") from exc
     if not found:
         raise ValidationFailed("在您的数据范围内没有找到该手机号或身份证号的居民", field="on_behalf_of")
     if len(found) > 1:

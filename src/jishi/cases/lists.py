@@ -42,8 +42,8 @@ def cases(actor: Actor) -> QuerySet:
 # status reads), the category's code and names and the handling department's name — not the regions.
 API_LIST_FIELDS = (
     "id", "number", "title", "channel", "state", "priority", "category", "command_level", "town", "village", "grid",
-    "handling_department", "handling_region", "address", "lng", "lat", "reporter_name", "anonymous", "reported_at",
-    "ack_due_at", "handle_due_at", "dispatched_at", "acknowledged_at", "closed_at", "rework_count", "rating",
+    "handling_department", "handling_region", "address", "lng", "lat", "reporter_name", "reporter_user", "anonymous",
+    "reported_at", "ack_due_at", "handle_due_at", "dispatched_at", "acknowledged_at", "closed_at", "rework_count", "rating",
     "created_at", "category__code", "category__name", "category__parent", "category__parent__name",
     "handling_department__name",
 )

@@ -26,7 +26,15 @@ from django.views.decorators.http import require_POST
 
 from jishi.cases import lists, pickers, services, sql
 from jishi.cases.choices import Channel, Rating, State
-from jishi.cases.detail import attach_pending_whistles, get_attachment, get_case, label_events, openable
+from jishi.cases.detail import (
+    attach_pending_whistles,
+    get_attachment,
+    get_case,
+    label_events,
+    mask_reporter_rows,
+    openable,
+    reporter_as_seen,
+)
 from jishi.cases.due import Due, due_of
 from jishi.cases.duplicates import duplicates_for
 from jishi.cases.filters import CaseFilter
@@ -37,7 +45,6 @@ from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
 from jishi.http.conditional import revalidated_page
 from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
-from jishi.org import privacy
 from jishi.org.choices import Role
 from jishi.org.middleware import actor_of
 from jishi.org.policy import (
@@ -178,7 +185,8 @@ def report(request: HttpRequest) -> HttpResponse:
     channel = _channel_for(actor)
     form = ReportForm(request.POST or None, request.FILES or None)
     error = ""
-    can_proxy = bool(set(actor.roles) & set(PROXY_ROLES))
+    # 代居民上报 finds the resident by number: offered to who sees numbers in full (docs/privacy.md)
+    can_proxy = bool(set(actor.roles) & set(PROXY_ROLES)) and may_see_personal_data(actor)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -317,7 +325,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     commander = any(v in verbs for v in ("accept", "dispatch", "whistle"))
     return render(request, "cases/detail.html", {
         "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
-        "due": due_of(case), "events": label_events(case.events.all()),
+        "due": due_of(case), "events": label_events(mask_reporter_rows(actor, case, list(case.events.all()))),
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],
         "assignments": list(case.assignments.all()), "whistles": list(case.whistles.all()),
@@ -332,11 +340,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reporter(actor: Actor, case: Case) -> tuple[str, str]:
     """Name and phone of the reporter as this viewer may see them (PIPL: masked unless the role needs it)."""
-    if case.anonymous:
-        return str(_("匿名")), ""
-    if may_see_personal_data(actor) or (actor.user_id is not None and case.reporter_user_id == actor.user_id):
-        return case.reporter_name, case.reporter_phone
-    return privacy.mask_name(case.reporter_name), privacy.mask_phone(case.reporter_phone)
+    return reporter_as_seen(actor, case)
 
 
 @login_required

@@ -80,11 +80,12 @@ def growing_backlogs(region: Region, *, on: date | None = None) -> list[dict]:
 
 def repeat_reporters(region: Region, *, days: int = 90, at_least: int = 3, limit: int = 50) -> list[dict]:
     """Reporters (the same phone, or the same account) with ``at_least`` cases reported in the last
-    ``days`` days. Phones are masked; each row carries the filter of its cases (``phone_of``: one of
+    ``days`` days. Phones and names are masked (docs/privacy.md: the cockpit's commanders see them masked);
+    anonymous reports carry neither, so they never appear; each row carries the filter of its cases (``phone_of``: one of
     the cases with that phone, so the number never travels in a link)."""
     from django.contrib.auth import get_user_model
 
-    from jishi.org.privacy import mask_phone
+    from jishi.org.privacy import mask_name, mask_phone
 
     since = datetime.combine(today() - timedelta(days=days - 1), time.min, tzinfo=TZ)
     base = Case.objects.filter(case_filter(region), reported_at__gte=since)
@@ -99,7 +100,7 @@ def repeat_reporters(region: Region, *, days: int = 90, at_least: int = 3, limit
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[r["reporter_user"] for r in rows])}
     for r in rows:
         u = users.get(r["reporter_user"])
-        label = (u.get_full_name() or u.get_username()) if u else "—"
+        label = mask_name(u.get_full_name() or u.get_username()) if u else "—"
         out.append({"kind": "account", "label": label, "count": r["n"], "param": "reporter_user",
                     "value": r["reporter_user"], "since": first})
     return sorted(out, key=lambda r: (-r["count"], r["kind"], r["label"]))[:limit]

@@ -40,7 +40,8 @@ def records(region: Region, metric: str, p: Period, *, category: int | None = No
     if reporter_user:
         qs = qs.filter(reporter_user_id=reporter_user)
     if phone_of:
-        phone = Case.objects.filter(pk=phone_of).values_list("reporter_phone", flat=True).first()
+        # the case named must itself be in the region: else its reporter would be linked to cases here
+        phone = Case.objects.filter(case_filter(region), pk=phone_of).values_list("reporter_phone", flat=True).first()
         qs = qs.filter(reporter_phone=phone) if phone else qs.none()
     if department and metric not in ("supervisions", "overdue_opened"):
         qs = qs.filter(handling_department_id=department)

@@ -6,12 +6,11 @@ pages; a token's Actor is narrowed by its port.
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from jishi.http.auth import require_scope
+from jishi.http.auth import RateLimited, require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
 from jishi.http.types import Cursor, Id, PathId
 from jishi.org.choices import Level
@@ -19,6 +18,7 @@ from jishi.org.middleware import actor_of
 from jishi.org.models import Department, Person, Region
 from jishi.org.policy import may_see_personal_data
 from jishi.org.privacy import mask_address, mask_id_number, mask_phone
+from jishi.org.queries import TooManyNumberSearches, search_people
 
 router = Router()
 
@@ -86,7 +86,9 @@ class PersonOut(Schema):
 
 
 class PeopleFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="姓名包含；有权查看个人信息时也可按完整手机号或身份证号查找")
+    q: str | None = Field(None, max_length=50, description=(
+        "姓名包含。含数字即按号码查找：仅可查看完整个人信息的角色可用（完整手机号、身份证号或其后 4–6 位），"
+        "每账号每分钟限次（超出 429）并记入审计；看到脱敏号码的角色按号码查找一律 422（docs/privacy.md）"))
     grid: Id | None = None
     cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
@@ -108,12 +110,10 @@ def _person_out(p: Person, full: bool) -> dict:
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     actor = actor_of(request)
     full = may_see_personal_data(actor)
-    qs = Person.objects.restrict(actor, "view")
-    if filters.q:
-        match = Q(name__contains=filters.q)
-        if full:  # searching by a full number would reveal it to a viewer who sees it masked
-            match |= Q(phone=filters.q) | Q(id_number=filters.q.upper())
-        qs = qs.filter(match)
+    try:  # the page's rule: no search by number for a viewer who sees numbers masked (422), limited, audited
+        qs = search_people(actor, filters.q or "", where="api", name_match="contains")
+    except TooManyNumberSearches as exc:
+        raise RateLimited(exc.limit, exc.retry_after) from exc
     if filters.grid:
         qs = qs.filter(grid_id=filters.grid)
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",), descending=False)

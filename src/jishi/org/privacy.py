@@ -1,4 +1,5 @@
-"""Masking of personal data (phone, ID number, address) in lists and exports."""
+"""Masking of personal data (phone, ID number, address) in lists and exports, and what counts as looking a
+person up by number (the rule itself: ``jishi.org.queries.search_people``; docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,21 @@ def valid_id_number(id_number: str) -> bool:
 
 def valid_phone(phone: str) -> bool:
     return len(phone) == 11 and phone.isdigit() and phone[0] == "1"
+
+
+def number_query(q: str) -> bool:
+    """Whether a people search uses any digit (ASCII or full-width): a phone or ID number, whole or in part.
+    Names hold no digits, so a search with one is a search by number."""
+    return any(c.isdigit() for c in q or "")
+
+
+def number_kind(q: str) -> str:
+    """What a number search asks for (recorded in the audit trail instead of the digits)."""
+    q = (q or "").strip().upper()
+    if len(q) in (15, 18) and q[:-1].isdigit() and (q[-1].isdigit() or q[-1] == "X"):
+        return "id_number"
+    if len(q) == 11 and q.isdigit():
+        return "phone"
+    if 4 <= len(q) <= 6 and q.rstrip("X").isdigit():
+        return "suffix"
+    return "other"

@@ -8,11 +8,15 @@ import json
 from dataclasses import dataclass
 
 import shapely
+from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
+from jishi.core import attempts, audit
+from jishi.core.errors import ServiceError, ValidationFailed
+from jishi.org import privacy
 from jishi.org.choices import LEVEL_ORDER, Level, Role, VenueKind
 from jishi.org.models import Household, PartyOrganization, Person, Region, StaffAssignment, Venue
-from jishi.org.policy import as_actor, is_city
+from jishi.org.policy import as_actor, is_city, may_see_personal_data
 
 # Posts that make someone "staff on post": not residents, informants or merchants.
 NOT_STAFF = (Role.RESIDENT, Role.INFORMANT, Role.MERCHANT)
@@ -165,24 +169,86 @@ def _feature(region: Region) -> dict | None:
 
 # --- people ----------------------------------------------------------------------------------
 
-def search_people(actor, q: str) -> QuerySet:
-    """People in the actor's scope matching ``q``: a full phone or ID number (exact, indexed), a
-    4–6 character phone/ID suffix, or a name prefix (an indexed range on ``name``)."""
+class NumberSearchRefused(ValidationFailed):
+    """A viewer who sees numbers masked searched by digits (422; pages show the message)."""
+
+    code = "number_search_refused"
+
+
+class TooManyNumberSearches(ServiceError):
+    """Past the per-minute limit of searches by number (429 with ``retry_after``)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(f"按号码查找过于频繁：每分钟最多 {limit} 次，请 {retry_after} 秒后再试", details={
+            "retry_after": retry_after, "limit": limit,
+            "detail_en": f"at most {limit} searches by number a minute; retry after {retry_after} s"})
+        self.limit, self.retry_after = limit, retry_after
+
+
+NUMBER_SEARCH_REFUSED = ("您的岗位看到的手机号、身份证号是脱敏的，不能按号码或其中几位查找人员（否则脱敏形同虚设）。"
+                         "请按姓名查找。")
+
+
+def search_people(actor, q: str, *, where: str = "page", name_match: str = "prefix") -> QuerySet:
+    """People in the actor's scope matching ``q`` — the one rule of the people page and the API (docs/privacy.md).
+
+    - A name: a prefix (an indexed range on ``name``), or ``name_match="contains"`` (the API's 姓名包含).
+    - Any digit makes it a search by number. A viewer who sees numbers masked (``policy.may_see_personal_data``
+      false: commanders, departments, micro-grid staff, residents) may not search by number at all — not the full
+      number, not its last digits — since each answer would confirm a guess of the hidden digits:
+      ``NumberSearchRefused``. Whoever may: a full phone or ID number (exact, indexed) or a 4–6 character
+      phone/ID suffix; each such search counts against ``JISHI_NUMBER_SEARCH_LIMIT`` a minute per account (page
+      and API together; ``TooManyNumberSearches``) and is written to the audit trail with the people it found
+      (never the digits searched).
+    """
+    actor = as_actor(actor)
     q = (q or "").strip()
-    qs = Person.objects.restrict(as_actor(actor), "view").select_related("village", "grid", "household")
+    qs = Person.objects.restrict(actor, "view").select_related("village", "grid", "household")
     if not q:
         return qs.order_by("name", "id")
+    if privacy.number_query(q):
+        return _by_number(actor, qs, q, where)
+    if name_match == "contains":
+        return qs.filter(name__contains=q).order_by("name", "id")
+    return qs.filter(name__gte=q, name__lt=q + "\uffff", name__startswith=q).order_by("name", "id")
+
+
+def _by_number(actor, qs: QuerySet, q: str, where: str) -> QuerySet:
+    kind = privacy.number_kind(q)
+    if not actor.is_system:
+        limit = settings.JISHI_NUMBER_SEARCH_LIMIT
+        retry = attempts.hit(f"number-search:u{actor.user_id or 0}", limit)
+        if retry is not None:
+            raise TooManyNumberSearches(limit, retry)
+    role = actor.roles[0] if actor.roles else ""
+    if not may_see_personal_data(actor):
+        audit.record(actor.user, "person.number_search_refused", object_type="org.person", role=role,
+                     summary=f"按号码查找人员被拒绝（{where}）", data={"where": where, "kind": kind})
+        raise NumberSearchRefused(NUMBER_SEARCH_REFUSED, field="q", details={
+            "detail_en": "your role sees phone and ID numbers masked: searching people by a number or any of its "
+                         "digits is not allowed; search by name"})
     digits = q.upper()
-    if len(digits) == 18 and digits[:17].isdigit():
-        cond = Q(id_number=digits)
-    elif len(q) == 11 and q.isdigit():
+    if kind == "id_number":
+        cond = Q(id_number=digits) | Q(id_number=digits.lower())
+    elif kind == "phone":
         cond = Q(phone=q)
-    elif 4 <= len(digits) <= 6 and digits.rstrip("X").isdigit():
+    elif kind == "suffix":
         # Indexed on the generated last-four columns, then narrowed to the full suffix.
         cond = Q(id_last4=digits[-4:], id_number__endswith=digits) | Q(phone_last4=q[-4:], phone__endswith=q)
     else:
-        cond = Q(name__gte=q, name__lt=q + "\uffff", name__startswith=q)
-    return qs.filter(cond).order_by("name", "id")
+        cond = Q(name__startswith=q)  # digits in no form of number: finds nobody, but counts and is recorded
+    qs = qs.filter(cond).order_by("name", "id")
+    found = list(qs.values_list("pk", flat=True)[:AUDITED_MATCHES + 1])
+    audit.record(actor.user, "person.number_search", object_type="org.person", role=role,
+                 summary=f"按号码查找人员（{where}）：{len(found) if len(found) <= AUDITED_MATCHES else '50+'} 人",
+                 data={"where": where, "kind": kind, "found": found[:AUDITED_MATCHES]})
+    return qs
+
+
+AUDITED_MATCHES = 50  # the people a number search found, named in its audit row
 
 
 def get_person(actor, person_id: int) -> Person | None:

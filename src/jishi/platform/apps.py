@@ -12,6 +12,10 @@ class ApiConfig(AppConfig):
         from jishi.platform.tokens import verify
 
         install_verifier(verify)
+        from jishi.core import attempts
+        from jishi.platform.ratelimit import hit
+
+        attempts.install(hit)  # the people search's number limit counts in the same shared store
         from jishi.core.nav import register_nav
         from jishi.org.policy import PORT_ADMIN_ROLES
 

@@ -20,6 +20,7 @@ from jishi.org.models import Household, Person, Region
 from jishi.points import boards, claims, earning, queries
 from jishi.points.access import manages, person_of
 from jishi.points.choices import Awarder, BoardStatus
+from jishi.points.households import addresses_as_seen
 from jishi.points.models import Board, Claim, Objection, PointItem, Posting, Settlement
 
 
@@ -98,7 +99,8 @@ def inspection(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
     return render(request, "points/inspection.html", {
-        "active": "points", "villages": villages, "village": village, "items": items, "households": households,
+        "active": "points", "villages": villages, "village": village, "items": items,
+        "households": addresses_as_seen(actor_of(request), households),
         "today": timezone.localdate()})
 
 

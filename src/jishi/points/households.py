@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from jishi.core.errors import PermissionDenied
 from jishi.core.scope import holds
 from jishi.org.models import Household, Person
-from jishi.org.policy import as_actor
+from jishi.org.policy import as_actor, may_see_personal_data
+from jishi.org.privacy import mask_address
 from jishi.points.choices import AccountKind
 from jishi.points.models import Account
 
@@ -48,3 +49,21 @@ def household_points(actor, household: Household) -> HouseholdPoints:
     rows = [MemberBalance(p, balances.get((p.pk, AccountKind.REDEEMABLE), 0), balances.get((p.pk, AccountKind.HONOUR), 0))
             for p in members]
     return HouseholdPoints(household, rows, sum(r.redeemable for r in rows), sum(r.honour for r in rows))
+
+
+def addresses_as_seen(actor, households: list[Household]) -> list[Household]:
+    """The households' addresses as the viewer may see them (docs/privacy.md: masked for commanders), in memory
+    only — the rows are for display and must not be saved."""
+    if not may_see_personal_data(as_actor(actor)):
+        for h in households:
+            h.address = mask_address(h.address)
+    return households
+
+
+def search_q(actor, q: str):
+    """The household list's search: code or a member's name; the address too for whoever sees it in full
+    (for anyone else a match on the hidden house number would reveal it)."""
+    from django.db.models import Q
+
+    cond = Q(code__icontains=q) | Q(members__name=q)
+    return cond | Q(address__icontains=q) if may_see_personal_data(as_actor(actor)) else cond

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:50]
     qs = Household.objects.filter(village=village)
     if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(address__icontains=q) | Q(members__name=q)).distinct()
+        qs = qs.filter(households.search_q(actor_of(request), q)).distinct()
     rows = list(qs.annotate(
         people=Count("members", distinct=True)).order_by("code")[:200])
     ids = [h.pk for h in rows]
@@ -82,6 +82,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         person__household_id__in=ids, kind__in=[AccountKind.REDEEMABLE, AccountKind.HONOUR])
         .values("person__household_id", "kind").annotate(s=Sum("balance"))
         .values_list("person__household_id", "kind", "s")}
+    households.addresses_as_seen(actor_of(request), rows)
     for h in rows:
         h.redeemable = totals.get((h.pk, AccountKind.REDEEMABLE), 0)
         h.honour = totals.get((h.pk, AccountKind.HONOUR), 0)
@@ -95,6 +96,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     hh = Household.objects.select_related("village").filter(pk=household_id).first()
     if hh is None or not households.can_see(actor_of(request), hh):
         raise Http404
+    households.addresses_as_seen(actor_of(request), [hh])
     return render(request, "points/household.html", {
         "active": "points", "hp": households.household_points(actor_of(request), hh),
         "perms_points_manage": queries.managed_villages(actor_of(request)).filter(pk=hh.village_id).exists()})

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jishi.core.errors import ServiceError
 from jishi.org import privacy, queries
 from jishi.org.middleware import actor_of
 from jishi.org.models import Person
@@ -38,10 +39,21 @@ def present(person: Person, unmasked: bool) -> PersonView:
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
+    """Search by name; by phone/ID number only for roles that see numbers in full (``queries.search_people``:
+    a refused search is 422, past the number-search limit 429, each with the reason on the page)."""
     q = request.GET.get("q", "").strip()[:30]
     actor = actor_of(request)
-    page = Paginator(queries.search_people(actor, q), PAGE_SIZE).get_page(request.GET.get("page"))
     unmasked = may_see_personal_data(actor)
+    try:
+        found = queries.search_people(actor, q, where="page")
+    except ServiceError as exc:
+        response = render(request, "web/people.html", {
+            "active": "people", "q": q, "page": None, "rows": [], "unmasked": unmasked, "error": exc.message,
+        }, status=exc.status)
+        if "retry_after" in exc.details:
+            response["Retry-After"] = str(exc.details["retry_after"])
+        return response
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [present(p, unmasked) for p in page.object_list]
     return render(request, "web/people.html", {
         "active": "people", "q": q, "page": page, "rows": rows, "unmasked": unmasked,
