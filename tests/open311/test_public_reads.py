@@ -223,6 +223,7 @@ def test_one_query_of_cases_per_answer_however_many_requests(client, city, repor
     ("写信到 wang.xm+1@example.com.cn", "写信到 ***"),
     ("花山路18号对面，3栋2单元502室", "花山路***号对面，***栋***单元***室"),
     ("十八号楼前", "***号楼前"),
+    ("苏B·12345 停在门口，浙AD12345 也是", "*** 停在门口，*** 也是"),
     ("1234 5th street, apt 2", "*** 5th street, apt 2"),
     ("约1000米，3天，2026年11月", "约1000米，3天，2026年11月"),  # amounts, spans and dates stay
 ])

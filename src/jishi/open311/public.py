@@ -19,8 +19,8 @@ What a public ``<request>`` shows differs from a keyed one in:
 - ``address_id``: the grid's code (not the micro-grid's);
 - ``lat``/``long``: rounded to 3 decimals (≈ 100 m; the same value on every read, so averaging reads reveals
   nothing more);
-- ``description`` and ``status_notes``: redacted (``redact``): phone and ID numbers, e-mail addresses, runs of
-  6 or more digits, house/room numbers and the reporter's own name become ``***``; names of other people a
+- ``description`` and ``status_notes``: redacted (``redact``): phone and ID numbers, e-mail addresses, number
+  plates, runs of 6 or more digits, house/room numbers and the reporter's own name become ``***``; names of other people a
   writer put in free text cannot be recognised — hence the excluded services;
 - ``media_url``: only when staff marked the client's media public (``Submission.media_public``); the case's
   own photos are never in Open311 answers.
@@ -56,6 +56,8 @@ RELATED = ("category", "category__parent", "handling_department", "handling_regi
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DIGITS = re.compile(r"(?<![\dA-Za-z])(?:\+?86[ -]?)?\d(?:[ -]?\d){5,}[Xx]?(?!\d)")  # phones, ID numbers, …
+_PLATE = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-HJ-NP-Z][·•. -]?"
+                    r"[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]{1,2}")  # number plates
 _HOUSE = re.compile(r"(?:\d+(?:-\d+)*|[一二三四五六七八九十百零〇]+)\s*(?=号楼|号|栋|幢|单元|室|户)")
 _HOUSE_EN = re.compile(r"(?i)\b\d+[a-z]?(?=\s+(?:[a-z0-9.'-]+\s+){0,3}?(?:street|st|road|rd|avenue|ave|lane|ln"
                        r"|boulevard|blvd|way|drive|dr)\b)")
@@ -105,12 +107,13 @@ def _names(case: Case) -> list[str]:
 
 
 def redact(text: str, names=()) -> str:
-    """``text`` without what identifies a person by pattern: e-mail addresses, phone and ID numbers (any run
-    of 6 or more digits, with spaces or dashes), house and room numbers (``18号``, ``3栋``, ``502室``,
-    ``1234 5th street``) and each of ``names`` — each becomes ``***``."""
+    """``text`` without what identifies a person by pattern: e-mail addresses, number plates (``苏B·12345``),
+    phone and ID numbers (any run of 6 or more digits, with spaces or dashes), house and room numbers
+    (``18号``, ``3栋``, ``502室``, ``1234 5th street``) and each of ``names`` — each becomes ``***``."""
     if not text:
         return text
     text = _EMAIL.sub(HIDDEN, text)
+    text = _PLATE.sub(HIDDEN, text)
     text = _DIGITS.sub(HIDDEN, text)
     text = _HOUSE.sub(HIDDEN, text)
     text = _HOUSE_EN.sub(HIDDEN, text)
