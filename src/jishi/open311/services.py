@@ -38,10 +38,11 @@ from jishi.open311.models import Submission
 from jishi.platform import ratelimit, tokens
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
+CHANGESET = "2026-12-05T00:00:00+08:00"  # when this endpoint's behaviour last changed (public reads)
 CHANNEL = Channel.RESIDENT  # Jishi has no Open311 channel: citizens' apps are 群众上报
 DEFAULT_DAYS = 90  # the spec's default window, and the longest start_date…end_date span
 MAX_RESULTS = 1000
+STATE_LABELS = {s.value: s.label for s in State}  # lazy labels: rendered in the request's language
 MAX_IDS = 1000
 NOTE_VERBS = ("handle", "close", "reject", "resolve_on_spot", "reopen", "verify")
 RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
@@ -127,7 +128,9 @@ def discovery(url: str) -> dict:
     return {
         "changeset": CHANGESET,
         "contact": f"{city}城市运行管理服务中心（市城运中心）",
-        "key_service": "api_key 为基石接口令牌（jsk_…），请向系统管理员申请：上报需 cases:write，查询需 cases:read",
+        "key_service": "api_key 为基石接口令牌（jsk_…），请向系统管理员申请：上报需 cases:write；"
+                       + ("查询无需 api_key（全市公开，不含个人信息），带 cases:read 的 api_key 查询其数据范围内的完整信息"
+                          if getattr(settings, "JISHI_OPEN311_PUBLIC_READS", True) else "查询需 cases:read"),
         "endpoints": [{"specification": SPECIFICATION, "url": url, "changeset": CHANGESET, "type": "production",
                        "formats": ["application/json", "text/xml"]}],
     }
@@ -377,7 +380,7 @@ def request_row(case: Case, *, address: str, address_id: str, lat: float | None,
                 media_url: str | None, text=lambda s: s) -> dict:
     """One ``<request>``: the case's state, service and times, with the place and media given, and its free
     text (description, notes) passed through ``text`` (the public reads redact it)."""
-    label = str(State(case.state).label) if case.state in State.values else case.state
+    label = str(STATE_LABELS[case.state]) if case.state in STATE_LABELS else case.state
     note = getattr(case, "last_note", None)
     agency = case.handling_department or case.handling_region
     return {
