@@ -646,3 +646,12 @@ EN.update({
     "取自已发布（冻结）的排名；未发布的考核期不计。": "From the published (frozen) rankings; periods not published are left out.",
 })
 EN.update({"未排名（件数不足）": "Not ranked (too few cases)"})
+EN.update({  # open311: public reads
+    "媒体可公开": "Media may be public",
+    "经工作人员查看后可公开：公开查询（无 api_key）才显示媒体链接":
+        "Public once staff have looked at it: only then do reads without an api_key show the media URL",
+    "公开所选提交的媒体（公开查询中显示媒体链接）": "Make the selected submissions' media public (shown in public reads)",
+    "取消公开所选提交的媒体": "Make the selected submissions' media private",
+    "已公开 %(count)s 条媒体。": "%(count)s media made public.",
+    "已取消公开 %(count)s 条媒体。": "%(count)s media made private.",
+})
