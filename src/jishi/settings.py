@@ -273,6 +273,12 @@ JISHI_NUMBER_SEARCH_LIMIT = env_int("JISHI_NUMBER_SEARCH_LIMIT", 30, 1, 10_000)
 JISHI_IDEMPOTENCY_HOURS = env_int("JISHI_IDEMPOTENCY_HOURS", 24, 1, 24 * 30)
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id this server answers to.
 JISHI_OPEN311_JURISDICTION = env_str("JISHI_OPEN311_JURISDICTION") or "jishi"
+# Open311 reads without an api_key (GET requests/requests/{id}): the whole city, no personal data (docs/open311.md).
+# false: such reads are refused with 403 as before. The anonymous limit is per caller address, a minute;
+# the excluded codes (a 大类 or a 小类) name services about persons, never published.
+JISHI_OPEN311_PUBLIC_READS = env_bool("JISHI_OPEN311_PUBLIC_READS", True)
+JISHI_OPEN311_PUBLIC_RATE_LIMIT = 1_000_000 if TESTING else env_int("JISHI_OPEN311_PUBLIC_RATE_LIMIT", 60, 1, 1_000_000)
+JISHI_OPEN311_PUBLIC_EXCLUDE = env_list("JISHI_OPEN311_PUBLIC_EXCLUDE", ["10", "11"])
 # Webhooks: give a delivery up (mark it failed, shown on /webhooks/) after this many days of retrying;
 # an HTTP proxy for deliveries (the environment's proxy variables are deliberately ignored).
 JISHI_WEBHOOK_GIVE_UP_DAYS = env_int("JISHI_WEBHOOK_GIVE_UP_DAYS", 3, 1, 60)

@@ -144,7 +144,8 @@ def test_bad_filters_are_400(client, api_key, make_case, params, words):
 
 # --- access and scope --------------------------------------------------------------------------
 
-def test_reading_needs_an_api_key_with_cases_read(client, api_key, make_case):
+def test_reading_needs_an_api_key_with_cases_read_when_public_reads_are_off(client, api_key, make_case, settings):
+    settings.JISHI_OPEN311_PUBLIC_READS = False
     case = make_case()
     for path in ("requests.json", f"requests/{case.number}.json"):
         assert client.get(f"{BASE}/{path}").status_code == 403

@@ -671,3 +671,12 @@ EN.update({"此地址不接受这种请求方式（例如直接打开了只能�
            "This address does not take this kind of request (for example a form's address opened directly).",
            "请求方式不允许": "Method not allowed", "不支持 %(method)s 方法（可用：%(allow)s）。":
            "The method %(method)s is not supported (allowed: %(allow)s)."})
+EN.update({  # open311: public reads
+    "媒体可公开": "Media may be public",
+    "经工作人员查看后可公开：公开查询（无 api_key）才显示媒体链接":
+        "Public once staff have looked at it: only then do reads without an api_key show the media URL",
+    "公开所选提交的媒体（公开查询中显示媒体链接）": "Make the selected submissions' media public (shown in public reads)",
+    "取消公开所选提交的媒体": "Make the selected submissions' media private",
+    "已公开 %(count)s 条媒体。": "%(count)s media made public.",
+    "已取消公开 %(count)s 条媒体。": "%(count)s media made private.",
+})

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class Submission(models.Model):
     """The Open311 (GeoReport v2) fields of a case reported through ``POST requests``: the client's own ids,
     the reporter's contact details and the attributes, kept so that nothing a client submitted is lost.
-    Never shown in the Open311 read endpoints except ``media_url`` (personal data stays inside Jishi)."""
+    Never shown in the Open311 read endpoints except ``media_url`` (personal data stays inside Jishi); in the
+    public reads (no api_key) ``media_url`` only once staff marked it public (``media_public``, the admin's
+    action: a photo may show faces, number plates or a house)."""
 
     case = models.OneToOneField("cases.Case", verbose_name=_("事件"), on_delete=models.CASCADE, related_name="open311")
     api_token = models.ForeignKey("api.ApiToken", verbose_name=_("接口令牌"), null=True, blank=True,
@@ -21,6 +23,8 @@ class Submission(models.Model):
     first_name = models.CharField(_("名"), max_length=50, blank=True)
     last_name = models.CharField(_("姓"), max_length=50, blank=True)
     media_url = models.CharField(_("媒体链接"), max_length=500, blank=True)
+    media_public = models.BooleanField(_("媒体可公开"), default=False,
+                                       help_text=_("经工作人员查看后可公开：公开查询（无 api_key）才显示媒体链接"))
     attributes = models.JSONField(_("附加属性"), default=dict, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 

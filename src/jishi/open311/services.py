@@ -8,6 +8,7 @@
     find_requests(actor, params) -> list[Case]         GET requests, filters of the spec, in the actor's scope
     find_request(actor, number) / find_token(actor, token) -> Case
     request_out(case) -> dict                          one <request> of the spec
+(The reads without a key — the whole city, no personal data — are ``jishi.open311.public``.)
 
 Reads are ``Case.objects.restrict(actor, "view")`` — the same cases as ``GET /api/v1/cases`` for the same key
 (the account's own reports are in its scope; through a port limited to a region or department they are not).
@@ -38,11 +39,12 @@ from jishi.open311.models import Submission
 from jishi.platform import ratelimit, tokens
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-11-27T00:00:00+08:00"  # when this endpoint's behaviour last changed
+CHANGESET = "2026-12-05T00:00:00+08:00"  # when this endpoint's behaviour last changed (public reads)
 CHANNEL = Channel.RESIDENT  # Jishi has no Open311 channel: citizens' apps are 群众上报
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # as the API; outside: 400 (a date overflow was a 500)
 DEFAULT_DAYS = 90  # the spec's default window, and the longest start_date…end_date span
 MAX_RESULTS = 1000
+STATE_LABELS = {s.value: s.label for s in State}  # lazy labels: rendered in the request's language
 MAX_IDS = 1000
 NOTE_VERBS = ("handle", "close", "reject", "resolve_on_spot", "reopen", "verify")
 RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
@@ -81,7 +83,8 @@ def check_jurisdiction(value: str | None) -> None:
 
 # --- who is calling ----------------------------------------------------------------------------
 
-def _key_of(request) -> str:
+def key_of(request) -> str:
+    """The api_key the request carries (form field on POST, query parameter, or ``Authorization: Bearer``)."""
     key = request.POST.get("api_key", "") if request.method == "POST" else ""
     key = key or request.GET.get("api_key", "")
     header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -93,9 +96,11 @@ def _key_of(request) -> str:
 def caller(request, *scopes: str) -> Actor:
     """The Actor of the request's ``api_key`` (a Jishi API token ``jsk_…``, narrowed by its port like on
     /api/v1) if it carries one of ``scopes``. The spec answers a missing or bad key with 403, so does this."""
-    key = _key_of(request)
+    key = key_of(request)
     if not key:
-        raise Open311Error(403, "缺少 api_key：请使用基石接口令牌（jsk_…）")
+        raise Open311Error(403, "缺少 api_key：请使用基石接口令牌（jsk_…）" if request.method == "POST"
+                           or getattr(settings, "JISHI_OPEN311_PUBLIC_READS", True)
+                           else "缺少 api_key：本服务不开放公开查询，请使用基石接口令牌（jsk_…）")
     try:
         token = tokens.authenticate(key, request.META.get("REMOTE_ADDR"))
         _rate_limit(token)
@@ -126,7 +131,9 @@ def discovery(url: str) -> dict:
     return {
         "changeset": CHANGESET,
         "contact": f"{city}城市运行管理服务中心（市城运中心）",
-        "key_service": "api_key 为基石接口令牌（jsk_…），请向系统管理员申请：上报需 cases:write，查询需 cases:read",
+        "key_service": "api_key 为基石接口令牌（jsk_…），请向系统管理员申请：上报需 cases:write；"
+                       + ("查询无需 api_key（全市公开，不含个人信息），带 cases:read 的 api_key 查询其数据范围内的完整信息"
+                          if getattr(settings, "JISHI_OPEN311_PUBLIC_READS", True) else "查询需 cases:read"),
         "endpoints": [{"specification": SPECIFICATION, "url": url, "changeset": CHANGESET, "type": "production",
                        "formats": ["application/json", "text/xml"]}],
     }
@@ -258,12 +265,15 @@ def submit(actor: Actor, form, *, photos=(), idempotency_key: str | None = None,
 
 # --- reads -------------------------------------------------------------------------------------
 
+def last_note() -> Subquery:
+    """The latest note of handling, closing, rejection, verification or rework of the case (``status_notes``)."""
+    return Subquery(CaseEvent.objects.filter(case=OuterRef("pk"), verb__in=NOTE_VERBS).exclude(note="")
+                    .order_by("-at", "-id").values("note")[:1])
+
+
 def readable(actor: Actor) -> QuerySet:
     """The cases ``actor`` may see (deny by default), with what a ``<request>`` shows."""
-    last_note = (CaseEvent.objects.filter(case=OuterRef("pk"), verb__in=NOTE_VERBS).exclude(note="")
-                 .order_by("-at", "-id").values("note")[:1])
-    return (Case.objects.restrict(actor, "view").select_related(*RELATED)
-            .annotate(last_note=Subquery(last_note)))
+    return Case.objects.restrict(actor, "view").select_related(*RELATED).annotate(last_note=last_note())
 
 
 def _moment(name: str, value: str, end: bool = False) -> datetime:
@@ -288,12 +298,13 @@ def _comma(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def find_requests(actor: Actor, params) -> list[Case]:
+def find_requests(actor: Actor | None, params, *, base: QuerySet | None = None) -> list[Case]:
     """``GET requests``: ``service_request_id`` (comma list; overrides every other filter), ``service_code``
     (comma list), ``start_date``/``end_date`` (on requested_datetime, span ≤ 90 days; default the last 90
-    days), ``status`` (open, closed). Newest first, at most 1000."""
+    days), ``status`` (open, closed). Newest first, at most 1000. Over ``readable(actor)``, or over ``base``
+    (the public reads: ``jishi.open311.public``)."""
     check_jurisdiction(params.get("jurisdiction_id"))
-    qs = readable(actor)
+    qs = readable(actor) if base is None else base
     ids = _comma(params.get("service_request_id"))
     if ids:
         if len(ids) > MAX_IDS:
@@ -358,7 +369,7 @@ def status_of(case: Case) -> str:
     return "closed" if case.state in FINAL_STATES else "open"
 
 
-def _submission(case: Case) -> Submission | None:
+def submission_of(case: Case) -> Submission | None:
     try:
         return case.open311
     except ObjectDoesNotExist:
@@ -371,28 +382,36 @@ def service_notice(case: Case) -> str:
     return f"{group}{c.name}：{_limit_text(c, case.priority)}"
 
 
-def request_out(case: Case) -> dict:
-    label = str(State(case.state).label) if case.state in State.values else case.state
+def request_row(case: Case, *, address: str, address_id: str, lat: float | None, lng: float | None,
+                media_url: str | None, text=lambda s: s) -> dict:
+    """One ``<request>``: the case's state, service and times, with the place and media given, and its free
+    text (description, notes) passed through ``text`` (the public reads redact it)."""
+    label = str(STATE_LABELS[case.state]) if case.state in STATE_LABELS else case.state
     note = getattr(case, "last_note", None)
     agency = case.handling_department or case.handling_region
-    region = case.microgrid or case.grid or case.village or case.town
-    sub = _submission(case)
     return {
         "service_request_id": case.number, "status": status_of(case),
-        "status_notes": f"{label}：{note}" if note else label,
+        "status_notes": text(f"{label}：{note}") if note else label,
         "service_name": case.category.name, "service_code": case.category.code,
-        "description": case.description or case.title,
+        "description": text(case.description or case.title),
         "agency_responsible": agency.name if agency else "", "service_notice": service_notice(case),
         "requested_datetime": w3c(case.reported_at), "updated_datetime": w3c(case.updated_at),
-        "expected_datetime": w3c(case.handle_due_at), "address": case.address,
-        "address_id": region.code if region else "", "zipcode": "",
-        "lat": case.lat, "long": case.lng, "media_url": (sub.media_url or None) if sub else None,
+        "expected_datetime": w3c(case.handle_due_at), "address": address, "address_id": address_id, "zipcode": "",
+        "lat": lat, "long": lng, "media_url": media_url,
     }
+
+
+def request_out(case: Case) -> dict:
+    """One ``<request>`` for a caller with a key: the case's address, micro-grid and point as reported."""
+    region = case.microgrid or case.grid or case.village or case.town
+    sub = submission_of(case)
+    return request_row(case, address=case.address, address_id=region.code if region else "", lat=case.lat,
+                       lng=case.lng, media_url=(sub.media_url or None) if sub else None)
 
 
 def created_out(case: Case) -> dict:
     """The POST answer: made at once, so a service_request_id (not a token)."""
-    sub = _submission(case)
+    sub = submission_of(case)
     return {"service_request_id": case.number, "service_notice": service_notice(case),
             "account_id": (sub.account_id or None) if sub else None}
 

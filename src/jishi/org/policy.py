@@ -223,3 +223,15 @@ def may_reshape_regions(actor: Actor) -> bool:
 # --- added by points ---
 
 SCORING_PUBLISHER_ROLES = CITY_ROLES  # who publishes (freezes) the monthly scoring boards
+
+
+# --- added by open311 ---
+
+# An anonymous reader of a public port (Open311 GET requests without an api_key, when
+# JISHI_OPEN311_PUBLIC_READS is on) reaches the whole city for one action, ``public``, and nothing else (never
+# ``view``); the port shows those rows without personal data (jishi.open311.public).
+PUBLIC_ACTION = "public"
+
+
+def public_actor() -> Actor:
+    return Actor(kind=ANONYMOUS, scopes=MappingProxyType({PUBLIC_ACTION: EVERYTHING}))
