@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case as Choose, F, Q, Value, When
 from django.utils import timezone
 
 from jishi.cases import files as case_files
@@ -65,7 +65,8 @@ def _round_of(actor, hh: Household, at: datetime, round_id) -> tuple[VisitRound 
         return a.round, a
     day = timezone.localtime(at).date()
     a = (qs.filter(round__starts_on__lte=day, round__ends_on__gte=day)
-         .order_by(~Q(visitor_id=actor.person_id or 0), "-round__starts_on").first())
+         .annotate(theirs=Choose(When(visitor_id=actor.person_id or 0, then=Value(0)), default=Value(1)))
+         .order_by("theirs", "-round__starts_on").first())
     return (a.round, a) if a else (None, None)
 
 
