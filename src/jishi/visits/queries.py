@@ -179,6 +179,7 @@ def my_list(actor, *, lat: float | None = None, lng: float | None = None, today:
     for a in rows:
         h = a.household
         a.distance = distance_m(lat, lng, h.lat, h.lng) if None not in (lat, lng, h.lat, h.lng) else None
+        a.km = a.distance / 1000 if a.distance is not None else None
     if lat is not None and lng is not None:
         rows.sort(key=lambda a: (a.distance is None, a.distance or 0))
     else:
