@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case as Choose, F, Q, Value, When
+from django.db.models import Case as Choose
+from django.db.models import F, Q, Value, When
 from django.utils import timezone
 
 from jishi.cases import files as case_files

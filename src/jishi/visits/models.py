@@ -51,7 +51,8 @@ class VisitRound(TimeStampedModel, Located):
         if action in ("view", "visit") and scope.regional:
             return models.Q()
         if action == "visit" and scope.person:  # an assigned visitor (e.g. a department cadre through 联群)
-            return models.Q(assignments__visitor_id__in=sorted(scope.person))
+            return models.Q(pk__in=VisitAssignment.objects.filter(visitor_id__in=sorted(scope.person))
+                            .values("round_id"))
         return scope.q(LOCATED_SCOPE)
 
     @classmethod
@@ -117,6 +118,7 @@ class VisitLog(TimeStampedModel, Located):
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_at", "-id"]
         indexes = [models.Index(fields=["round", "microgrid"], name="visit_log_round_mg_idx"),
+                   models.Index(fields=["round", "household"], name="visit_log_round_household_idx"),
                    models.Index(fields=["household", "visited_at"], name="visit_log_household_idx")]
 
     def __str__(self) -> str:

@@ -115,7 +115,7 @@ def assign_by_rule(rnd: VisitRound) -> tuple[int, int]:
     residents = dict(Person.objects.filter(household__in=households.values("pk")).values_list("household_id")
                      .annotate(n=Count("id")).order_by())
     by_mg: dict[tuple, list[tuple]] = defaultdict(list)
-    for hid, code, t, v, g, m in households.order_by("microgrid_id", "code").values_list(
+    for hid, _code, t, v, g, m in households.order_by("microgrid_id", "code").values_list(
             "id", "code", "town_id", "village_id", "grid_id", "microgrid_id").iterator(chunk_size=5000):
         by_mg[(m, g)].append((hid, t, v, g, m))
     staff = _visitors(region)

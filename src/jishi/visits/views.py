@@ -233,6 +233,6 @@ def ledger(request: HttpRequest, round_id: int) -> HttpResponse:
                                                      "headers": export.HEADERS, "now": timezone.localtime()})
     resp = HttpResponse(export.ledger_xlsx(rows, f"{rnd.name}{region.name}"),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = "attachment; filename*=UTF-8''visit-ledger-%d-%d.xlsx" % (rnd.pk, region.pk)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''visit-ledger-{rnd.pk}-{region.pk}.xlsx"
     return resp
 
