@@ -37,6 +37,7 @@ CROSS = {
     # a visit's concern becomes a case through the intake (linked back by its id); its photo is checked and
     # handed over with the cases' upload rules
     ("visits", "cases"): {"models", "choices", "intake", "files"},
+    ("visits", "notify"): {"services"},  # the overdue-visit reminder, a consumer of the visits timeline
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -119,3 +119,19 @@ def test_special_group_households_come_due_and_a_visit_clears_them(village, rnd)
     assert queries.care_due(actor, today=date.today() + timedelta(days=30))  # due again in a month
     with pytest.raises(NotFound):
         logbook.add_care(city.user("grid_worker"), a.household, CareGroup.VETERAN)
+
+
+def test_an_overdue_special_group_household_is_told_to_its_visitor_once_per_due_date(village, rnd):
+    from jishi.notify.models import Notification
+    from jishi.visits import reminders
+
+    city = village.city
+    a = mine(city, "volunteer").first()
+    logbook.add_care(city.user("village_cadre"), a.household, CareGroup.ELDERLY_ALONE)
+    logbook.log_visit(city.user("volunteer"), client_uuid=uuid.uuid4(), household_id=a.household_id,
+                      method="phone", visited_at=timezone.now() - timedelta(days=35))
+    assert reminders.sweep() == 1 and reminders.sweep() == 0  # told once for this due date
+    [n] = Notification.objects.filter(recipient=city.user("volunteer"), kind="visit_overdue")
+    assert "超期 5 天" in n.body and n.url == f"/visits/log/{a.household_id}/"
+    logbook.log_visit(city.user("volunteer"), client_uuid=uuid.uuid4(), household_id=a.household_id, method="in_person")
+    assert reminders.sweep() == 0 and reminders.sweep(today=timezone.localdate() + timedelta(days=31)) == 1

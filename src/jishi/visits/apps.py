@@ -8,7 +8,8 @@ class VisitsConfig(AppConfig):
     verbose_name = _("入户走访")
 
     def ready(self) -> None:
-        from jishi.visits import consumers, navigation
+        from jishi.visits import consumers, navigation, reminders
 
         navigation.register()
         consumers.register()  # the coverage rollup is a consumer of the visits timeline
+        reminders.register()  # overdue special-group visits told to the visitors (inbox)

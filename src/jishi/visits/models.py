@@ -156,6 +156,7 @@ class CareMembership(TimeStampedModel, Located):
     every_days = models.PositiveSmallIntegerField(_("走访周期(天)"), default=30)
     is_active = models.BooleanField(_("有效"), default=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    reminded_due_on = models.DateField(_("已提醒的到期日"), null=True, blank=True)  # one reminder per due date
 
     objects = ScopedManager()
 
