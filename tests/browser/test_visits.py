@@ -136,4 +136,10 @@ def test_the_cadre_drills_coverage_down_to_the_households(page, login_as, live_s
     unvisited = queries.coverage(city.regions["A1a1"], rnd).total.households_unvisited
     expect(rows).to_have_count(unvisited)
     expect(page.locator(".hh-unvisited")).to_have_count(unvisited)
+    page.get_by_role("link", name="打印台账").click()
+    expect(page.locator("#ledger tbody tr")).to_have_count(queries.coverage(city.regions["A1a1"], rnd).total.households_target)
+    shot("3-print-ledger")
+    page.goto("/visits/rounds/")
+    expect(page.locator("#rounds")).to_contain_text(fresh.percent)
+    shot("4-rounds")
     assert not page.js_errors

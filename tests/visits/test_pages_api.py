@@ -71,6 +71,40 @@ def test_pages_phone_list_log_form_and_desktop_coverage(client, login, village, 
     xlsx = client.get(f"/visits/rounds/{rnd.pk}/ledger")
     ws = load_workbook(BytesIO(xlsx.content)).active
     assert ws["A1"].value == "户编号" and ws.max_row == 1 + VisitAssignment.objects.count()
+    one = client.get(f"/visits/rounds/{rnd.pk}/ledger", {"region": city.regions["A1a1"].pk})
+    row = list(load_workbook(BytesIO(one.content)).active.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert row[2:6] == ("A镇", "A1村", "A1a网格", "A1a1微网格")  # the places above the region shown too
     assert client.get(f"/visits/rounds/{rnd.pk}/ledger", {"format": "print"}).status_code == 200
     login("town_commander_b")
     assert client.get(f"/visits/rounds/{rnd.pk}/").status_code == 404  # another town's village
+
+
+def test_rounds_are_created_and_households_reassigned_through_the_api(client, login, village):
+    city = village.city
+    login("village_cadre")
+    body = {"name": "2027年第一季度", "region_id": city.regions["A1"].pk, "starts_on": "2027-01-01",
+            "ends_on": "2027-03-31"}
+    made = client.post("/api/v1/visits/rounds", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["assigned"] == VisitAssignment.objects.count() > 0
+    rid = made.json()["id"]
+    bad = client.post("/api/v1/visits/rounds", {**body, "ends_on": "2026-12-01"}, content_type="application/json")
+    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.json()["detail"]
+    ids = list(VisitAssignment.objects.filter(round_id=rid, microgrid=city.regions["A1a2"]).values_list("pk", flat=True))
+    moved = client.post(f"/api/v1/visits/rounds/{rid}/reassign",
+                        {"assignments": ids, "visitor_id": city.people["grid_leader"].pk},
+                        content_type="application/json")
+    assert moved.status_code == 200 and moved.json() == {"reassigned": len(ids)}
+    assert set(VisitAssignment.objects.filter(pk__in=ids).values_list("visitor_id", flat=True)) == {
+        city.people["grid_leader"].pk}
+    page = client.get(f"/api/v1/visits/rounds/{rid}/assignments", {"limit": 2}).json()
+    assert len(page["items"]) == 2 and page["next_cursor"]
+    login("grid_worker")  # sees the assignments of the grid, plans nothing
+    refused = client.post(f"/api/v1/visits/rounds/{rid}/reassign",
+                          {"assignments": ids, "visitor_id": city.people["grid_worker"].pk},
+                          content_type="application/json")
+    assert refused.status_code == 404
+    login("town_commander_b")  # another town's village: "does not exist" for them
+    assert client.post("/api/v1/visits/rounds", body, content_type="application/json").status_code == 404
+    login("grid_leader")  # sees the grid, plans nothing there
+    grid = {**body, "region_id": city.regions["A1a"].pk}
+    assert client.post("/api/v1/visits/rounds", grid, content_type="application/json").status_code == 403

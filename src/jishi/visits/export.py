@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -21,7 +22,8 @@ LIMIT = 100_000
 
 def ledger_rows(actor, rnd: VisitRound, region: Region) -> list[list]:
     where = {} if region.level == "city" else {f"{region.level}_id": region.pk}
-    names = dict(Region.objects.filter(path__startswith=region.path).exclude(level="city").values_list("id", "name"))
+    names = dict(Region.objects.filter(Q(path__startswith=region.path) | Q(pk__in=region.ancestor_ids()))
+                 .exclude(level="city").values_list("id", "name"))
     full = may_see_personal_data(actor)
     logs = VisitLog.objects.filter(round=rnd).order_by("-visited_at").prefetch_related("concerns")
     qs = (VisitAssignment.objects.restrict(actor, "view").filter(round=rnd, **where)
