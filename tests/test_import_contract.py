@@ -31,6 +31,7 @@ CROSS = {
     ("cockpit", "cases"): {"models", "choices", "due"},
     ("cockpit", "points"): {"queries"},
     ("cockpit", "scoring"): {"models"},
+    ("cockpit", "visits"): {"queries"},  # the visit coverage tile
     ("scoring", "cases"): {"models", "choices"},
     ("points", "cases"): {"models", "choices"},
     ("notify", "cases"): {"models", "choices", "intake", "permissions"},

@@ -108,3 +108,16 @@ def test_rounds_are_created_and_households_reassigned_through_the_api(client, lo
     login("grid_leader")  # sees the grid, plans nothing there
     grid = {**body, "region_id": city.regions["A1a"].pk}
     assert client.post("/api/v1/visits/rounds", grid, content_type="application/json").status_code == 403
+
+
+def test_the_cockpit_shows_the_current_rounds_coverage_and_opens_it(client, login, village, rnd):
+    city = village.city
+    a = VisitAssignment.objects.filter(visitor=city.people["volunteer"]).first()
+    from jishi.visits import logbook, queries
+
+    logbook.log_visit(city.user("volunteer"), client_uuid=uuid.uuid4(), household_id=a.household_id, method="phone")
+    login("village_cadre")
+    html = client.get("/cockpit/", {"region": city.regions["A1"].pk}).content.decode()
+    fresh = queries.recompute(city.regions["A1"], rnd)
+    assert 'data-testid="kpi-visits"' in html and fresh.percent in html
+    assert f"/visits/rounds/{rnd.pk}/?region={city.regions['A1'].pk}" in html

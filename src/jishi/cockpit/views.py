@@ -19,6 +19,7 @@ from jishi.cockpit.periods import LABELS, Period, parse
 from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS, records
 from jishi.cockpit.scope import may_open, region_for
+from jishi.visits import queries as visit_queries
 from jishi.core.errors import NotFound, PermissionDenied
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
@@ -58,6 +59,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
         "rankings": figures.rankings(), "force": figures.grid_force(region),
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
+        "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
         "active": "cockpit",
     })
 
