@@ -13,8 +13,14 @@ from jishi.core.scope import holds
 from jishi.org.policy import ACTIONS, actor_for_user
 from jishi.visits import logbook, planning
 from jishi.visits.choices import CareGroup
-from jishi.visits.models import (CareMembership, RoundCoverage, VisitAssignment, VisitConcern, VisitLog,
-                                 VisitRound)
+from jishi.visits.models import (
+    CareMembership,
+    RoundCoverage,
+    VisitAssignment,
+    VisitConcern,
+    VisitLog,
+    VisitRound,
+)
 
 pytestmark = pytest.mark.django_db
 ROLES = ["admin", "city_commander", "town_commander", "town_commander_b", "village_cadre", "grid_leader",

@@ -19,10 +19,10 @@ from jishi.cockpit.periods import LABELS, Period, parse
 from jishi.cockpit.presenters import drill_url
 from jishi.cockpit.records import METRICS, records
 from jishi.cockpit.scope import may_open, region_for
-from jishi.visits import queries as visit_queries
 from jishi.core.errors import NotFound, PermissionDenied
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
+from jishi.visits import queries as visit_queries
 
 
 def _int(value) -> int | None:
