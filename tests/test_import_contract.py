@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -31,9 +31,14 @@ CROSS = {
     ("cockpit", "cases"): {"models", "choices", "due"},
     ("cockpit", "points"): {"queries"},
     ("cockpit", "scoring"): {"models"},
+    ("cockpit", "visits"): {"queries"},  # the visit coverage tile
     ("scoring", "cases"): {"models", "choices"},
     ("points", "cases"): {"models", "choices"},
     ("notify", "cases"): {"models", "choices", "intake", "permissions"},
+    # a visit's concern becomes a case through the intake (linked back by its id); its photo is checked and
+    # handed over with the cases' upload rules
+    ("visits", "cases"): {"models", "choices", "intake", "files"},
+    ("visits", "notify"): {"services"},  # the overdue-visit reminder, a consumer of the visits timeline
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -26,6 +26,7 @@ from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
 from jishi.web import views_errors
+from jishi.visits.api import router as visits_router
 from jishi.webhooks.api import router as webhooks_router
 
 
@@ -51,6 +52,7 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
+api.add_router("/visits", visits_router, tags=["visits"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -67,6 +69,7 @@ urlpatterns = [
     path("points/", include("jishi.points.urls")),
     path("scoring/", include("jishi.scoring.urls")),
     path("cockpit/", include("jishi.cockpit.urls")),
+    path("visits/", include("jishi.visits.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

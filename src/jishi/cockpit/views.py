@@ -23,6 +23,7 @@ from jishi.cockpit.scope import may_open, region_for
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
+from jishi.visits import queries as visit_queries
 
 
 def _int(value) -> int | None:
@@ -59,6 +60,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
         "rankings": figures.rankings(), "force": figures.grid_force(region),
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
+        "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
         "active": "cockpit",
     })
 

@@ -11,4 +11,6 @@ SCOPES: dict[str, str] = {
     "points:post": gettext_noop("记录积分"),
     "cockpit:read": gettext_noop("读取驾驶舱数据"),
     "notify:read": gettext_noop("读取和处理消息"),
+    "visits:read": gettext_noop("读取走访轮次、分配、记录和覆盖"),
+    "visits:write": gettext_noop("记录走访、安排和调整走访"),
 }

@@ -7,6 +7,7 @@ Data scope per action (``Model.objects.restrict(actor, action)`` / ``holds(actor
 | ``view`` | admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker, line specialist: the grid; micro-grid liaison, volunteer: the micro-grid; department handler: the department (and the cases assigned or whistled to it); everyone with a person record: their own person records; every account: the rows it made |
 | ``manage`` | admin, city commander: the city; town commander: the town; village cadre: the village (points, households, boards, the cockpit of a region) |
 | ``command`` | the command roles (village cadre, town commander, city commander, admin) in their region: the cockpit and the command board |
+| ``visit`` | household visits: admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker: the grid; micro-grid liaison, volunteer: the micro-grid; everyone: the households assigned to them (visits.VisitAssignment's visitor) |
 
 A port (API client) limited to a region or department narrows every action to that region or department,
 provided the account's own scope for the action covers it, and drops the account's own records elsewhere.
@@ -65,8 +66,12 @@ GRANTS: MappingProxyType = MappingProxyType({
              R.MICROGRID_LIAISON: "microgrid", R.VOLUNTEER: "microgrid", R.DEPARTMENT_HANDLER: "department"},
     "manage": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
     "command": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
+    # household visits: log a visit to a household (region staff in their region; anyone their own assignments)
+    "visit": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village",
+              R.GRID_LEADER: "grid", R.GRID_WORKER: "grid", R.MICROGRID_LIAISON: "microgrid",
+              R.VOLUNTEER: "microgrid"},
 })
-OWN_RECORDS_ACTIONS = frozenset({"view"})  # actions that reach one's own records (person, account)
+OWN_RECORDS_ACTIONS = frozenset({"view", "visit"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
 _ROLE_ORDER = [r.value for r in reversed(Role)]
 
@@ -235,3 +240,17 @@ PUBLIC_ACTION = "public"
 
 def public_actor() -> Actor:
     return Actor(kind=ANONYMOUS, scopes=MappingProxyType({PUBLIC_ACTION: EVERYTHING}))
+
+
+# --- added by visits ---
+
+# Who plans visit rounds and reassigns households (in their ``manage`` scope): the command roles.
+VISIT_PLANNER_ROLES = COMMAND_ROLES
+# Who may be given households to visit by rule, most local first (联户: party members among the volunteers;
+# 联群: department cadres are given households by hand).
+VISITOR_ROLES = (R.MICROGRID_LIAISON, R.VOLUNTEER, R.GRID_WORKER, R.GRID_LEADER, R.VILLAGE_CADRE,
+                 R.DEPARTMENT_HANDLER, R.LINE_SPECIALIST, R.TOWN_COMMANDER)
+
+
+def may_plan_visits(actor: Actor) -> bool:
+    return actor.has_any(VISIT_PLANNER_ROLES)

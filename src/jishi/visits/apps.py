@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitsConfig(AppConfig):
+    name = "jishi.visits"
+    label = "visits"
+    verbose_name = _("入户走访")
+
+    def ready(self) -> None:
+        from jishi.visits import consumers, navigation, reminders
+
+        navigation.register()
+        consumers.register()  # the coverage rollup is a consumer of the visits timeline
+        reminders.register()  # overdue special-group visits told to the visitors (inbox)
