@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "mediation"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -34,6 +34,9 @@ CROSS = {
     ("scoring", "cases"): {"models", "choices"},
     ("points", "cases"): {"models", "choices"},
     ("notify", "cases"): {"models", "choices", "intake", "permissions"},
+    # mediation: disputes linked to their case (rows), the consumer of the case timeline that registers a taken-up
+    # 矛盾纠纷 case as a dispute, and a meeting's decision made a case through the intake service
+    ("mediation", "cases"): {"models", "choices", "intake"},
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jishi.cockpit",
     "jishi.open311",
     "jishi.webhooks",
+    "jishi.mediation",
 ]
 
 MIDDLEWARE = [

@@ -11,4 +11,6 @@ SCOPES: dict[str, str] = {
     "points:post": gettext_noop("记录积分"),
     "cockpit:read": gettext_noop("读取驾驶舱数据"),
     "notify:read": gettext_noop("读取和处理消息"),
+    "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
+    "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
 }

@@ -6,6 +6,7 @@ Data scope per action (``Model.objects.restrict(actor, action)`` / ``holds(actor
 |----------|------------|
 | ``view`` | admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker, line specialist: the grid; micro-grid liaison, volunteer: the micro-grid; department handler: the department (and the cases assigned or whistled to it); everyone with a person record: their own person records; every account: the rows it made |
 | ``manage`` | admin, city commander: the city; town commander: the town; village cadre: the village (points, households, boards, the cockpit of a region) |
+| ``mediate`` | admin, city commander: the city; town commander: the town; village cadre: the village; a mediator: the disputes assigned to them (mediation) |
 | ``command`` | the command roles (village cadre, town commander, city commander, admin) in their region: the cockpit and the command board |
 
 A port (API client) limited to a region or department narrows every action to that region or department,
@@ -65,8 +66,11 @@ GRANTS: MappingProxyType = MappingProxyType({
              R.MICROGRID_LIAISON: "microgrid", R.VOLUNTEER: "microgrid", R.DEPARTMENT_HANDLER: "department"},
     "manage": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
     "command": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
+    # mediation: the region's cadres and commanders; a mediator reaches the disputes assigned to them
+    # (their person, through OWN_RECORDS_ACTIONS), grid staff and departments nothing.
+    "mediate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
 })
-OWN_RECORDS_ACTIONS = frozenset({"view"})  # actions that reach one's own records (person, account)
+OWN_RECORDS_ACTIONS = frozenset({"view", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
 _ROLE_ORDER = [r.value for r in reversed(Role)]
 
@@ -223,3 +227,19 @@ def may_reshape_regions(actor: Actor) -> bool:
 # --- added by points ---
 
 SCORING_PUBLISHER_ROLES = CITY_ROLES  # who publishes (freezes) the monthly scoring boards
+
+
+# --- added by mediation ---
+
+# The level (mediation.choices.Level) at which a role mediates: it acts on disputes at that level or below
+# in its region; above it, it reads.
+MEDIATION_LEVEL = COMMAND_LEVEL
+
+
+def mediation_level_of(actor: Actor) -> str | None:
+    """The highest mediation level of the actor's posts (None: no post that mediates by role)."""
+    order = ("village", "town", "city")
+    levels = [MEDIATION_LEVEL[r] for r in actor.roles if r in MEDIATION_LEVEL]
+    if actor.is_system:
+        return "city"
+    return max(levels, key=order.index) if levels else None
