@@ -20,6 +20,7 @@ from jishi.cockpit.api import router as cockpit_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
+from jishi.mediation.api import router as mediation_router
 from jishi.notify.api import router as notify_router
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
@@ -49,6 +50,7 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
+api.add_router("/mediation", mediation_router, tags=["mediation"])
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -58,6 +60,7 @@ urlpatterns = [
     path("points/", include("jishi.points.urls")),
     path("scoring/", include("jishi.scoring.urls")),
     path("cockpit/", include("jishi.cockpit.urls")),
+    path("mediation/", include("jishi.mediation.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

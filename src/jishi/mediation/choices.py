@@ -79,3 +79,16 @@ class FollowUpMethod(models.TextChoices):
 class MeetingKind(models.TextChoices):
     COUNCIL = "council", _("党群议事会")
     HELP_TEAM = "help_team", _("民情帮帮团")
+
+
+class Verb(models.TextChoices):
+    """What a row of the mediation timeline records."""
+
+    REGISTER = "register", _("受理登记")
+    ASSIGN = "assign", _("指派调解")
+    SESSION = "session", _("调解")
+    ESCALATE = "escalate", _("上交")
+    OUTCOME = "outcome", _("调解结果")
+    FOLLOW_UP = "follow_up", _("回访")
+    MEETING = "meeting", _("议事会议")
+    DECISION_CASE = "decision_case", _("决议转事件")

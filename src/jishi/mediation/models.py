@@ -26,6 +26,7 @@ from jishi.mediation.choices import (
     PartySide,
     Source,
     State,
+    Verb,
 )
 from jishi.org.models import LOCATED_SCOPE, Located, Person, Region, Venue
 
@@ -107,6 +108,9 @@ class DisputeMediator(models.Model):
         verbose_name_plural = _("调解员")
         constraints = [models.UniqueConstraint(fields=["dispute", "person"], name="dispute_mediator_uniq")]
 
+    def __str__(self) -> str:
+        return f"{self.dispute_id}:{self.person_id}"
+
 
 class Party(models.Model):
     """A party to a dispute. Phone and ID number are shown masked unless the viewer needs them."""
@@ -150,6 +154,9 @@ class Session(models.Model):
         verbose_name_plural = _("调解记录")
         ordering = ["held_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.held_at:%Y-%m-%d}"
+
 
 class FollowUp(models.Model):
     """A follow-up visit (回访) checking that an agreement holds."""
@@ -165,6 +172,9 @@ class FollowUp(models.Model):
         verbose_name = _("回访")
         verbose_name_plural = _("回访")
         ordering = ["visited_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.visited_on}"
 
 
 class Meeting(TimeStampedModel, Located):
@@ -214,13 +224,13 @@ class MediationEvent(models.Model):
 
     dispute = models.ForeignKey(Dispute, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    verb = models.CharField(_("动作"), max_length=20)
+    verb = models.CharField(_("动作"), max_length=20, choices=Verb.choices)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(_("操作人"), max_length=60, blank=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     from_state = models.CharField(_("原状态"), max_length=10, blank=True)
     to_state = models.CharField(_("新状态"), max_length=10, blank=True)
-    level = models.CharField(_("层级"), max_length=8, blank=True)
+    level = models.CharField(_("层级"), max_length=8, choices=Level.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)
 
@@ -228,3 +238,6 @@ class MediationEvent(models.Model):
         verbose_name = _("调处时间线")
         verbose_name_plural = _("调处时间线")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.at:%Y-%m-%d %H:%M}"
