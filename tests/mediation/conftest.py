@@ -20,12 +20,17 @@ def studio(city):
 
 
 @pytest.fixture
-def mediator(city):
-    """老周: a studio's mediator, signed in, with no post of the grid force."""
+def mediator(city, studio):
+    """周调解员: on the roster of the A1 studio, signed in, with no post of the grid force."""
     user = get_user_model().objects.create_user("mediator", password=PASSWORD, first_name="周调解员")
     p = Person(name="周调解员", user=user, phone="13900000001")
     p.place_in(city.regions["A1a1"])
     p.save()
+    from jishi.mediation.models import Mediator
+
+    m = Mediator(person=p, region=city.regions["A1"], studio=studio, title="兼职调解员")
+    m.place_in(city.regions["A1"])
+    m.save()
     city.users["mediator"], city.people["mediator"] = user, p
     return p
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jishi.core.scope import holds
 from jishi.mediation import queries, services
-from jishi.mediation.models import Dispute, Meeting
+from jishi.mediation.models import Dispute, Mediator, Meeting
 from jishi.org.policy import ACTIONS, actor_for_user
 from tests.mediation.conftest import APPLICANT, RESPONDENT, register
 
@@ -36,7 +36,8 @@ def rows(city, mediator):
 @pytest.mark.parametrize("role", ROLES)
 def test_restrict_and_holds_agree(city, rows, role):
     actor = actor_for_user(city.user(role))
-    for model in (Dispute, Meeting):
+    assert Mediator.objects.exists()
+    for model in (Dispute, Meeting, Mediator):
         objs = list(model.objects.all())
         for action in ACTIONS:
             ids = set(model.objects.restrict(actor, action).values_list("pk", flat=True))

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from jishi.mediation.models import Dispute, MediationEvent, Meeting
+from jishi.mediation.models import Dispute, MediationEvent, Mediator, Meeting
 from jishi.org.middleware import actor_of
 
 
@@ -41,3 +41,20 @@ class MeetingAdmin(ReadOnly):
 class MediationEventAdmin(ReadOnly):
     list_display = ("id", "verb", "dispute", "meeting", "actor_name", "at")
     list_filter = ("verb",)
+
+
+@admin.register(Mediator)
+class MediatorAdmin(admin.ModelAdmin):
+    """The roster is reference data kept by the judicial office (司法所): editable here."""
+
+    list_display = ("person", "studio", "region", "title", "is_active")
+    list_filter = ("is_active",)
+    raw_id_fields = ("person", "region", "studio")
+    exclude = ("town", "village", "grid", "microgrid")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(actor_of(request), "mediate")
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.place_in(obj.region)
+        super().save_model(request, obj, form, change)

@@ -28,6 +28,7 @@ from jishi.mediation.models import (
     DisputeMediator,
     FollowUp,
     MediationEvent,
+    Mediator,
     Meeting,
     Party,
     Session,
@@ -82,6 +83,7 @@ def generate(ctx) -> str:
     studios: dict[int, list[int]] = defaultdict(list)
     for pk, town in Venue.objects.filter(kind=VenueKind.MEDIATION_STUDIO).values_list("id", "town_id"):
         studios[town].append(pk)
+    roster = _roster(rng)
     cadres: dict[int, list[int]] = defaultdict(list)
     commanders: dict[int, list[int]] = defaultdict(list)
     for role, region, person in StaffAssignment.objects.filter(
@@ -109,7 +111,7 @@ def generate(ctx) -> str:
                 village = rng.choice(villages)
                 at = start + timedelta(seconds=rng.randint(0, int((end - start).total_seconds())))
             plan.append((next_pk + i, village, case, at))
-        resolved += _write(rng, plan, studios, cadres, commanders, pairs, end)
+        resolved += _write(rng, plan, studios, roster, cadres, commanders, pairs, end)
         made += n
         if bar is not None and hasattr(bar, "update"):
             bar.update(n)
@@ -139,7 +141,7 @@ def _outcome(rng: random.Random, at: datetime, end: datetime):
 
 
 @transaction.atomic
-def _write(rng, plan, studios, cadres, commanders, pairs, end) -> int:
+def _write(rng, plan, studios, roster, cadres, commanders, pairs, end) -> int:
     disputes, parties, links, sessions, ups_rows, events = [], [], [], [], [], []
     resolved = 0
     for pk, (vid, town, vname), case, at in plan:
@@ -179,7 +181,8 @@ def _write(rng, plan, studios, cadres, commanders, pairs, end) -> int:
         disputes.append(d)
         parties += [Party(dispute_id=pk, side="applicant", name=a[0], phone=a[1]),
                     Party(dispute_id=pk, side="respondent", name=b[0], phone=b[1])]
-        mediators = (cadres.get(vid, [])[:2] if ups == 0 else commanders.get(town, [])[:1] if ups == 1 else [])
+        mediators = ((roster.get(studio) or [])[:2] if ups == 0 and studio else cadres.get(vid, [])[:2] if ups == 0
+                     else commanders.get(town, [])[:1] if ups == 1 else [])
         links += [DisputeMediator(dispute_id=pk, person_id=p, is_lead=i == 0) for i, p in enumerate(mediators)]
         ev = [MediationEvent(dispute_id=pk, verb="register", actor_name="受理", at=at, to_state="accepted",
                              level="village", data={"source": source, "demo": True})]
@@ -216,6 +219,23 @@ def _write(rng, plan, studios, cadres, commanders, pairs, end) -> int:
     FollowUp.objects.bulk_create(ups_rows, batch_size=2000)
     MediationEvent.objects.bulk_create(events, batch_size=2000)
     return resolved
+
+
+@transaction.atomic
+def _roster(rng: random.Random) -> dict[int, list[int]]:
+    """Three people's mediators per studio, residents of its village (人民调解员名册)."""
+    from jishi.org.models import Person
+
+    rows, out = [], defaultdict(list)
+    for v in Venue.objects.filter(kind=VenueKind.MEDIATION_STUDIO).select_related("region"):
+        people = list(Person.objects.filter(village_id=v.village_id, user__isnull=True)
+                      .values_list("id", flat=True).order_by("id")[:60])
+        for i, p in enumerate(rng.sample(people, min(3, len(people)))):
+            out[v.pk].append(p)
+            rows.append(Mediator(person_id=p, region_id=v.region_id, studio_id=v.pk, town_id=v.town_id,
+                                 village_id=v.village_id, title="专职调解员" if i == 0 else "兼职调解员"))
+    Mediator.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return out
 
 
 TOPICS = [("council", "村道路灯亮化议事"), ("council", "人居环境整治议事"), ("council", "村级公益项目议事"),

@@ -96,6 +96,29 @@ class Dispute(TimeStampedModel, Located):
         return self.state in (State.ACCEPTED, State.MEDIATING)
 
 
+class Mediator(TimeStampedModel, Located):
+    """The roster of people's mediators (人民调解员名册): who mediates for a village's committee, a town's centre
+    or a named studio — cadres, retired teachers, lawyers, 老娘舅 — whether or not they hold a post."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
+    studio = models.ForeignKey(Venue, verbose_name=_("调解工作室"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="mediators")
+    title = models.CharField(_("身份"), max_length=30, blank=True, help_text=_("如：专职调解员、兼职调解员、律师"))
+    is_active = models.BooleanField(_("在册"), default=True)
+
+    scope_fields = LOCATED_SCOPE
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("人民调解员")
+        verbose_name_plural = _("人民调解员名册")
+        constraints = [models.UniqueConstraint(fields=["person", "region"], name="mediator_person_region_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.studio or self.region}"
+
+
 class DisputeMediator(models.Model):
     """A mediator (人民调解员: a cadre, a studio's mediator, a volunteer) assigned to a dispute."""
 

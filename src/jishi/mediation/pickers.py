@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jishi.cases.models import Category
 from jishi.mediation.choices import OPEN_STATES
-from jishi.mediation.models import Dispute, DisputeMediator
+from jishi.mediation.models import Dispute, DisputeMediator, Mediator
 from jishi.org.choices import Role, VenueKind
 from jishi.org.models import Person, Region, StaffAssignment, Venue
 from jishi.org.policy import MEDIATION_LEVEL, as_actor
@@ -36,15 +36,19 @@ def studios(actor) -> QuerySet:
 
 
 def mediators(actor, limit: int = 300) -> QuerySet:
-    """People who mediate: the cadres and commanders of the actor's regions and whoever mediated there before."""
+    """People who mediate in the actor's towns: the roster (人民调解员名册), the cadres and commanders, and whoever
+    mediated there before."""
     actor = as_actor(actor)
     towns = towns_of(actor)
+    roster = Mediator.objects.filter(is_active=True)
     posts = StaffAssignment.objects.filter(is_active=True, role__in=list(MEDIATION_LEVEL) + [Role.GRID_LEADER])
     before = DisputeMediator.objects.all()
     if towns is not None:
+        roster = roster.filter(town_id__in=towns)
         posts = posts.filter(Q(town_id__in=towns) | Q(region__town_id__in=towns))
         before = before.filter(dispute__town_id__in=towns)
-    return (Person.objects.filter(Q(pk__in=posts.values("person_id")) | Q(pk__in=before.values("person_id")))
+    return (Person.objects.filter(Q(pk__in=roster.values("person_id")) | Q(pk__in=posts.values("person_id"))
+                                  | Q(pk__in=before.values("person_id")))
             .order_by("name", "id")[:limit])
 
 
