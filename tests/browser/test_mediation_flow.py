@@ -73,6 +73,7 @@ def test_a_dispute_escalated_from_village_to_town_closed_with_a_printed_agreemen
     expect(agreement).to_contain_text("一、李某于十日内自费将院墙排水口改至自家院内")
     expect(agreement).to_contain_text("A镇社会矛盾纠纷调处中心（印章）")
     expect(agreement).to_contain_text("申请人（签名/按指印）")
+    expect(agreement).to_contain_text("320281195601011239")  # the handling centre prints the parties in full
     shot("4-agreement-print")
     page.emulate_media(media="print")
     shot("4-agreement-print-media")

@@ -85,7 +85,10 @@ def test_escalate_then_record_at_the_town_and_print_the_agreement(client, login,
     assert "调解结果已登记" in r.content.decode()
     page = client.get(f"/mediation/{d.pk}/agreement/").content.decode()
     assert "人民调解协议书" in page and "A镇社会矛盾纠纷调处中心" in page and "二、张某不再追究" in page
-    assert "申请人（签名/按指印）" in page
+    assert "申请人（签名/按指印）" in page and "320281195601011239" in page  # the handler prints in full
+    from jishi.core.models import AuditRecord
+
+    assert AuditRecord.objects.filter(action="mediation.print", object_id=str(d.pk)).exists()
 
 
 def test_bad_session_time_is_refused_with_a_message(client, login, city):

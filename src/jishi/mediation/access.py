@@ -58,8 +58,9 @@ def may_see_parties(actor: Actor, dispute: Dispute) -> bool:
     return may_see_personal_data(actor) or is_mediator(actor, dispute)
 
 
-def party_rows(actor, dispute: Dispute) -> list[dict]:
-    full = may_see_parties(as_actor(actor), dispute)
+def party_rows(actor, dispute: Dispute, *, full: bool | None = None) -> list[dict]:
+    """The parties, phone and ID masked unless ``may_see_parties`` (or ``full``, a purpose the caller names)."""
+    full = full if full is not None else may_see_parties(as_actor(actor), dispute)
     return [{"id": p.pk, "side": p.side, "side_label": p.get_side_display(), "name": p.name,
              "phone": p.phone if full else mask_phone(p.phone),
              "id_number": p.id_number if full else mask_id_number(p.id_number),

@@ -198,8 +198,13 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     d = _dispute(request, pk)
     if d.state != State.AGREED:
         raise Http404(_("该纠纷没有调解协议"))
+    # The signed agreement names the parties in full for whoever handles the dispute (its purpose); each
+    # print is in the audit trail. Others print it masked.
+    full = access.may_act(actor, d)
+    audit.record(actor.user, "mediation.print", d, summary=f"{d.number} 打印人民调解协议书",
+                 data={"full": full})
     return render(request, "mediation/agreement.html", {
-        "d": d, "parties": access.party_rows(actor, d), "handler": access.handler_name(d),
+        "d": d, "parties": access.party_rows(actor, d, full=full or None), "handler": access.handler_name(d),
         "mediators": [m.person.name for m in d.mediator_links.select_related("person")] or
         [s.mediators for s in d.sessions.all()][-1:],
         "sessions": d.sessions.all()})
