@@ -85,7 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "mediation/home.html", {
         "active": "mediation", "page": page, "figures": figures, "f": request.GET, "params": params.urlencode(),
         "states": State.choices, "levels": Level.choices, "kinds": DisputeKind.choices,
-        "studios": pickers.studios(actor), "may_register": pickers.regions(actor).exists(), "now": timezone.now()})
+        "studios": pickers.studios(actor), "may_register": pickers.regions(actor).exists(), "now": timezone.now(),
+        "cadre": mediation_level_of(actor) is not None})
 
 
 def _form_context(actor, values, error: ServiceError | None = None) -> dict:
@@ -153,7 +154,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "studios": pickers.studios(actor), "mediators": pickers.mediators(actor) if may_act else [],
         "outcomes": Outcome.choices, "methods": FollowUpMethod.choices, "now": timezone.localtime(),
         "today": timezone.localdate(), "overdue": d.is_open and d.due_at and d.due_at < timezone.now(),
-        "next_level": {"village": Level.TOWN.label, "town": Level.CITY.label}.get(d.level)})
+        "next_level": {"village": Level.TOWN.label, "town": Level.CITY.label}.get(d.level),
+        "cadre": mediation_level_of(actor) is not None})
 
 
 @login_required
