@@ -124,3 +124,21 @@ def test_referral_outcomes_close_the_dispute_as_referred(city):
     services.record_outcome(city.user("village_cadre"), d, outcome="litigation", note="引导当事人向法院起诉")
     d.refresh_from_db()
     assert d.state == "referred" and d.closed_level == "village" and d.due_at is None
+
+
+def test_the_village_limit_counts_working_days_across_the_national_day_holiday(city):
+    import time_machine
+
+    from jishi.core.calendar import TZ
+
+    registered = timezone.datetime(2026, 9, 29, 10, 0, tzinfo=TZ)  # Tuesday before 国庆 (1–8 October 2026)
+    with time_machine.travel(registered, tick=False):
+        d = register(city)
+    due = timezone.localtime(d.due_at, TZ)
+    assert due.date() > (registered + timedelta(days=14)).date()  # ten working days, not ten days
+    with time_machine.travel(d.due_at - timedelta(minutes=1), tick=False):
+        assert services.sweep_overdue() == []
+    with time_machine.travel(d.due_at + timedelta(minutes=1), tick=False):
+        assert [x.pk for x in services.sweep_overdue()] == [d.pk]
+    d.refresh_from_db()
+    assert d.level == "town"

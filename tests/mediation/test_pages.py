@@ -122,3 +122,22 @@ def test_statistics_page_shows_the_village_share(client, login, city):
     login("town_commander")
     page = client.get("/mediation/stats/").content.decode()
     assert 'data-testid="village-share">67%' in page
+
+
+def test_the_ledger_page_costs_the_same_statements_for_3_or_12_disputes(client, login, city, studio):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login("village_cadre")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/mediation/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        register(city, title=f"纠纷{i}", studio=studio.pk)
+    few = count()
+    for i in range(9):
+        register(city, title=f"又一{i}", studio=studio.pk)
+    assert count() == few
