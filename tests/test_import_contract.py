@@ -30,6 +30,7 @@ SURFACE_PREFIXES = ("views_", "pages_")
 CROSS = {
     ("cockpit", "cases"): {"models", "choices", "due"},
     ("cockpit", "points"): {"queries"},
+    ("cockpit", "mediation"): {"queries"},  # the 小事不出村 tile
     ("cockpit", "scoring"): {"models"},
     ("scoring", "cases"): {"models", "choices"},
     ("points", "cases"): {"models", "choices"},

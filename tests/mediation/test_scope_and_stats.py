@@ -103,3 +103,13 @@ def test_by_studio_counts_the_studios_disputes(city, studio):
     today = timezone.localdate()
     assert queries.by_studio(None, (today, today)) == [
         {"studio_id": studio.pk, "name": studio.name, "registered": 2, "closed": 1, "resolved": 1, "rate": 1.0}]
+
+
+def test_the_cockpit_tile_shows_the_village_share_of_the_chosen_region(client, login, city):
+    for i, ups in enumerate((0, 0, 0, 1)):
+        _close(city, register(city, title=f"纠纷{i}"), ups=ups)
+    login("town_commander")
+    page = client.get(f"/cockpit/?region={city.regions['A'].pk}&period=month").content.decode()
+    assert 'data-testid="kpi-mediation"><span class="num">75.0%' in page
+    page = client.get(f"/cockpit/?region={city.regions['A2'].pk}&period=month").content.decode()
+    assert 'data-testid="kpi-mediation"><span class="num">—' in page
