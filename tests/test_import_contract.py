@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -30,6 +30,7 @@ SURFACE_PREFIXES = ("views_", "pages_")
 CROSS = {
     ("cockpit", "cases"): {"models", "choices", "due"},
     ("cockpit", "points"): {"queries"},
+    ("cockpit", "mediation"): {"queries"},  # the 小事不出村 tile
     ("cockpit", "scoring"): {"models"},
     ("cockpit", "visits"): {"queries"},  # the visit coverage tile
     ("scoring", "cases"): {"models", "choices"},
@@ -39,6 +40,9 @@ CROSS = {
     # handed over with the cases' upload rules
     ("visits", "cases"): {"models", "choices", "intake", "files"},
     ("visits", "notify"): {"services"},  # the overdue-visit reminder, a consumer of the visits timeline
+    # mediation: disputes linked to their case (rows), the consumer of the case timeline that registers a taken-up
+    # 矛盾纠纷 case as a dispute, and a meeting's decision made a case through the intake service
+    ("mediation", "cases"): {"models", "choices", "intake"},
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

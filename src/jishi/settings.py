@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jishi.open311",
     "jishi.webhooks",
     "jishi.visits",
+    "jishi.mediation",
 ]
 
 MIDDLEWARE = [

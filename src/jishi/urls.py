@@ -20,13 +20,14 @@ from jishi.cockpit.api import router as cockpit_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
+from jishi.mediation.api import router as mediation_router
 from jishi.notify.api import router as notify_router
 from jishi.open311.formats import error_for as open311_error
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
-from jishi.web import views_errors
 from jishi.visits.api import router as visits_router
+from jishi.web import views_errors
 from jishi.webhooks.api import router as webhooks_router
 
 
@@ -52,6 +53,7 @@ api.add_router("/scoring", scoring_router, tags=["scoring"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
+api.add_router("/mediation", mediation_router, tags=["mediation"])
 api.add_router("/visits", visits_router, tags=["visits"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
@@ -70,6 +72,7 @@ urlpatterns = [
     path("scoring/", include("jishi.scoring.urls")),
     path("cockpit/", include("jishi.cockpit.urls")),
     path("visits/", include("jishi.visits.urls")),
+    path("mediation/", include("jishi.mediation.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

@@ -76,7 +76,7 @@ def test_every_verb_writes_only_the_case_its_timeline_row_and_the_audit_record(c
     done = consumers.drain(case_consumers())
     events = CaseEvent.objects.count()
     assert done == {"cockpit.rollups": events, "notify.case_notices": events, "points.informant": events,
-                    "webhooks": events}
+                    "webhooks": events, "mediation.cases": events}
     assert Notification.objects.filter(object_id=str(case.pk), kind="case.whistle").exists()
     assert Notification.objects.filter(object_id=str(late.pk), kind="case.supervision").exists()
     assert CaseMark.objects.filter(case_id__in=[case.pk, late.pk]).count() == 2

@@ -156,7 +156,8 @@ def test_every_consumer_catches_up_exactly_once_after_sigkill_of_the_worker(tmp_
             worker.wait(timeout=10)
 
         facts = json.loads(shell(env, FACTS).strip().splitlines()[-1])
-        assert set(facts["cursors"]) == {"cockpit.rollups", "notify.case_notices", "points.informant", "webhooks"}
+        assert set(facts["cursors"]) == {"cockpit.rollups", "notify.case_notices", "points.informant", "webhooks",
+                                         "mediation.cases"}
         assert set(facts["cursors"].values()) == {facts["top"]}, facts["cursors"]  # every consumer caught up
         assert not any(facts["errors"].values())
         assert facts["notices_twice"] == 0 and facts["notices_equal_reference"] and facts["notices"] > CASES

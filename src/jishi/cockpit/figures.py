@@ -64,6 +64,17 @@ def kpis(region: Region, p: Period) -> dict:
             "points": points(region, p)}
 
 
+def mediation(region: Region, p: Period) -> dict | None:
+    """Disputes resolved in the period by level (小事不出村), through the mediation app's own query."""
+    if "jishi.mediation" not in settings.INSTALLED_APPS:
+        return None
+    from jishi.mediation.queries import level_shares
+
+    shares = level_shares(region, p)
+    v = shares["village_share"]
+    return {**shares, "village_pct": None if v is None else round(v * 100, 1)}
+
+
 def points(region: Region, p: Period | None = None) -> dict | None:
     """Points issued and redeemed in the region during the period ``p`` (all time without one), through the
     points app's own query."""

@@ -59,6 +59,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "children": figures.children(region, p), "screen": request.GET.get("screen") == "1",
         "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
         "rankings": figures.rankings(), "force": figures.grid_force(region),
+        "mediation": figures.mediation(region, p),  # the 小事不出村 tile (mediation.queries.level_shares)
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
         "active": "cockpit",

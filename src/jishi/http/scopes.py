@@ -13,4 +13,6 @@ SCOPES: dict[str, str] = {
     "notify:read": gettext_noop("读取和处理消息"),
     "visits:read": gettext_noop("读取走访轮次、分配、记录和覆盖"),
     "visits:write": gettext_noop("记录走访、安排和调整走访"),
+    "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
+    "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
 }

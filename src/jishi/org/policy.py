@@ -6,6 +6,7 @@ Data scope per action (``Model.objects.restrict(actor, action)`` / ``holds(actor
 |----------|------------|
 | ``view`` | admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker, line specialist: the grid; micro-grid liaison, volunteer: the micro-grid; department handler: the department (and the cases assigned or whistled to it); everyone with a person record: their own person records; every account: the rows it made |
 | ``manage`` | admin, city commander: the city; town commander: the town; village cadre: the village (points, households, boards, the cockpit of a region) |
+| ``mediate`` | admin, city commander: the city; town commander: the town; village cadre: the village; a mediator: the disputes assigned to them (mediation) |
 | ``command`` | the command roles (village cadre, town commander, city commander, admin) in their region: the cockpit and the command board |
 | ``visit`` | household visits: admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker: the grid; micro-grid liaison, volunteer: the micro-grid; everyone: the households assigned to them (visits.VisitAssignment's visitor) |
 
@@ -70,8 +71,11 @@ GRANTS: MappingProxyType = MappingProxyType({
     "visit": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village",
               R.GRID_LEADER: "grid", R.GRID_WORKER: "grid", R.MICROGRID_LIAISON: "microgrid",
               R.VOLUNTEER: "microgrid"},
+    # mediation: the region's cadres and commanders; a mediator reaches the disputes assigned to them
+    # (their person, through OWN_RECORDS_ACTIONS), grid staff and departments nothing.
+    "mediate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
 })
-OWN_RECORDS_ACTIONS = frozenset({"view", "visit"})  # actions that reach one's own records (person, account)
+OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
 _ROLE_ORDER = [r.value for r in reversed(Role)]
 
@@ -254,3 +258,19 @@ VISITOR_ROLES = (R.MICROGRID_LIAISON, R.VOLUNTEER, R.GRID_WORKER, R.GRID_LEADER,
 
 def may_plan_visits(actor: Actor) -> bool:
     return actor.has_any(VISIT_PLANNER_ROLES)
+
+
+# --- added by mediation ---
+
+# The level (mediation.choices.Level) at which a role mediates: it acts on disputes at that level or below
+# in its region; above it, it reads.
+MEDIATION_LEVEL = COMMAND_LEVEL
+
+
+def mediation_level_of(actor: Actor) -> str | None:
+    """The highest mediation level of the actor's posts (None: no post that mediates by role)."""
+    order = ("village", "town", "city")
+    levels = [MEDIATION_LEVEL[r] for r in actor.roles if r in MEDIATION_LEVEL]
+    if actor.is_system:
+        return "city"
+    return max(levels, key=order.index) if levels else None
