@@ -3,6 +3,8 @@ limit (GeoReport v2's own 4,000 characters) is a 400 in the spec's error list; a
 
 from __future__ import annotations
 
+import pytest
+
 from jishi.cases.models import Case
 from jishi.core import limits
 from tests.open311.conftest import BASE, error_of
@@ -26,3 +28,10 @@ def test_a_description_at_the_limit_is_kept_whole(client, api_key, report_form):
 def test_an_over_long_field_without_its_own_limit_is_a_400_not_a_500(client, api_key, report_form):
     form = report_form(api_key("nobody"), lat="1" * 10_001)
     assert client.post(f"{BASE}/requests.json", form).status_code == 400
+
+
+@pytest.mark.parametrize("key", ["", "a\tb", "with space", "x" * 101])
+def test_an_idempotency_key_follows_the_same_rule_as_the_api(client, api_key, report_form, key):
+    r = client.post("/open311/v2/requests.json", report_form(api_key("nobody")), HTTP_IDEMPOTENCY_KEY=key)
+    assert r.status_code == 400 and "Idempotency-Key" in r.json()[0]["description"]
+    assert not Case.objects.exists()

@@ -54,7 +54,7 @@ def too_large(request: HttpRequest) -> HttpResponse:
         template = get_template("413.html")
     except TemplateDoesNotExist:
         return HttpResponse(detail, status=413, content_type="text/plain; charset=utf-8")
-    return HttpResponse(template.render({"detail": detail, "status": 413}, request), status=413)
+    return HttpResponse(template.render({"detail": detail, "message": detail, "status": 413, "title": "内容过大"}, request), status=413)
 
 
 def _length(request: HttpRequest) -> int:

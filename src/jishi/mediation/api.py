@@ -5,6 +5,7 @@ caller sees goes through the same scope as the pages (``restrict(actor, "mediate
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,7 +15,7 @@ from jishi.cases.models import Case
 from jishi.core.errors import NotFound, ValidationFailed
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, Moment, PathId
+from jishi.http.types import Cursor, Id, Moment, PathId
 from jishi.mediation import access, meetings, pickers, queries, services
 from jishi.mediation.choices import DisputeKind, FollowUpMethod, MeetingKind, Outcome, PartySide, Source
 from jishi.mediation.models import Decision, Meeting
@@ -87,12 +88,12 @@ class DisputeDetail(DisputeOut):
 
 
 class DisputeFilters(Schema):
-    state: str | None = Field(None, description="accepted/mediating/agreed/failed/referred，或 open、overdue")
-    level: str | None = None
-    kind: str | None = None
+    state: str | None = Field(None, max_length=20, description="accepted/mediating/agreed/failed/referred，或 open、overdue")
+    level: str | None = Field(None, max_length=20)
+    kind: str | None = Field(None, max_length=20)
     studio: Id | None = None
     q: str | None = Field(None, max_length=50)
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -160,7 +161,7 @@ class MeetingIn(Schema):
     place: str = Field("", max_length=120)
     participants: str = Field("", max_length=5000)
     minutes: str = Field("", max_length=20000)
-    decisions: list[str] = Field(default_factory=list, max_length=50)
+    decisions: list[Annotated[str, Field(max_length=500)]] = Field(default_factory=list, max_length=50)
 
 
 class MeetingOut(Schema):

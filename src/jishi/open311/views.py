@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jishi.cases import sql as case_sql
 from jishi.core.errors import ServiceError
+from jishi.http import idempotency
 from jishi.http.conditional import current_minute
 from jishi.http.revalidation import matches
 from jishi.open311 import public, services
@@ -81,9 +82,9 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         actor = services.caller(request, "cases:write")
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 80:
-            raise Open311Error(400, "Idempotency-Key 过长：最多 80 个字符")
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not idempotency.valid_key(key):  # the same rule as /api/v1
+            raise Open311Error(400, f"Idempotency-Key 须为 1 到 {idempotency.MAX_LENGTH} 个可见 ASCII 字符（不含空格、制表符等）")
         case = services.submit(actor, request.POST, photos=request.FILES.getlist("media"), idempotency_key=key or None,
                                api_token=request.api_token)
         return render(fmt, "service_requests", [services.created_out(case)],

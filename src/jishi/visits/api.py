@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,11 +15,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from jishi.core import limits
 from jishi.core.errors import NotFound, ValidationFailed
 from jishi.core.scope import holds
 from jishi.http.auth import require_scope
 from jishi.http.pagination import DEFAULT_LIMIT, MAX_LIMIT, page_of, paginate
-from jishi.http.types import Id, PathId
+from jishi.http.types import Base64File, Cursor, Id, PathId
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 from jishi.visits import logbook, planning, queries
@@ -42,8 +44,8 @@ class RoundIn(Schema):
     region_id: Id
     starts_on: date
     ends_on: date
-    target: str = "all"
-    rule: str = "microgrid"
+    target: str = Field("all", max_length=20, description="all 全部户 / care 特殊群体")
+    rule: str = Field("microgrid", max_length=20, description="microgrid / party / grid")
 
 
 class RoundCreated(RoundOut):
@@ -77,24 +79,24 @@ class ReassignIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class PhotoIn(Schema):
-    name: str = Field(..., max_length=100)
-    content_base64: str
+class VisitPhotoIn(Schema):
+    name: str = Field(..., max_length=limits.FILE_NAME)
+    content_base64: Base64File
 
 
 class LogIn(Schema):
     client_uuid: UUID = Field(..., description="走访在手机上写下时生成的 UUID：同一 UUID 重发只存一次")
     household_id: Id
-    method: str = Field(..., description="in_person 入户 / phone 电话 / online 网络")
+    method: str = Field(..., max_length=20, description="in_person 入户 / phone 电话 / online 网络")
     visited_at: datetime | None = None
     people_met: int = Field(1, ge=0, le=50)
     met_names: str = Field("", max_length=100)
     notes: str = Field("", max_length=2000)
-    concerns: list[str] = Field(default_factory=list, max_length=5)
+    concerns: list[Annotated[str, Field(max_length=limits.NOTE)]] = Field(default_factory=list, max_length=5)
     lat: float | None = None
     lng: float | None = None
     round_id: Id | None = None
-    photo: PhotoIn | None = None
+    photo: VisitPhotoIn | None = None
 
 
 class ConcernOut(Schema):
@@ -124,11 +126,11 @@ class LogOut(Schema):
 class LogFilters(Schema):
     round: Id | None = None
     household: Id | None = None
-    cursor: str | None = None
+    cursor: Cursor | None = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
-class CaseIn(Schema):
+class ConcernCaseIn(Schema):
     category: str | None = Field(None, max_length=10, description="事件分类编码（默认 1101）")
 
 
@@ -202,7 +204,7 @@ def my_assignments(request: HttpRequest, filters: Query[MyListFilters]):
 
 @router.get("/rounds/{round_id}/assignments", response=page_of(AssignmentOut), summary="轮次的走访分配（按数据范围）")
 @require_scope("visits:read")
-def assignments(request: HttpRequest, round_id: PathId, cursor: str | None = None,
+def assignments(request: HttpRequest, round_id: PathId, cursor: Cursor | None = None,
                 limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)):
     rnd = _round(request, round_id)
     qs = VisitAssignment.objects.restrict(actor_of(request), "view").filter(round=rnd).select_related("household")
@@ -252,7 +254,7 @@ def log_create(request: HttpRequest, payload: LogIn):
 
 @router.post("/concerns/{concern_id}/case", response={200: CaseLink}, summary="走访诉求转为事件（重复调用返回同一事件）")
 @require_scope("visits:write")
-def concern_case(request: HttpRequest, concern_id: PathId, payload: CaseIn):
+def concern_case(request: HttpRequest, concern_id: PathId, payload: ConcernCaseIn):
     actor = actor_of(request)
     concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
     case = logbook.concern_to_case(actor, concern, category_code=payload.category)
