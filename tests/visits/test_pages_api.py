@@ -121,3 +121,20 @@ def test_the_cockpit_shows_the_current_rounds_coverage_and_opens_it(client, logi
     fresh = queries.recompute(city.regions["A1"], rnd)
     assert 'data-testid="kpi-visits"' in html and fresh.percent in html
     assert f"/visits/rounds/{rnd.pk}/?region={city.regions['A1'].pk}" in html
+
+
+def test_the_cockpit_tile_speaks_of_the_round_that_runs_in_the_chosen_period(client, login, village):
+    from jishi.visits import queries
+
+    city, today = village.city, timezone.localdate()
+    if (today.month, today.day) == (1, 1):
+        pytest.skip("the day before today is in another year")
+    past = planning.create_round(city.user("village_cadre"), name="上一轮", region=city.regions["A1"],
+                                 starts_on=today - timedelta(days=120), ends_on=today - timedelta(days=1))
+    assert queries.round_in(city.regions["A1"], today, today) is None
+    assert queries.round_in(city.regions["A1a"], today - timedelta(days=30), today) == past  # a region below it
+    login("village_cadre")
+    assert 'data-testid="kpi-visits"' not in client.get("/cockpit/", {"region": city.regions["A1"].pk,
+                                                                      "period": "today"}).content.decode()
+    html = client.get("/cockpit/", {"region": city.regions["A1"].pk, "period": "year"}).content.decode()
+    assert 'data-testid="kpi-visits"' in html and "上一轮" in html

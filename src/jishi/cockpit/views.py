@@ -61,9 +61,15 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "rankings": figures.rankings(), "force": figures.grid_force(region),
         "mediation": figures.mediation(region, p),  # the 小事不出村 tile (mediation.queries.level_shares)
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
-        "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
+        "visits": _visits(region, p),
         "active": "cockpit",
     })
+
+
+def _visits(region, p: Period):
+    """The coverage of the visit round that runs during the chosen period (none: no tile)."""
+    round = visit_queries.round_in(region, p.first, p.last)
+    return visit_queries.coverage(region, round) if round else None
 
 
 def _period_from_request(request: HttpRequest) -> Period:

@@ -76,6 +76,13 @@ def current_round(region: Region, today: date | None = None) -> VisitRound | Non
     return rounds.filter(starts_on__lte=today, ends_on__gte=today).first() or rounds.first()
 
 
+def round_in(region: Region, first: date, last: date) -> VisitRound | None:
+    """The newest round over ``region`` (or a region above it) that runs during ``first``..``last``: the round
+    a chosen period's figures speak of (the cockpit's month, quarter or year)."""
+    return (VisitRound.objects.filter(region_id__in=region.ancestor_ids(), starts_on__lte=last, ends_on__gte=first)
+            .order_by("-starts_on", "-id").first())
+
+
 def coverage(region: Region, round: VisitRound | None = None, *, period: tuple[date, date] | None = None) -> Coverage:
     """Households and residents visited in ``region`` for ``round`` (default: the current round over it),
     per child region (town → villages → grids → micro-grids), with the method counts.
