@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Warning, register as register_check
+from django.core.checks import Warning
+from django.core.checks import register as register_check
 
 
 def _console_sms(app_configs, **kwargs):

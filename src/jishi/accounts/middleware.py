@@ -49,13 +49,13 @@ class HostRolesMiddleware:
         if request.path.startswith("/api/") and request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer"):
             return _problem(403, "host_refuses_tokens", _("此入口不受理接口令牌，请通过政务内网访问开放接口。"))
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(("/logout/", "/static/")):
-            if not hosts.serves(allowed, actor_of(request).roles):
-                logout(request)
-                message = _("此入口仅供居民、小蜜蜂、商户和志愿者使用；工作人员请通过政务内网登录。")
-                if request.path.startswith("/api/"):
-                    return _problem(403, "host_role_refused", message)
-                raise PermissionDenied(message)
+        if (user is not None and user.is_authenticated and not request.path.startswith(("/logout/", "/static/"))
+                and not hosts.serves(allowed, actor_of(request).roles)):
+            logout(request)
+            message = _("此入口仅供居民、小蜜蜂、商户和志愿者使用；工作人员请通过政务内网登录。")
+            if request.path.startswith("/api/"):
+                return _problem(403, "host_role_refused", message)
+            raise PermissionDenied(message)
         return self.get_response(request)
 
 

@@ -26,8 +26,8 @@ from jishi.accounts.models import AccountState, Invitation, SmsCode
 from jishi.core import attempts, audit
 from jishi.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from jishi.core.scope import holds
-from jishi.org.imports.report import require_importer
 from jishi.org.choices import Role
+from jishi.org.imports.report import require_importer
 from jishi.org.models import Person, StaffAssignment
 from jishi.org.policy import ENTRANCE_ROLES, STAFF_ROLES, actor_for_user, as_actor
 from jishi.org.privacy import mask_phone
