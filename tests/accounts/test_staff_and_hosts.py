@@ -156,3 +156,17 @@ def test_a_bad_host_roles_setting_stops_start_up(settings):
     settings.JISHI_HOST_ROLES = "m.test"
     with pytest.raises(ImproperlyConfigured):
         hosts.host_roles()
+
+
+def test_the_command_writes_the_passwords_once_to_a_private_file(city, tmp_path, capsys):
+    from django.core.management import call_command
+
+    _staff(city, 2)
+    out = tmp_path / "accounts.xlsx"
+    call_command("staff_accounts", "--dry-run")
+    assert "待开通：2" in capsys.readouterr().out
+    call_command("staff_accounts", "--out", str(out))
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert len(list(load_workbook(out).active.iter_rows())) == 5  # head, 2 rows, blank, the note
+    with pytest.raises(Exception, match="已存在"):
+        call_command("staff_accounts", "--out", str(out))
