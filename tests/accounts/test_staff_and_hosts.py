@@ -170,3 +170,23 @@ def test_the_command_writes_the_passwords_once_to_a_private_file(city, tmp_path,
     assert len(list(load_workbook(out).active.iter_rows())) == 5  # head, 2 rows, blank, the note
     with pytest.raises(Exception, match="已存在"):
         call_command("staff_accounts", "--out", str(out))
+
+
+def test_the_people_import_then_the_bulk_opening_and_an_imported_resident_registers(city, tmp_path):
+    """The whole path: an Excel import of people and posts; staff get accounts with their posts' roles; the
+    imported resident opens their own by phone and ID check."""
+    from jishi.accounts import sms
+    from jishi.org.imports import import_people
+    from tests.org.test_imports import good_rows, make_id, write_xlsx
+
+    report = import_people(city.user("admin"), write_xlsx(tmp_path / "p.xlsx", good_rows(city)))
+    assert report.ok, report.problems
+    rows = {r.name: r for r in services.open_staff_accounts(city.user("admin"))}
+    assert set(rows) == {"钱网格", "孙干部", "李城管"}  # the posted three, not the household
+    assert rows["钱网格"].username == "13700001111"
+    roles = {name: actor_for_user(get_user_model().objects.get(username=r.username)).roles for name, r in rows.items()}
+    assert roles == {"钱网格": ("grid_worker",), "孙干部": ("village_cadre",), "李城管": ("department_handler",)}
+    services.send_code("13912345678", "enter")
+    code = sms.last_to("13912345678").split("验证码为 ")[1][:6]
+    entered = services.enter("13912345678", code, id_last6=make_id(11)[-6:])
+    assert entered.user.person.name == "周建国" and actor_for_user(entered.user).roles == ("resident",)

@@ -8,8 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与入口")
 
     def ready(self) -> None:
-        from jishi.accounts import checks, hosts, signals
+        from jishi.accounts import hosts, signals
 
         hosts.host_roles()  # a bad JISHI_HOST_ROLES stops start-up with its name
         signals.connect()
-        checks.register()

@@ -23,6 +23,8 @@ class ConsoleSender:
 
     def send(self, phone: str, text: str) -> None:
         OUTBOX.append((phone, text))
+        if getattr(settings, "PRODUCTION", False):  # a production server should send through a gateway
+            log.warning("JISHI_SMS_BACKEND is the console sender: the code for …%s was printed, not sent", phone[-4:])
         log.info("SMS to %s: %s", phone, text)
         print(f"[sms → {phone}] {text}", file=sys.stderr)
 
