@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from jishi.accounts import codes, sms
@@ -27,7 +28,7 @@ from jishi.core import attempts, audit
 from jishi.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from jishi.core.scope import holds
 from jishi.org.choices import Role
-from jishi.org.imports.report import require_importer
+from jishi.org.imports.report import chunks, require_importer
 from jishi.org.models import Person, StaffAssignment
 from jishi.org.policy import ENTRANCE_ROLES, STAFF_ROLES, actor_for_user, as_actor
 from jishi.org.privacy import mask_phone
@@ -289,6 +290,19 @@ def staff_without_accounts(actor):
     return Person.objects.filter(pk__in=posted, user__isnull=True)
 
 
+def _link(rows: list[StaffAccount]) -> None:
+    """Point each person at their new account in a few UPDATEs: the username is the person's phone or
+    ``js<person id>``, both found again from the person row itself."""
+    User = get_user_model()
+    by_phone = [r.person_id for r in rows if not r.username.startswith("js")]
+    by_id = [r.person_id for r in rows if r.username.startswith("js")]
+    named = Concat(Value("js"), Cast(OuterRef("pk"), output_field=CharField()), output_field=CharField())
+    for people, username in ((by_phone, OuterRef("phone")), (by_id, named)):
+        account = User.objects.filter(username=username).values("pk")[:1]
+        for part in chunks(people):
+            Person.objects.filter(pk__in=part).update(user=Subquery(account))
+
+
 def open_staff_accounts(actor, *, limit: int | None = None) -> list[StaffAccount]:
     """Open an account for every person with an active staff post and none yet (after the people import):
     username the mobile number (else ``js<person id>``), a random initial password returned once (only its
@@ -319,8 +333,7 @@ def open_staff_accounts(actor, *, limit: int | None = None) -> list[StaffAccount
     with transaction.atomic():
         User.objects.bulk_create(users, batch_size=1000)
         ids = dict(User.objects.filter(username__in=[r.username for r in rows]).values_list("username", "pk"))
-        linked = [Person(pk=r.person_id, user_id=ids[r.username]) for r in rows]
-        Person.objects.bulk_update(linked, ["user"], batch_size=1000)
+        _link(rows)
         AccountState.objects.bulk_create([AccountState(user_id=ids[r.username], origin=Origin.STAFF_IMPORT,
                                                        must_change_password=True) for r in rows], batch_size=1000)
         audit.record(as_actor(actor).user, "accounts.staff_opened", object_type="auth.user", object_id="bulk",
