@@ -34,6 +34,7 @@ def test_a_resident_registers_on_the_pages_and_lands_on_their_home(client, villa
     assert r.status_code == 302 and r["Location"] == "/"
     home = client.get("/")
     assert home.status_code == 200 and "赵村民" in home.content.decode()
+    assert client.get("/accounts/enter/")["Location"] == "/"  # signed in: the entrance leads home
     villager.refresh_from_db()
     assert villager.user_id == int(client.session["_auth_user_id"])
 

@@ -145,6 +145,9 @@ def test_a_resident_host_never_serves_staff(two_hosts, city, client):
     assert client.get("/admin/", HTTP_HOST=RESIDENT_HOST).status_code == 404
     r = client.get("/api/v1/org/regions", HTTP_HOST=RESIDENT_HOST, HTTP_AUTHORIZATION="Bearer jsk_x_y")
     assert r.status_code == 403 and r.json()["code"] == "host_refuses_tokens"
+    client.force_login(city.user("dept_urban"))
+    r = client.get("/api/v1/notifications/", HTTP_HOST=RESIDENT_HOST)
+    assert r.status_code == 403 and r.json()["code"] == "host_role_refused"
     client.logout()
     assert client.get("/accounts/enter/", HTTP_HOST=RESIDENT_HOST).status_code == 200
 

@@ -47,6 +47,8 @@ def _status(exc: ServiceError | None) -> int:
 @require_http_methods(["GET", "POST"])
 def enter(request: HttpRequest) -> HttpResponse:
     """Step 1: the phone number; a code is sent."""
+    if request.user.is_authenticated:
+        return redirect("home")
     if request.GET.get("invite"):
         request.session[INVITE_KEY] = request.GET["invite"][:16]
     error = None
