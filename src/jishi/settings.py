@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jishi.webhooks",
     "jishi.visits",
     "jishi.mediation",
+    "jishi.accounts",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "jishi.web.middleware.BadInputMiddleware",
     "jishi.security.middleware.LoginThrottleMiddleware",
     "jishi.security.middleware.SecondFactorMiddleware",
+    "jishi.accounts.middleware.HostRolesMiddleware",  # a host serves only its roles (JISHI_HOST_ROLES)
+    "jishi.accounts.middleware.PasswordChangeMiddleware",  # a bulk-opened account changes its password first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -285,3 +288,13 @@ JISHI_OPEN311_PUBLIC_EXCLUDE = env_list("JISHI_OPEN311_PUBLIC_EXCLUDE", ["10", "
 # an HTTP proxy for deliveries (the environment's proxy variables are deliberately ignored).
 JISHI_WEBHOOK_GIVE_UP_DAYS = env_int("JISHI_WEBHOOK_GIVE_UP_DAYS", 3, 1, 60)
 JISHI_WEBHOOK_PROXY = env_str("JISHI_WEBHOOK_PROXY")
+
+# --- Accounts: the resident entrance (jishi.accounts, docs/accounts.md) ------------------------------
+# SMS sender for one-time codes (a class with send(phone, text)); the console sender prints and keeps them.
+JISHI_SMS_BACKEND = env_str("JISHI_SMS_BACKEND", "jishi.accounts.sms.ConsoleSender")
+JISHI_SMS_CODE_MINUTES = env_int("JISHI_SMS_CODE_MINUTES", 5, 1, 30)
+JISHI_INVITATION_DAYS = env_int("JISHI_INVITATION_DAYS", 14, 1, 90)
+# Roles each host serves: "m.example.cn=resident,informant,merchant,volunteer;…" (unnamed hosts: every role).
+JISHI_HOST_ROLES = env_str("JISHI_HOST_ROLES", "")
+# Initial passwords of bulk-opened staff accounts (random, one-time): a short PBKDF2 (jishi.accounts.hashers).
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "jishi.accounts.hashers.InitialPasswordHasher"]

@@ -14,6 +14,7 @@ from django.urls import include, path
 from django.views.static import serve
 from ninja import NinjaAPI
 
+from jishi.accounts import api as accounts_api
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
@@ -55,6 +56,10 @@ api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
 api.add_router("/mediation", mediation_router, tags=["mediation"])
 api.add_router("/visits", visits_router, tags=["visits"])
+# The resident entrance (anonymous: its own document, outside the token-scoped one)
+auth_api = JishiAPI(title="Jishi entrance API", version="1", urls_namespace="api-v1-auth", auth=None,
+                    parser=JishiParser(), description="居民入口：短信验证码、登录/注册、找回密码（docs/accounts.md）。")
+accounts_api.install(auth_api)
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -79,6 +84,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("security/", include("jishi.security.urls")),
     path("", include("jishi.web.urls")),
+    path("api/v1/auth/", auth_api.urls),
+    path("accounts/", include("jishi.accounts.urls")),
 ]
 if settings.DEBUG or settings.TESTING:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -745,3 +745,59 @@ EN.update({
     "纠纷台账": "Ledger", "选择分类": "Choose a category", "转为事件": "Make a case", "没有决议": "No decisions",
     "读取矛盾纠纷调处和议事会": "Read disputes and meetings", "登记和办理矛盾纠纷、记录议事会": "Register and handle disputes, record meetings",
 })
+
+# --- accounts (the resident entrance) ---
+EN.update({
+    "账号与入口": "Accounts and entrance", "居民入口": "Resident entrance", "忘记密码": "Forgot password",
+    "居民入口：手机号验证码登录 / 注册": "Resident entrance: sign in / register with a phone code",
+    "工作人员请使用分配的用户名和密码登录；居民、小蜜蜂、商户和志愿者请走居民入口。":
+        "Staff sign in with their assigned username and password; residents, informants, merchants and volunteers use the resident entrance.",
+    "居民、小蜜蜂、商户和志愿者：用手机号和短信验证码登录；第一次使用时即完成注册。":
+        "Residents, informants, merchants and volunteers: sign in with your phone and an SMS code; the first time registers you.",
+    "已收到村(社区)的注册邀请，验证手机号后即可开通账号。": "You have an invitation from your village: verify your phone to open your account.",
+    "获取验证码": "Get code", "用户名密码登录（工作人员）": "Username and password (staff)",
+    "验证码只发送到本人手机，请勿告诉他人。": "The code goes to your phone only; never tell anyone.",
+    "输入验证码": "Enter the code", "短信验证码（已发送至 %(masked_phone)s）": "SMS code (sent to %(masked_phone)s)",
+    "短信验证码（%(masked_phone)s）": "SMS code (%(masked_phone)s)", "短信验证码": "SMS code",
+    "第一次使用？": "First time?", "已开通账号的可直接登录，无需填写以下内容。": "With an account already, leave these empty.",
+    "将使用您收到的邀请码开通账号。": "Your invitation code will open your account.",
+    "身份证号后 6 位": "Last 6 of ID number", "或：村(社区)发放的邀请码": "Or: invitation code from your village",
+    "设置登录密码（可不填，以后也可用验证码登录）": "Set a password (optional; you can always sign in with a code)",
+    "没收到？换个手机号或重新获取": "No code? Change the number or ask again", "找回密码": "Reset password",
+    "输入账号登记的手机号，凭短信验证码设置新密码。": "Enter the phone of your account to set a new password with an SMS code.",
+    "返回登录": "Back to sign-in", "设置新密码": "Set a new password", "新密码": "New password",
+    "再次输入新密码": "New password again", "重置密码": "Reset password", "修改密码": "Change password",
+    "原密码": "Current password", "保存新密码": "Save new password",
+    "这是您第一次登录：请先把系统分发的初始密码改为只有您知道的新密码。":
+        "This is your first sign-in: replace the initial password you were given with one only you know.",
+    "至少 8 位，不能全是数字，不能与用户名相近或过于常见。":
+        "At least 8 characters, not all digits, not like your username, not a common password.",
+    "注册邀请码": "Invitation code", "为 %(name)s 发放注册邀请码": "Invitation for %(name)s", "邀请码": "Invitation code",
+    "%(until)s 前有效，只能使用一次。请当面交给本人，用手机扫码或在“居民入口”输入。":
+        "Valid until %(until)s, once. Hand it to the person, who scans it or types it at the resident entrance.",
+    "该人员已开通账号，无需邀请。": "This person already has an account.",
+    "适用于手机号或身份证号未登记、无法自行核验的居民。邀请码只显示一次；重新发放会使旧的作废。":
+        "For residents whose phone or ID the register cannot match. The code shows once; a new one voids the old.",
+    "生成邀请码": "Create invitation", "返回人员信息": "Back to the person", "发放注册邀请码": "Issue invitation",
+    "尚未开通账号（村(社区)干部及以上可发放）": "No account yet (village cadres and above may invite)",
+    "批量开通工作人员账号": "Open staff accounts in bulk",
+    "为人员导入中有在岗岗位、尚无账号的人员开通账号：用户名为手机号（无手机号或重复时为 js+人员编号），角色按岗位。初始密码随机生成，只在下载的表格中出现一次，首次登录须修改。":
+        "Opens an account for each imported person with a post and no account: username the phone (else js + person number), roles from the posts. Initial passwords are random, appear once in the downloaded sheet and must be changed at the first sign-in.",
+    "人待开通": "waiting", "开通并下载初始密码表": "Open and download initial passwords", "返回数据导入": "Back to import",
+    "下一步：为在岗人员批量开通账号": "Next: open accounts for staff", "没有需要开通账号的在岗人员。": "No staff waiting for an account.",
+    "验证码已发送至 %(phone)s，%(minutes)s 分钟内有效。": "Code sent to %(phone)s, valid %(minutes)s minutes.",
+    "注册成功，已关联您的居民信息。": "Registered and linked to your resident record.",
+    "如该手机号已开通账号，验证码已发送。": "If this phone has an account, a code has been sent.",
+    "两次输入的新密码不一致。": "The new passwords differ.", "密码已重置，请用新密码登录。": "Password reset; sign in with the new one.",
+    "密码已修改。": "Password changed.", "首次登录请先修改初始密码。": "Change your initial password first.",
+    "此入口不受理接口令牌，请通过政务内网访问开放接口。": "This host takes no API tokens; use the intranet host.",
+    "此入口仅供居民、小蜜蜂、商户和志愿者使用；工作人员请通过政务内网登录。":
+        "This host is for residents, informants, merchants and volunteers; staff sign in on the intranet.",
+    "手机号登录/注册": "Phone sign-in / registration", "居民手机号注册": "Registered by phone",
+    "邀请码注册": "Registered by invitation", "人员导入批量开通": "Opened from the people import",
+    "用途": "Purpose", "发送时间": "Sent at", "失效时间": "Expires at", "使用/作废时间": "Used / voided at",
+    "错误次数": "Wrong tries", "注册邀请": "Invitation", "发放人": "Issued by",
+    "发放时间": "Issued at", "使用时间": "Used at", "注册账号": "Account opened", "账号状态": "Account state",
+    "开通方式": "Opened by", "须修改密码": "Must change password", "开通时间": "Opened at",
+    "修改密码时间": "Password changed at",
+})

@@ -57,6 +57,8 @@ TOTP_ROLES = frozenset({R.ADMIN, R.CITY_COMMANDER, R.TOWN_COMMANDER})  # must en
 # Whose work needs full phone/ID numbers (PIPL minimisation): cadres and grid staff in their own scope, admins.
 # Commanders and departments see masked values.
 PERSONAL_DATA_ROLES = frozenset({R.ADMIN, R.VILLAGE_CADRE, R.GRID_LEADER, R.GRID_WORKER})
+# Who may sign in with a phone and an SMS code alone (the resident entrance, jishi.accounts); staff use a password.
+ENTRANCE_ROLES = frozenset({R.RESIDENT, R.INFORMANT, R.MERCHANT, R.VOLUNTEER, R.MICROGRID_LIAISON})
 
 # --- data scope per action -------------------------------------------------------------------------
 
