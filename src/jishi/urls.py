@@ -26,6 +26,7 @@ from jishi.open311.formats import error_for as open311_error
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
+from jishi.venues.api import router as venues_router
 from jishi.visits.api import router as visits_router
 from jishi.web import views_errors
 from jishi.webhooks.api import router as webhooks_router
@@ -55,6 +56,7 @@ api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
 api.add_router("/mediation", mediation_router, tags=["mediation"])
 api.add_router("/visits", visits_router, tags=["visits"])
+api.add_router("/venues", venues_router, tags=["venues"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -73,6 +75,7 @@ urlpatterns = [
     path("cockpit/", include("jishi.cockpit.urls")),
     path("visits/", include("jishi.visits.urls")),
     path("mediation/", include("jishi.mediation.urls")),
+    path("venues/", include("jishi.venues.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),
