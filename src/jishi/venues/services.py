@@ -24,6 +24,7 @@ from jishi.venues.models import Booking, CircleSettings, RoadNetwork, Room, Venu
 from jishi.venues.timeline import emit, writer
 
 MAX_NETWORK_LINES = 200_000
+MAX_ID = 2**63 - 1
 LNG = (73.0, 136.0)  # China's longitudes and latitudes: a swapped pair is refused
 LAT = (3.0, 54.0)
 
@@ -64,6 +65,8 @@ def _manageable(actor, venue: Venue) -> None:
 
 def venue_for(actor, pk, action: str = "view") -> Venue:
     """One venue the actor may ``action`` (else NotFound: no existence oracle)."""
+    if not isinstance(pk, int) or not 1 <= pk <= MAX_ID:
+        raise NotFound("阵地不存在或不在您的范围内")
     venue = Venue.objects.restrict(as_actor(actor), action).select_related("region").filter(pk=pk).first()
     if venue is None:
         raise NotFound("阵地不存在或不在您的范围内")
@@ -74,7 +77,8 @@ def venue_for(actor, pk, action: str = "view") -> Venue:
 def create_venue(actor, *, region_id, kind: str, name: str, lng, lat, address: str = "", opening_hours: str = "",
                  phone: str = "", functions: list[str] | None = None) -> Venue:
     actor = as_actor(actor)
-    region = Region.objects.filter(pk=region_id).first()
+    region = Region.objects.filter(pk=region_id).first() if isinstance(region_id, int) and 1 <= region_id <= MAX_ID \
+        else None
     if region is None or region.level == Level.CITY:
         raise ValidationFailed("请选择阵地所在的镇(街道)、村(社区)、网格或微网格", field="region_id")
     if not holds(actor, "manage", region):
@@ -175,7 +179,7 @@ def book_room(actor, room_id, *, starts_at, ends_at, purpose: str, organiser: st
     """Book a room; refused when it overlaps a booking of the same room, is in the past, longer than a day, or
     for more people than the room holds. The room's row is locked first: two bookings at once, one wins."""
     actor = as_actor(actor)
-    room = Room.objects.filter(pk=room_id).select_related("venue").first()
+    room = Room.objects.filter(pk=room_id).select_related("venue").first() if 1 <= room_id <= MAX_ID else None
     if room is None or not holds(actor, "manage", room.venue):
         raise NotFound("活动室不存在或不在您的范围内")
     start = _moment(starts_at, "starts_at", "开始时间")
@@ -213,7 +217,7 @@ def book_room(actor, room_id, *, starts_at, ends_at, purpose: str, organiser: st
 @writer
 def cancel_booking(actor, booking_id, reason: str = "") -> Booking:
     actor = as_actor(actor)
-    b = Booking.objects.select_related("venue").filter(pk=booking_id).first()
+    b = Booking.objects.select_related("venue").filter(pk=booking_id).first() if 1 <= booking_id <= MAX_ID else None
     if b is None or not holds(actor, "manage", b.venue):
         raise NotFound("预约不存在或不在您的范围内")
     reason = _text(reason, "reason", "取消原因", 200)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from jishi.core import audit
 from jishi.core.errors import ServiceError
 from jishi.core.scope import holds
+from jishi.http.types import fits_id
 from jishi.org.choices import Level, VenueKind
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
@@ -41,13 +42,19 @@ def _actor(request: HttpRequest):
     return actor
 
 
+def _id(value) -> int:
+    """A row id from a form or query value; 0 (no row) for anything else."""
+    try:
+        n = int(str(value or "").strip())
+    except ValueError:
+        return 0
+    return n if fits_id(n) else 0
+
+
 def _region(actor, value) -> Region:
     """The region asked for (``?region=``) if the actor may view it, else the actor's own top region."""
     if value:
-        try:
-            region = Region.objects.filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            region = None
+        region = Region.objects.filter(pk=_id(value)).first()
         if region is None or not holds(actor, "view", region):
             raise Http404(_("区域不存在或不在您的范围内"))
         return region
@@ -106,7 +113,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             v = services.create_venue(
-                actor, region_id=request.POST.get("region"), kind=request.POST.get("kind", ""),
+                actor, region_id=_id(request.POST.get("region")), kind=request.POST.get("kind", ""),
                 name=request.POST.get("name", ""), lng=request.POST.get("lng"), lat=request.POST.get("lat"),
                 address=request.POST.get("address", ""), opening_hours=request.POST.get("opening_hours", ""),
                 phone=request.POST.get("phone", ""), functions=request.POST.getlist("functions") or None)
@@ -149,7 +156,7 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             services.add_room(actor, pk, name=p.get("name", ""), capacity=p.get("capacity") or 20)
             messages.success(request, _("活动室已添加"))
         elif verb == "book":
-            room = Room.objects.filter(pk=p.get("room") or 0, venue_id=pk).first()
+            room = Room.objects.filter(pk=_id(p.get("room")), venue_id=pk).first()
             if room is None:
                 raise Http404
             services.book_room(actor, room.pk, starts_at=p.get("starts_at", ""), ends_at=p.get("ends_at", ""),
@@ -157,7 +164,7 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
                                contact_phone=p.get("contact_phone", ""), attendees=p.get("attendees") or 10)
             messages.success(request, _("预约成功"))
         elif verb == "cancel":
-            b = Booking.objects.filter(pk=p.get("booking") or 0, venue_id=pk).first()
+            b = Booking.objects.filter(pk=_id(p.get("booking")), venue_id=pk).first()
             if b is None:
                 raise Http404
             services.cancel_booking(actor, b.pk, reason=p.get("reason", ""))
@@ -214,8 +221,8 @@ def circle_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("服务圈参数已保存，覆盖已重新计算"))
     except ServiceError as exc:
         messages.error(request, exc.message)
-    region = p.get("region", "")
-    return redirect(reverse("venues-circle") + (f"?region={int(region)}" if region.isdigit() else ""))
+    region = _id(p.get("region"))
+    return redirect(reverse("venues-circle") + (f"?region={region}" if region else ""))
 
 
 @login_required
