@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from jishi.core.models import AuditRecord
 from jishi.venues import services
 from jishi.venues.models import Booking, RoadNetwork
-from tests.venues.conftest import P, east, household, venue
+from tests.venues.conftest import P, east, venue
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/venues"

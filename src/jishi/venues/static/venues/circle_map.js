@@ -6,7 +6,7 @@
   var data = document.getElementById("circle-data");
   if (!el || !data || !window.L) return;
   var d = JSON.parse(data.textContent || "{}");
-  var map = L.map(el, { zoomSnap: 0.25, preferCanvas: true, attributionControl: !!el.dataset.tiles });
+  var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
   if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
   else el.classList.add("no-tiles");
   var all = L.featureGroup();
@@ -26,5 +26,6 @@
   all.addTo(map);
   if (all.getLayers().length) map.fitBounds(all.getBounds(), { padding: [16, 16], maxZoom: 17 });
   else map.setView([31.8, 120.3], 10);
+  el.setAttribute("data-outside", String((d.outside || []).length));
   el.setAttribute("data-ready", "1");
 })();
