@@ -119,6 +119,9 @@ def test_best_sites_page(client, login, city, street):
     assert r.status_code == 200 and 'id="added">+3' in html and "村口" in html  # P, 300 m, 450 m
     r = client.get(f"/venues/best-sites/?region={city.regions['A1'].pk}&n=1&method=exact&candidates=abc")
     assert "经度,纬度" in r.content.decode()
+    for n, cands in (("²", ""), ("1", "nan,nan"), ("1", "31.8,120.2")):
+        r = client.get(f"/venues/best-sites/?region={city.regions['A1'].pk}&n={n}&candidates={cands}")
+        assert r.status_code == 200 and 'id="best-error"' in r.content.decode()
 
 
 def test_the_excel_workbook(client, login, city, street):

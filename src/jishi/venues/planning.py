@@ -64,7 +64,7 @@ def best_sites(actor, region: Region, n: int, *, method: str = "greedy",
         raise PermissionDenied("这个区域不在您的管理范围内")
     if method not in ("greedy", "exact"):
         raise ValidationFailed("求解方法应是 greedy（贪心）或 exact（精确）", field="method")
-    if not 1 <= int(n) <= MAX_SITES:
+    if not isinstance(n, int) or not 1 <= n <= MAX_SITES:
         raise ValidationFailed(f"新增阵地数应在 1 到 {MAX_SITES} 之间", field="n")
     n = int(n)
     cands = candidates if candidates is not None else default_candidates(region)
@@ -72,6 +72,10 @@ def best_sites(actor, region: Region, n: int, *, method: str = "greedy",
         raise ValidationFailed("没有候选点：请提供候选点（经度,纬度）", field="candidates")
     if len(cands) > MAX_CANDIDATES:
         raise ValidationFailed(f"候选点最多 {MAX_CANDIDATES} 个", field="candidates")
+    for label, lng, lat in cands:
+        if not (73 <= lng <= 136 and 3 <= lat <= 54):  # also refuses NaN
+            raise ValidationFailed(f"候选点“{label}”的坐标 ({lng}, {lat}) 不在经纬度范围内（经度在前、纬度在后）",
+                                   field="candidates")
     qs = Household.objects.filter(lng__isnull=False, lat__isnull=False)
     if region.level != Level.CITY:
         qs = qs.filter(**{f"{region.level}_id": region.pk})

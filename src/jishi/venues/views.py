@@ -236,8 +236,7 @@ def best(request: HttpRequest) -> HttpResponse:
     if "n" in request.GET:
         try:
             cands = _typed_candidates(f["candidates"])
-            result = planning.best_sites(actor, region, int(f["n"]) if f["n"].isdigit() else 0, method=f["method"],
-                                         candidates=cands)
+            result = planning.best_sites(actor, region, _id(f["n"]), method=f["method"], candidates=cands)
         except ServiceError as exc:
             error = exc.message
     return render(request, "venues/best.html", {
