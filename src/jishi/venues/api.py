@@ -19,6 +19,7 @@ from jishi.http.types import Cursor, Id, Moment, PathId
 from jishi.org.choices import VenueKind
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region, Venue
+from jishi.org.queries import in_region
 from jishi.venues import planning, queries, services
 from jishi.venues.choices import DEFAULT_FUNCTIONS, Function
 from jishi.venues.models import Booking, Room
@@ -204,7 +205,7 @@ def venue_list(request: HttpRequest, filters: Query[VenueFilters]):
     qs = Venue.objects.restrict(actor, "view").select_related("venue_profile")
     if filters.region:
         region = _region(request, filters.region)
-        qs = queries._in(qs, region)
+        qs = in_region(qs, region)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",), descending=False)

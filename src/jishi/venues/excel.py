@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from jishi.org.models import Region
 from jishi.org.policy import as_actor
+from jishi.org.queries import in_region
 from jishi.venues import queries
 from jishi.venues.choices import DEFAULT_FUNCTIONS, Function
 from jishi.venues.models import CoverageCell
@@ -35,7 +36,7 @@ def _sheet(wb, title: str, headers: list[str], rows):
 
 def coverage_rows(actor, region: Region) -> list[list]:
     """One line per sub-region at every level under ``region`` (one GROUP BY a level)."""
-    qs = queries._in(CoverageCell.objects.restrict(as_actor(actor), "view"), region)
+    qs = in_region(CoverageCell.objects.restrict(as_actor(actor), "view"), region)
     names = dict(Region.objects.filter(path__startswith=region.path).values_list("id", "name"))
     rows = []
     for level in ("town", "village", "grid", "microgrid"):

@@ -13,16 +13,13 @@ from django.db.models import Count, Q, Sum
 from jishi.org.choices import Level, VenueKind
 from jishi.org.models import Region, Venue
 from jishi.org.policy import as_actor
+from jishi.org.queries import in_region
 from jishi.venues.choices import STANDARD
 from jishi.venues.models import Booking, CoverageCell, CoverageRun
 
 CHILD = {Level.CITY: "town", Level.TOWN: "village", Level.VILLAGE: "grid", Level.GRID: "microgrid"}
 KIND_KEYS = {VenueKind.PARTY_MASS_CENTRE: "centres", VenueKind.PIONEER_STATION: "stations",
              VenueKind.NEIGHBOURHOOD_POINT: "points"}
-
-
-def _in(qs, region: Region):
-    return qs if region.level == Level.CITY else qs.filter(**{f"{region.level}_id": region.pk})
 
 
 @dataclass
@@ -56,7 +53,7 @@ def village_gaps(actor, region: Region) -> list[VillageGap]:
     """Each village/community under ``region`` the actor may view, with its open venues by kind and its gap
     (two statements)."""
     actor = as_actor(actor)
-    villages = _in(Region.objects.restrict(actor, "view").filter(level=Level.VILLAGE), region)
+    villages = in_region(Region.objects.restrict(actor, "view").filter(level=Level.VILLAGE), region)
     rows = {v["id"]: VillageGap(v["id"], v["name"], v["town__name"] or "")
             for v in villages.order_by("town_id", "code").values("id", "name", "town__name")}
     counts = (Venue.objects.filter(village_id__in=list(rows)).exclude(venue_profile__is_open=False)
@@ -131,7 +128,7 @@ class CircleCoverage:
 def eight_minute_coverage(region: Region, actor=None) -> CircleCoverage:
     """For the evaluation engine: the share of the households of ``region`` within the circle (``rate``), from the
     newest run (``computed_at``; ``run_id`` None: never computed); the households outside are ``outside_points``."""
-    qs = _in(CoverageCell.objects.restrict(as_actor(actor), "view"), region)
+    qs = in_region(CoverageCell.objects.restrict(as_actor(actor), "view"), region)
     agg = qs.aggregate(h=Sum("households"), c=Sum("covered"), u=Sum("unlocated"), m=Sum("minutes_sum"))
     run = CoverageRun.objects.order_by("-id").first()
     return CircleCoverage(households=agg["h"] or 0, covered=agg["c"] or 0, unlocated=agg["u"] or 0,
@@ -145,7 +142,7 @@ def coverage_children(actor, region: Region) -> list[dict]:
     child = CHILD.get(region.level)
     if child is None:
         return []
-    qs = _in(CoverageCell.objects.restrict(as_actor(actor), "view"), region).exclude(**{f"{child}_id": None})
+    qs = in_region(CoverageCell.objects.restrict(as_actor(actor), "view"), region).exclude(**{f"{child}_id": None})
     rows = list(qs.values(f"{child}_id").annotate(h=Sum("households"), c=Sum("covered"), u=Sum("unlocated"),
                                                    m=Sum("minutes_sum")).order_by())
     names = dict(Region.objects.filter(pk__in=[r[f"{child}_id"] for r in rows]).values_list("id", "name"))
@@ -163,7 +160,7 @@ def outside_points(actor, region: Region, limit: int = 4000) -> tuple[list[list]
     """The households of ``region`` outside the circle ([id, lng, lat, minutes]), the farthest first, at most
     ``limit``, and how many there are."""
     pts = []
-    for cell in _in(CoverageCell.objects.restrict(as_actor(actor), "view"), region).only("outside"):
+    for cell in in_region(CoverageCell.objects.restrict(as_actor(actor), "view"), region).only("outside"):
         pts.extend(cell.outside)
     pts.sort(key=lambda p: -(p[3] if p[3] is not None else 1e9))
     return pts[:limit], len(pts)
@@ -171,7 +168,7 @@ def outside_points(actor, region: Region, limit: int = 4000) -> tuple[list[list]
 
 def venues_in(actor, region: Region, kind: str = ""):
     """The venues of a region the actor may view, centres first."""
-    qs = _in(Venue.objects.restrict(as_actor(actor), "view"), region).select_related("village", "venue_profile")
+    qs = in_region(Venue.objects.restrict(as_actor(actor), "view"), region).select_related("village", "venue_profile")
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("village_id", "kind", "id")
