@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jishi.visits",
     "jishi.mediation",
     "jishi.accounts",
+    "jishi.venues",
 ]
 
 MIDDLEWARE = [

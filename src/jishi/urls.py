@@ -27,6 +27,7 @@ from jishi.open311.formats import error_for as open311_error
 from jishi.org.api import router as org_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
+from jishi.venues.api import router as venues_router
 from jishi.visits.api import router as visits_router
 from jishi.web import views_errors
 from jishi.webhooks.api import router as webhooks_router
@@ -60,6 +61,7 @@ api.add_router("/visits", visits_router, tags=["visits"])
 auth_api = JishiAPI(title="Jishi entrance API", version="1", urls_namespace="api-v1-auth", auth=None,
                     parser=JishiParser(), description="居民入口：短信验证码、登录/注册、找回密码（docs/accounts.md）。")
 accounts_api.install(auth_api)
+api.add_router("/venues", venues_router, tags=["venues"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -78,6 +80,7 @@ urlpatterns = [
     path("cockpit/", include("jishi.cockpit.urls")),
     path("visits/", include("jishi.visits.urls")),
     path("mediation/", include("jishi.mediation.urls")),
+    path("venues/", include("jishi.venues.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

@@ -15,4 +15,6 @@ SCOPES: dict[str, str] = {
     "visits:write": gettext_noop("记录走访、安排和调整走访"),
     "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
     "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
+    "venues:read": gettext_noop("读取服务阵地、预约和8分钟服务圈覆盖"),
+    "venues:write": gettext_noop("登记服务阵地、预约活动室"),
 }

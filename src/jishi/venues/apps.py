@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VenuesConfig(AppConfig):
+    name = "jishi.venues"
+    label = "venues"
+    verbose_name = _("党群服务阵地")
+
+    def ready(self) -> None:
+        from jishi.venues import consumers, navigation
+
+        navigation.register()
+        consumers.register()  # the 8-minute coverage is a consumer of the venues timeline
