@@ -15,4 +15,6 @@ SCOPES: dict[str, str] = {
     "visits:write": gettext_noop("记录走访、安排和调整走访"),
     "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
     "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
+    "evaluation:read": gettext_noop("读取智慧社区评价体系、评价和星级"),
+    "evaluation:write": gettext_noop("社区自评、镇街审核、市级确认和维护评价体系"),
 }
