@@ -101,13 +101,17 @@ def improvements(assessment: Assessment, n: int = 5) -> list[dict]:
         how = ind.advice
         if s.computed and ind.rule in (RuleKind.RATE, RuleKind.COUNT):
             need = rules.needed_for_full(ind.rule, s.measured, s.numerator, s.denominator, full=ind.full)
-            now = "—" if s.measured is None else (f"{s.measured * 100:.1f}%" if ind.rule == RuleKind.RATE
-                                                   else f"{s.measured:g}")
             target = f"{ind.full * 100:g}%" if ind.rule == RuleKind.RATE else f"{ind.full:g}"
-            lead = f"现为{now}，达到{target}可得满分"
-            if need:
-                lead += f"（还差{need}件/户）"
+            if s.measured is None:
+                lead = f"期内没有可计算的记录（{s.basis}），有记录且达到{target}可得满分"
+            else:
+                now = f"{s.measured * 100:.1f}%" if ind.rule == RuleKind.RATE else f"{s.measured:g}"
+                lead = f"现为{now}（{s.numerator}/{s.denominator}），达到{target}可得满分"
+                if need:
+                    lead += f"，还差{need}"
             how = f"{lead}。{ind.advice}"
+        if s.town_reason:
+            how = f"镇街核定：{s.town_reason}。{how}"
         elif s.computed is False and not assessment.evidence.filter(indicator=ind).exists():
             how = f"尚无佐证材料。{ind.advice}"
         rows.append({"code": ind.code, "name": ind.name, "max": ind.points, "points": got, "lost": lost,

@@ -223,11 +223,14 @@ def computable(ind: Indicator) -> bool:
     return ind.method == Method.COMPUTED and indicators.source(ind.source) is not None
 
 
-def _fill(a: Assessment, leaves: list[Indicator], scores: dict[int, Score]) -> int:
-    """Compute every registered computed indicator of ``a`` into its score row; returns how many."""
+FILLED = ["computed", "measured", "numerator", "denominator", "basis", "url", "self_points"]
+
+
+def _fill(a: Assessment, leaves: list[Indicator], scores: dict[int, Score]) -> list[Score]:
+    """Compute every registered computed indicator of ``a`` into its score row (not saved); the rows filled."""
     region = a.village
     first, last = period_of(a.scheme)
-    n = 0
+    filled = []
     for ind in leaves:
         s = scores[ind.pk]
         if not computable(ind):
@@ -240,10 +243,8 @@ def _fill(a: Assessment, leaves: list[Indicator], scores: dict[int, Score]) -> i
         s.self_points = rules.auto_points(ind.rule, ind.points, c.value, full=ind.full, zero=ind.zero)
         if s.self_points is None:
             s.self_points = 0.0  # nothing to measure in the period: no points (the town may adjust with a reason)
-        n += 1
-    Score.objects.bulk_update(list(scores.values()), ["computed", "measured", "numerator", "denominator", "basis",
-                                                      "url", "self_points"])
-    return n
+        filled.append(s)
+    return filled
 
 
 def _leaves(scheme: Scheme) -> list[Indicator]:
@@ -270,9 +271,8 @@ def start_assessment(actor, village: Region, *, scheme: Scheme | None = None) ->
     a.save()
     leaves = _leaves(scheme)
     scores = {i.pk: Score(assessment=a, indicator=i) for i in leaves}
+    n = len(_fill(a, leaves, scores))
     Score.objects.bulk_create(list(scores.values()))
-    scores = {s.indicator_id: s for s in a.scores.all()}
-    n = _fill(a, leaves, scores)
     now = timezone.now()
     Assessment.objects.filter(pk=a.pk).update(computed_at=now)
     a.computed_at = now
@@ -288,7 +288,10 @@ def refresh(actor, a: Assessment) -> Assessment:
     actor = access.require_step(actor, a, "village")
     _state(a, State.DRAFT)
     scores = {s.indicator_id: s for s in a.scores.all()}
-    n = _fill(a, _leaves(a.scheme), scores)
+    filled = _fill(a, _leaves(a.scheme), scores)
+    for s in filled:
+        s.save(update_fields=FILLED)
+    n = len(filled)
     _apply(a, computed_at=timezone.now())
     emit("refresh", assessment=a, actor=actor.user, actor_name=_name(actor), at=timezone.now(), data={"computed": n})
     audit.record(actor.user, "evaluation.refresh", a, summary=f"{a.village.name} 更新自动计算指标 {n} 项")
