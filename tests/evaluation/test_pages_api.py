@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from jishi.evaluation import services
 from jishi.evaluation.models import Assessment, Evidence
 from tests.cases.conftest import PDF
-from tests.evaluation.conftest import leaf, self_assess_all, upload
+from tests.evaluation.conftest import leaf, self_assess_all
 
 
 def test_the_cadre_starts_scores_with_evidence_and_submits_from_the_pages(client, login, city, scheme):
