@@ -128,6 +128,8 @@ def test_the_community_page_on_a_phone(page, login_as, shot, city, scheme):  # n
     expect(page.locator("#indicators")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     shot("assessment")
+    page.locator('tr[data-code="1.1.1"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(shot("assessment").with_name("test_the_community_page_on_a_phone-row-phone.png")))
 
 
 assert JPEG  # the case helpers' photo, used by walk_to
