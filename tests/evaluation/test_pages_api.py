@@ -83,7 +83,7 @@ def test_the_comparison_takes_a_fixed_number_of_statements(client, login, city, 
         services.start_assessment(None, city.regions[key])
     login("city_commander")
     client.get("/evaluation/compare/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         r = client.get("/evaluation/compare/")
     assert r.status_code == 200
 
@@ -137,3 +137,24 @@ def test_the_api_runs_the_whole_chain(client, login, city, scheme):
     assert len(r.json()["indicators"]) == scheme.indicators.count()
     r = client.patch(f"/api/v1/evaluation/indicators/{ind.pk}", {"points": 5}, content_type="application/json")
     assert r.status_code == 409  # published: frozen
+
+
+def test_the_city_keeps_a_scheme_from_the_pages(client, login, city):
+    from jishi.evaluation.models import Scheme
+
+    login("city_commander")
+    r = client.post("/evaluation/schemes/", {"year": "2031", "name": "2031年评价体系"}, follow=True)
+    s = Scheme.objects.get(year=2031)
+    assert "1.2.1" in r.content.decode() and s.status == "draft"
+    a, b = s.indicators.get(code="4.1.1"), s.indicators.get(code="4.1.2")
+    client.post(f"/evaluation/schemes/{s.pk}/indicator", {"indicator": a.pk, "points": "8", "standard": "每项最高4分"})
+    r = client.post(f"/evaluation/schemes/{s.pk}/publish", follow=True)
+    assert "合计须为100分" in r.content.decode()
+    client.post(f"/evaluation/schemes/{s.pk}/indicator", {"indicator": b.pk, "points": "7", "standard": b.standard})
+    client.post(f"/evaluation/schemes/{s.pk}/publish")
+    s.refresh_from_db()
+    assert s.is_frozen and s.indicators.get(code="4.1.1").points == 8
+    client.logout()
+    login("town_commander")
+    client.post(f"/evaluation/schemes/{s.pk}/version", {"year": "2032"})
+    assert not Scheme.objects.filter(year=2032).exists()  # only the city keeps schemes
