@@ -10,6 +10,7 @@ and one audit record, in one transaction. Bad input raises ``ValidationFailed`` 
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 
 from django.core.files.base import ContentFile
@@ -41,6 +42,8 @@ def _name(actor) -> str:
 def _check_indicator(ind: Indicator) -> None:
     if ind.level != 3:
         return
+    if not all(math.isfinite(x) for x in (ind.points, ind.pass_ratio, ind.full or 0, ind.zero or 0)):
+        raise ValidationFailed(f"指标{ind.code}的数值不对", field="points")
     if ind.points <= 0 or ind.points > 100:
         raise ValidationFailed(f"指标{ind.code}的分值须在 0 到 100 之间", field="points")
     if not 0 < ind.pass_ratio <= 1:

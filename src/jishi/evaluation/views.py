@@ -3,6 +3,8 @@ Actor, calls one service function, renders; a refusal shows its Chinese message 
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -295,6 +297,9 @@ def _float(value, field: str) -> float | None:
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ValidationFailed("请填写数字", field=field) from None
+    if not math.isfinite(number):
+        raise ValidationFailed("请填写数字", field=field)
+    return number
