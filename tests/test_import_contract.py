@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -44,6 +44,15 @@ CROSS = {
     # 矛盾纠纷 case as a dispute, and a meeting's decision made a case through the intake service
     ("mediation", "cases"): {"models", "choices", "intake"},
     ("accounts", "security"): {"throttle"},  # the entrance counts the caller's address as the login does
+    # evaluation: the indicators it computes call the owning apps' own queries (cockpit's case rates, visit
+    # coverage, 小事不出村; points participation from the points rows), evidence is checked with the cases'
+    # upload rules, each step is told through notify
+    ("evaluation", "cockpit"): {"figures", "periods"},
+    ("evaluation", "visits"): {"queries"},
+    ("evaluation", "mediation"): {"queries"},
+    ("evaluation", "points"): {"models", "choices"},
+    ("evaluation", "cases"): {"files"},
+    ("evaluation", "notify"): {"services"},
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jishi.mediation",
     "jishi.accounts",
     "jishi.venues",
+    "jishi.evaluation",
 ]
 
 MIDDLEWARE = [

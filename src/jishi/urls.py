@@ -18,6 +18,7 @@ from jishi.accounts import api as accounts_api
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
+from jishi.evaluation.api import router as evaluation_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
@@ -62,6 +63,7 @@ auth_api = JishiAPI(title="Jishi entrance API", version="1", urls_namespace="api
                     parser=JishiParser(), description="居民入口：短信验证码、登录/注册、找回密码（docs/accounts.md）。")
 accounts_api.install(auth_api)
 api.add_router("/venues", venues_router, tags=["venues"])
+api.add_router("/evaluation", evaluation_router, tags=["evaluation"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -81,6 +83,7 @@ urlpatterns = [
     path("visits/", include("jishi.visits.urls")),
     path("mediation/", include("jishi.mediation.urls")),
     path("venues/", include("jishi.venues.urls")),
+    path("evaluation/", include("jishi.evaluation.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

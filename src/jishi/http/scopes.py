@@ -17,4 +17,6 @@ SCOPES: dict[str, str] = {
     "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
     "venues:read": gettext_noop("读取服务阵地、预约和8分钟服务圈覆盖"),
     "venues:write": gettext_noop("登记服务阵地、预约活动室"),
+    "evaluation:read": gettext_noop("读取智慧社区评价体系、评价和星级"),
+    "evaluation:write": gettext_noop("社区自评、镇街审核、市级确认和维护评价体系"),
 }

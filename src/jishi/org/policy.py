@@ -76,6 +76,9 @@ GRANTS: MappingProxyType = MappingProxyType({
     # mediation: the region's cadres and commanders; a mediator reaches the disputes assigned to them
     # (their person, through OWN_RECORDS_ACTIONS), grid staff and departments nothing.
     "mediate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
+    # smart-community evaluation: a community's assessment is read by its cadres and its town's and the city's
+    # commanders; which step each takes (self-assess, review, confirm) is ``evaluation_level_of``
+    "evaluate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
@@ -276,3 +279,25 @@ def mediation_level_of(actor: Actor) -> str | None:
     if actor.is_system:
         return "city"
     return max(levels, key=order.index) if levels else None
+
+
+# --- added by evaluation ---
+
+# The step of the smart-community evaluation a role takes in its "evaluate" scope: the community's cadres
+# self-assess (village), the town's commanders review and adjust (town), the city confirms and keeps the
+# yearly scheme (city).
+EVALUATION_LEVEL = COMMAND_LEVEL
+EVALUATION_SCHEME_ROLES = CITY_ROLES
+
+
+def evaluation_level_of(actor: Actor) -> str | None:
+    """The highest evaluation step of the actor's posts (None: takes no step)."""
+    if actor.is_system:
+        return "city"
+    order = ("village", "town", "city")
+    levels = [EVALUATION_LEVEL[r] for r in actor.roles if r in EVALUATION_LEVEL]
+    return max(levels, key=order.index) if levels else None
+
+
+def may_keep_evaluation_schemes(actor: Actor) -> bool:
+    return actor.is_system or actor.has_any(EVALUATION_SCHEME_ROLES)
