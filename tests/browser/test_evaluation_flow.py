@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from jishi.evaluation import services
 from jishi.evaluation.models import Assessment
 from tests.cases.conftest import JPEG, PDF, report, walk_to  # noqa: F401 (fixture)
-from tests.evaluation.conftest import scheme, upload  # noqa: F401 (fixture)
+from tests.evaluation.conftest import _without_other_apps_indicators, scheme, upload  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PNG_PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200

@@ -8,8 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jishi.cases.files import validate_upload
+from jishi.core.indicators import unregistered
 from jishi.evaluation import services
 from tests.cases.conftest import PDF, report  # noqa: F401
+
+# The indicators other apps compute (the 8-minute circle, the venue network, wish fulfilment): these
+# specifications describe the scheme before those apps register them; each app tests its own plugging in.
+OTHER_APPS = ("venues.eight_minute", "venues.network", "wishes.fulfilment")
+
+
+@pytest.fixture(autouse=True)
+def _without_other_apps_indicators():
+    with unregistered(*OTHER_APPS):
+        yield
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_an_indicator_no_app_computes_yet_needs_evidence_and_never_gets_a_number
 def test_an_app_that_registers_its_computation_plugs_in(city, scheme):
     register_indicator("venues.eight_minute", "8分钟覆盖率",
                        lambda region, first, last: Computed(0.775, 31, 40, "8分钟可达住户/住户", "/venues/"))
-    try:
+    try:  # (the conftest's block restores the registry afterwards)
         a = services.start_assessment(city.user("village_cadre"), city.regions["A1"])
         s = a.scores.get(indicator__code="2.1.2")
         assert (s.computed, s.measured, s.numerator, s.denominator, s.url) == (True, 0.775, 31, 40, "/venues/")

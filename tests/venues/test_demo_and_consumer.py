@@ -55,3 +55,23 @@ def test_one_recomputation_per_batch_and_a_lost_event_is_named(city, street, set
     assert [f"阵地动态 #{lost.pk}" in line for line in check(lost.pk)] == [True]
     consumers.drain(["venues.coverage"])
     assert check(lost.pk) == [] and CoverageRun.objects.count() == 2
+
+
+def test_the_circle_and_the_network_are_offered_to_the_evaluation(city, street):
+    from jishi.core.indicators import compute
+
+    today, a1 = timezone.localdate(), city.regions["A1"]
+    assert compute("venues.eight_minute", a1, today, today).value is None  # never computed: no number invented
+    for i in range(14):
+        v = Venue(name=f"点{i}", kind="neighbourhood_point" if i else "party_mass_centre", region=a1,
+                  lng=120.239, lat=31.839)
+        v.place_in(a1)
+        v.save()
+    for i in range(20):
+        household(city, "A1b2", f"D{i}", east(100 * i, (120.225, 31.83)))
+    demo.generate(Ctx())
+    circle, cov = compute("venues.eight_minute", a1, today, today), queries.eight_minute_coverage(a1)
+    assert (circle.numerator, circle.denominator) == (cov.covered, cov.households) and cov.households
+    assert circle.value == cov.covered / cov.households and f"region={a1.pk}" in circle.url
+    network, vc = compute("venues.network", a1, today, today), queries.venue_coverage(a1)
+    assert (network.value, network.numerator, network.denominator) == (vc.rate, vc.complete, vc.villages)

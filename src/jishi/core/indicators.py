@@ -19,7 +19,8 @@ the indicator as not computed (evidence needed) and never invents a number.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -78,3 +79,16 @@ def compute(code: str, region, first: date, last: date) -> Computed | None:
     computes it."""
     src = _REGISTRY.get(code)
     return None if src is None else src.fn(region, first, last)
+
+
+@contextmanager
+def unregistered(*codes: str) -> Iterator[None]:
+    """Within the block, ``codes`` are computed by no app (as before the app registering them is installed);
+    afterwards the registry is as it was. For specifications of the not-computed path."""
+    saved = {code: _REGISTRY.pop(code) for code in codes if code in _REGISTRY}
+    try:
+        yield
+    finally:
+        for code in codes:
+            _REGISTRY.pop(code, None)
+        _REGISTRY.update(saved)

@@ -8,7 +8,8 @@ class VenuesConfig(AppConfig):
     verbose_name = _("党群服务阵地")
 
     def ready(self) -> None:
-        from jishi.venues import consumers, navigation
+        from jishi.venues import consumers, indicators, navigation
 
         navigation.register()
+        indicators.register()  # offered to the smart-community evaluation
         consumers.register()  # the 8-minute coverage is a consumer of the venues timeline
