@@ -64,7 +64,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "先锋驿站": "Pioneer station", "党员中心户": "Party-member central household", "市职能部门": "City functional department",
     "派驻单位": "Dispatched unit", "镇(街道)内设机构": "Town (subdistrict) internal office",
     "公共服务企业": "Public-service enterprise", "党群服务中心": "Party-mass service centre",
-    "邻里服务点": "Neighbourhood service point", "调解工作室": "Mediation studio", "小蜜蜂驿站": "Informant station",
+    "邻里服务点": "Neighbourhood service point", "调解工作室": "Mediation studio", "小蜜蜂驿站": "Informant station", "爱心商家": "Caring merchant",
     "男": "Male", "女": "Female", "导入内容": "What to import", "区域边界（GeoJSON）": "Region boundaries (GeoJSON)",
     "人员与岗位（Excel .xlsx）": "People and posts (Excel .xlsx)", "文件类型应为 %(ext)s": "The file type should be %(ext)s",
     "文件不能超过 %(mb)d MB": "The file may not exceed %(mb)d MB", "其中党员": "of whom Party members", "居民": "Residents",

@@ -77,6 +77,7 @@ class VenueKind(models.TextChoices):
     NEIGHBOURHOOD_POINT = "neighbourhood_point", _("邻里服务点")
     MEDIATION_STUDIO = "mediation_studio", _("调解工作室")
     INFORMANT_STATION = "informant_station", _("小蜜蜂驿站")
+    CARING_MERCHANT = "caring_merchant", _("爱心商家")  # 爱心餐厅/药店/超市 that serve the 小蜜蜂 and the needy
 
 
 class Gender(models.TextChoices):
