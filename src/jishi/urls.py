@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
+from jishi.engage.api import projects_router, wishes_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
@@ -55,6 +56,8 @@ api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
 api.add_router("/mediation", mediation_router, tags=["mediation"])
 api.add_router("/visits", visits_router, tags=["visits"])
+api.add_router("/wishes", wishes_router, tags=["wishes"])
+api.add_router("/projects", projects_router, tags=["projects"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -73,6 +76,7 @@ urlpatterns = [
     path("cockpit/", include("jishi.cockpit.urls")),
     path("visits/", include("jishi.visits.urls")),
     path("mediation/", include("jishi.mediation.urls")),
+    path("engage/", include("jishi.engage.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

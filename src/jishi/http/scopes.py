@@ -15,4 +15,6 @@ SCOPES: dict[str, str] = {
     "visits:write": gettext_noop("记录走访、安排和调整走访"),
     "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
     "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
+    "engage:read": gettext_noop("读取微心愿、需求资源清单和微项目"),
+    "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
 }
