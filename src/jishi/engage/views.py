@@ -197,11 +197,12 @@ def wish_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect("engage-wish", w.pk)
 
 
-def _span(request):
+def _span(get):
+    """The period of ``first``/``last`` (local dates) in a query string; this year by default."""
     today = timezone.localdate()
     try:
-        first = date.fromisoformat(request.GET["first"]) if request.GET.get("first") else today.replace(month=1, day=1)
-        last = date.fromisoformat(request.GET["last"]) if request.GET.get("last") else today
+        first = date.fromisoformat(get["first"]) if get.get("first") else today.replace(month=1, day=1)
+        last = date.fromisoformat(get["last"]) if get.get("last") else today
     except ValueError:
         first, last = today.replace(month=1, day=1), today
     return queries.Span(min(first, last), max(first, last))
@@ -215,6 +216,9 @@ def _filtered_wishes(actor, get):
         qs = qs.filter(village_id=int(get["village"]))
     if get.get("q"):
         qs = qs.filter(Q(title__contains=get["q"][:50]) | Q(number=get["q"][:50]))
+    if get.get("first") or get.get("last"):  # the cockpit tile drills to the wishes posted in its period
+        span = _span(get)
+        qs = qs.filter(posted_at__gte=span.start, posted_at__lt=span.end)
     return qs
 
 
@@ -228,7 +232,7 @@ def wish_ledger(request: HttpRequest) -> HttpResponse:
     qs = _filtered_wishes(actor, request.GET).select_related("village", "town")
     page, params = _page(request, qs)
     region = regions[0] if not actor.scope("manage").everything else None
-    span = _span(request)
+    span = _span(request.GET)
     return render(request, "engage/ledger.html", {
         "active": "wishes", "tab": "ledger", "page": page, "params": params, "f": request.GET, "cadre": True,
         "states": WishState.choices, "villages": [r for r in regions if r.level == "village"],
@@ -265,7 +269,7 @@ def project_board(request: HttpRequest) -> HttpResponse:
         "active": "projects", "tab": "board", "calls": calls[:60], "page": page, "params": params,
         "cadre": bool(regions), "states": ProjectState.choices, "f": request.GET,
         "s": queries.project_stats(None if actor.scope("view").everything or not regions else regions[0],
-                                   _span(request), actor) if regions else None})
+                                   _span(request.GET), actor) if regions else None})
 
 
 @login_required
