@@ -77,7 +77,7 @@ def _people(rng, village_ids) -> dict[int, list[tuple[int, str, str, int | None]
 @transaction.atomic
 def _wishes(rng, total, villages, people, start, end) -> int:
     rows, plans = [], []
-    for i in range(total):
+    for _i in range(total):
         vid, town, vname, _ = rng.choice(villages)
         folk = people.get(vid) or []
         if len(folk) < 2:
