@@ -40,6 +40,9 @@ def test_a_wish_through_the_api_from_posting_to_thanks(client, login, city, help
     photo = {"name": "done.png", "content_base64": base64.b64encode(PNG).decode()}
     r = client.post(f"{W}/{wid}/fulfil", {"note": "每周六上门教学", "photo": photo}, content_type=JSON)
     assert r.json()["state"] == "fulfilled", r.content
+    assert client.get(f"/engage/wishes/{wid}/photo")["Content-Type"] == "image/png"
+    login("grid_worker_b")
+    assert client.get(f"/engage/wishes/{wid}/photo").status_code == 200  # on the wall
     login("resident")
     assert client.post(f"{W}/{wid}/thank", {"note": "谢谢"}, content_type=JSON).json()["state"] == "thanked"
     assert Posting.objects.filter(key=f"wish-fulfil:{wid}").count() == 1

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -195,6 +195,32 @@ def wish_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         return redirect(reverse("engage-wish", args=[w.pk]) + f"#{verb}")
     messages.success(request, done[verb])
     return redirect("engage-wish", w.pk)
+
+
+def _image(field) -> FileResponse:
+    import mimetypes
+
+    if not field:
+        raise Http404
+    ctype = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    resp = FileResponse(field.open("rb"), content_type=ctype)
+    resp["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+@login_required
+def wish_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The fulfilment photo, to whoever may see the wish (never by a guessable public URL)."""
+    return _image(_wish(request, pk).fulfil_photo)
+
+
+@login_required
+def progress_photo(request: HttpRequest, pk: int, report: int) -> FileResponse:
+    p = _project(request, pk)
+    r = p.reports.filter(pk=report).first()
+    if r is None:
+        raise Http404
+    return _image(r.photo)
 
 
 def _span(get):
