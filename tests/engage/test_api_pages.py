@@ -136,3 +136,21 @@ def test_exports_are_real_workbooks_with_masked_phones_for_commanders(client, lo
     assert wb.sheetnames == ["需求清单", "资源清单", "项目清单"]
     login("resident")
     assert client.get("/engage/wishes/ledger.xlsx").status_code == 404
+
+
+def test_a_visit_concern_becomes_a_wish_or_a_need_from_a_prefilled_form(client, login, city):
+    login("grid_worker")
+    mg = city.regions["A1a1"].pk
+    page = client.get("/engage/wishes/new/", {"source": "visit", "source_ref": "visit-concern:7",
+                                               "title": "想要一副老花镜", "region": mg}).content.decode()
+    assert 'value="想要一副老花镜"' in page and 'value="visit-concern:7"' in page
+    r = client.post("/engage/wishes/new/", {"title": "想要一副老花镜", "kind": "goods", "source": "visit",
+                                             "source_ref": "visit-concern:7", "wisher_name": "孙奶奶",
+                                             "region": mg})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    w = Wish.objects.get()
+    assert (w.source, w.source_ref, w.wisher_name, w.microgrid_id) == ("visit", "visit-concern:7", "孙奶奶", mg)
+    login("village_cadre")
+    page = client.get("/engage/projects/needs/", {"source": "visit", "source_ref": "visit-concern:8",
+                                                   "title": "门前道路坑洼"}).content.decode()
+    assert 'value="门前道路坑洼"' in page and 'value="visit-concern:8"' in page

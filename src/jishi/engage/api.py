@@ -244,7 +244,7 @@ class EngageResourceIn(Schema):
     provider: str = Field(..., max_length=100)
     kind: ResourceKind
     description: str = Field(..., max_length=300)
-    quantity: Decimal = Field(Decimal(1), gt=0, le=Decimal("9999999999"), max_digits=12, decimal_places=2)
+    quantity: float = Field(1, gt=0, le=9_999_999_999, description="数量（最多两位小数）")
     unit: str = Field("", max_length=10)
     region_id: Id
 
@@ -271,7 +271,7 @@ class EngageListFilters(Schema):
 class ProjectIn(Schema):
     title: str = Field(..., max_length=80)
     goals: str = Field(..., max_length=2000)
-    budget: Decimal = Field(Decimal(0), ge=0, le=Decimal("9999999999"), max_digits=12, decimal_places=2)
+    budget: float = Field(0, ge=0, le=9_999_999_999, description="预算(元，最多两位小数)")
     deadline: date
     region_id: Id
     need_ids: list[Id] = Field(..., min_length=1, max_length=50)

@@ -22,7 +22,7 @@ from jishi.core.scope import holds
 from jishi.engage.choices import NeedSource, NeedState, ProjectState, ResourceKind, Verb, WishState
 from jishi.engage.models import Bid, Brand, Need, Progress, Project, Resource, Wish
 from jishi.engage.timeline import emit, writer
-from jishi.engage.wishes import _photo, _text, name_of
+from jishi.engage.wishes import _photo, _text, name_of, pk_of
 from jishi.org.models import Region
 from jishi.org.policy import as_actor
 from jishi.org.privacy import valid_phone
@@ -32,7 +32,7 @@ STALE = "该项目刚被他人办理过，请刷新页面后再试"
 
 def _region(region, field: str = "region") -> Region:
     if not isinstance(region, Region):
-        region = Region.objects.filter(pk=region).first() if str(region or "").isdigit() else None
+        region = Region.objects.filter(pk=pk_of(region)).first() if pk_of(region) else None
     if region is None or region.level not in ("town", "village"):
         raise ValidationFailed("请选择村(社区)或镇(街道)", field=field)
     return region
@@ -45,7 +45,9 @@ def _manage(actor, row, what: str) -> None:
 
 def _money(value, field: str, label: str) -> Decimal:
     try:
-        d = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
+        d = Decimal(str(value if value not in (None, "") else 0))
+        if d != d.quantize(Decimal("0.01")):
+            raise ValidationFailed(f"{label}最多保留两位小数", field=field)
     except (InvalidOperation, ValueError):
         raise ValidationFailed(f"{label}须是数字", field=field) from None
     if d < 0 or d >= Decimal("1e10"):
@@ -121,7 +123,10 @@ def add_brand(actor, *, name: str, region, description: str = "") -> Brand:
 
 
 def _ids(values) -> list[int]:
-    return sorted({int(v) for v in values or [] if str(v).strip().isdigit()})
+    ids = [pk_of(v) for v in values or []]
+    if None in ids:
+        raise ValidationFailed("所选项目编号不对", field="needs")
+    return sorted(set(ids))
 
 
 @writer
@@ -152,7 +157,8 @@ def create_project(actor, *, title: str, goals: str, budget, deadline: date, reg
     if len(resource_rows) != len(resource_ids):
         raise ValidationFailed("所选资源不存在或不在您的管理范围内", field="resources")
     if brand not in (None, ""):
-        p.brand = brand if isinstance(brand, Brand) else Brand.objects.restrict(actor, "manage").filter(pk=brand).first()
+        p.brand = brand if isinstance(brand, Brand) else Brand.objects.restrict(actor, "manage").filter(
+            pk=pk_of(brand) or 0).first()
         if p.brand is None:
             raise ValidationFailed("服务品牌不存在或不在您的管理范围内", field="brand")
     p.save()
@@ -233,7 +239,7 @@ def award(actor, project: Project, bid_id) -> Project:
     actor = as_actor(actor)
     _manage(actor, project, "选定揭榜单位")
     _state(project, ProjectState.OPEN, doing="选定揭榜单位")
-    chosen = Bid.objects.filter(pk=bid_id, project=project).first() if str(bid_id or "").isdigit() else None
+    chosen = Bid.objects.filter(pk=pk_of(bid_id), project=project).first() if pk_of(bid_id) else None
     if chosen is None:
         raise ValidationFailed("请选择一个揭榜单位", field="bid")
     now = timezone.now()

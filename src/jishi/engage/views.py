@@ -31,6 +31,7 @@ from jishi.engage.choices import (
     WishState,
 )
 from jishi.engage.models import Brand, EngageEvent, Need, Project, Resource
+from jishi.http.types import id_or_none
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
 from jishi.org.policy import REGION_STAFF_ROLES, may_see_personal_data
@@ -71,9 +72,9 @@ def wall(request: HttpRequest) -> HttpResponse:
     """The wish wall (心愿墙): published wishes of the city, the wisher masked; a village filter."""
     actor = _actor(request)
     qs = access.wall().select_related("village")
-    village = request.GET.get("village") or ""
-    if village.isdigit():
-        qs = qs.filter(village_id=int(village))
+    village = id_or_none(request.GET.get("village"))
+    if village:
+        qs = qs.filter(village_id=village)
     state = request.GET.get("state") or WishState.PUBLISHED
     if state in WishState.values:
         qs = qs.filter(state=state)
@@ -238,8 +239,8 @@ def _filtered_wishes(actor, get):
     qs = access.managed_wishes(actor)
     if get.get("state") in WishState.values:
         qs = qs.filter(state=get["state"])
-    if (get.get("village") or "").isdigit():
-        qs = qs.filter(village_id=int(get["village"]))
+    if id_or_none(get.get("village")):
+        qs = qs.filter(village_id=id_or_none(get["village"]))
     if get.get("q"):
         qs = qs.filter(Q(title__contains=get["q"][:50]) | Q(number=get["q"][:50]))
     if get.get("first") or get.get("last"):  # the cockpit tile drills to the wishes posted in its period
@@ -315,6 +316,9 @@ def needs(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("需求已登记"))
             return redirect("engage-needs")
+    if request.method != "POST":  # one tap from a visit's concern (or a case): the form filled in
+        v = {k: request.GET[k][:500] for k in ("title", "description", "source", "source_ref", "region")
+             if request.GET.get(k)}
     qs = Need.objects.restrict(actor, "view").select_related("village", "town", "closed_by")
     if request.GET.get("state") in NeedState.values:
         qs = qs.filter(state=request.GET["state"])

@@ -32,6 +32,15 @@ STALE = "该心愿刚被他人办理过，请刷新页面后再试"
 TAKEN = "来晚了一步：这个心愿刚刚已被他人认领"
 
 
+def pk_of(value) -> int | None:
+    """A row id from a form or a payload ("12", 12), or None for what cannot name a row ("x", "-1", 2**70)."""
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return n if 1 <= n <= 2**53 else None
+
+
 def name_of(actor) -> str:
     u = actor.user
     return (u.get_full_name() or u.get_username()) if u else "系统"
@@ -81,8 +90,8 @@ def post_wish(actor, *, title: str, content: str = "", kind: str = WishKind.GOOD
     content = _text(content, 500, "content", "心愿内容")
     if kind not in WishKind.values:
         raise ValidationFailed(f"未知的心愿类别“{kind}”", field="kind")
-    if isinstance(wisher, int | str) and str(wisher).isdigit():
-        wisher = Person.objects.filter(pk=int(wisher)).first()
+    if isinstance(wisher, int | str) and pk_of(wisher):
+        wisher = Person.objects.filter(pk=pk_of(wisher)).first()
         if wisher is None:
             raise ValidationFailed("心愿人不存在", field="wisher")
     proxy = wisher is not None or bool((wisher_name or "").strip())
@@ -109,7 +118,7 @@ def post_wish(actor, *, title: str, content: str = "", kind: str = WishKind.GOOD
     if wisher_phone and not valid_phone(wisher_phone):
         raise ValidationFailed(f"联系电话“{wisher_phone}”不是11位手机号", field="wisher_phone")
     if not isinstance(region, Region):
-        region = Region.objects.filter(pk=region).first() if str(region or "").isdigit() else None
+        region = Region.objects.filter(pk=pk_of(region)).first() if pk_of(region) else None
     if region is None or not region.village_id:
         raise ValidationFailed("请选择心愿人所在的村(社区)", field="region")
     return _post(actor, title=title, content=content, kind=kind, urgent=bool(urgent), region=region, wisher=wisher,

@@ -807,6 +807,7 @@ _ENGAGE: dict[str, str] = {
     "验收完成": "Accept as completed", "验收意见": "Acceptance note",
     "读取微心愿、需求资源清单和微项目": "Read wishes, the needs and resources lists and micro-projects",
     "提出和办理微心愿，登记需求资源，发布和揭榜微项目": "Post and handle wishes, list needs and resources, publish and bid on micro-projects",
+    "转为微心愿": "Make it a wish", "列入需求清单": "Put on the needs list",
     "微心愿圆梦": "Wishes fulfilled", "微项目完成": "Micro-projects completed", "解决需求": "Needs solved",
 }
 for _k, _v in _ENGAGE.items():  # entries other apps already translated keep their English
