@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -53,6 +53,12 @@ CROSS = {
     ("evaluation", "points"): {"models", "choices"},
     ("evaluation", "cases"): {"files"},
     ("evaluation", "notify"): {"services"},
+    # engage: a wish made a case through the intake (its photo rules for fulfilment photos); the fulfiller's
+    # points through the ledger's earning service (a consumer of the engagement timeline); wish notices
+    ("engage", "cases"): {"models", "choices", "intake", "files"},
+    ("engage", "points"): {"earning", "models", "choices"},
+    ("engage", "notify"): {"services"},
+    ("cockpit", "engage"): {"queries"},  # the wishes and projects tile
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jishi.accounts",
     "jishi.venues",
     "jishi.evaluation",
+    "jishi.engage",
 ]
 
 MIDDLEWARE = [

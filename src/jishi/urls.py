@@ -19,6 +19,7 @@ from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
 from jishi.evaluation.api import router as evaluation_router
+from jishi.engage.api import projects_router, wishes_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
@@ -64,6 +65,8 @@ auth_api = JishiAPI(title="Jishi entrance API", version="1", urls_namespace="api
 accounts_api.install(auth_api)
 api.add_router("/venues", venues_router, tags=["venues"])
 api.add_router("/evaluation", evaluation_router, tags=["evaluation"])
+api.add_router("/wishes", wishes_router, tags=["wishes"])
+api.add_router("/projects", projects_router, tags=["projects"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -84,6 +87,7 @@ urlpatterns = [
     path("mediation/", include("jishi.mediation.urls")),
     path("venues/", include("jishi.venues.urls")),
     path("evaluation/", include("jishi.evaluation.urls")),
+    path("engage/", include("jishi.engage.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

@@ -75,6 +75,18 @@ def mediation(region: Region, p: Period) -> dict | None:
     return {**shares, "village_pct": None if v is None else round(v * 100, 1)}
 
 
+def engage(region: Region, p: Period) -> dict | None:
+    """Wishes posted and fulfilled in the period (the fulfilment rate), micro-projects completed and needs they
+    closed, through the engagement app's own queries."""
+    if "jishi.engage" not in settings.INSTALLED_APPS:
+        return None
+    from jishi.engage.queries import fulfilment_rate, project_stats
+
+    rate = fulfilment_rate(region, p)
+    return {**rate, "pct": None if rate["rate"] is None else round(rate["rate"] * 100, 1),
+            "projects": project_stats(region, p)}
+
+
 def points(region: Region, p: Period | None = None) -> dict | None:
     """Points issued and redeemed in the region during the period ``p`` (all time without one), through the
     points app's own query."""

@@ -62,6 +62,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "mediation": figures.mediation(region, p),  # the 小事不出村 tile (mediation.queries.level_shares)
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "visits": _visits(region, p),
+        "engage": figures.engage(region, p),  # the wishes and micro-projects tile (engage.queries)
         "active": "cockpit",
     })
 

@@ -19,4 +19,6 @@ SCOPES: dict[str, str] = {
     "venues:write": gettext_noop("登记服务阵地、预约活动室"),
     "evaluation:read": gettext_noop("读取智慧社区评价体系、评价和星级"),
     "evaluation:write": gettext_noop("社区自评、镇街审核、市级确认和维护评价体系"),
+    "engage:read": gettext_noop("读取微心愿、需求资源清单和微项目"),
+    "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
 }
