@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "blueprint"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -43,6 +43,9 @@ CROSS = {
     # mediation: disputes linked to their case (rows), the consumer of the case timeline that registers a taken-up
     # 矛盾纠纷 case as a dispute, and a meeting's decision made a case through the intake service
     ("mediation", "cases"): {"models", "choices", "intake"},
+    # the blueprint: supervision notices, a consumer of its own timeline, go through the inbox service
+    ("blueprint", "notify"): {"services"},
+    ("cockpit", "blueprint"): {"queries"},  # the blueprint progress tile
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

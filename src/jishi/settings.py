@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jishi.webhooks",
     "jishi.visits",
     "jishi.mediation",
+    "jishi.blueprint",
 ]
 
 MIDDLEWARE = [

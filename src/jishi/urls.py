@@ -14,6 +14,8 @@ from django.urls import include, path
 from django.views.static import serve
 from ninja import NinjaAPI
 
+from jishi.blueprint.api import alliances_router, funds_router
+from jishi.blueprint.api import router as blueprint_router
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
@@ -55,6 +57,9 @@ api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("/notifications", notify_router, tags=["notifications"])
 api.add_router("/mediation", mediation_router, tags=["mediation"])
 api.add_router("/visits", visits_router, tags=["visits"])
+api.add_router("/blueprint", blueprint_router, tags=["blueprint"])
+api.add_router("/funds", funds_router, tags=["funds"])
+api.add_router("/alliances", alliances_router, tags=["alliances"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -73,6 +78,7 @@ urlpatterns = [
     path("cockpit/", include("jishi.cockpit.urls")),
     path("visits/", include("jishi.visits.urls")),
     path("mediation/", include("jishi.mediation.urls")),
+    path("blueprint/", include("jishi.blueprint.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

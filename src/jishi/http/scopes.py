@@ -15,4 +15,6 @@ SCOPES: dict[str, str] = {
     "visits:write": gettext_noop("记录走访、安排和调整走访"),
     "mediation:read": gettext_noop("读取矛盾纠纷调处和议事会"),
     "mediation:write": gettext_noop("登记和办理矛盾纠纷、记录议事会"),
+    "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
+    "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
 }
