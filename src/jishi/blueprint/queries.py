@@ -140,8 +140,9 @@ def tree_of(project: Project, actor) -> list[dict]:
 
 
 def cockpit_figure(region: Region, year: int | None = None) -> dict | None:
-    """Blueprint progress for the cockpit's region: the weighted roll-up of its top projects is not defined
-    across unrelated projects, so the figure is the mean progress of the region's projects, with done/red."""
+    """Blueprint progress for the cockpit's region: unrelated projects have no weights between them, so the figure
+    is the mean progress of the region's leaf projects (a parent's progress is already theirs, weighted), with
+    the count of projects, done and red-flagged."""
     bp = current_blueprint(year)
     if bp is None:
         return None
@@ -152,12 +153,14 @@ def cockpit_figure(region: Region, year: int | None = None) -> dict | None:
         qs = qs.filter(village_id=region.pk)
     elif region.level != "city":
         return None
+    leaf = Q(pk__in=Project.objects.filter(parent__isnull=False).values("parent_id"))
     agg = qs.aggregate(n=Count("id"), done=Count("id", filter=Q(status="done")),
-                       red=Count("id", filter=Q(flag="red")), total=Sum("progress"))
+                       red=Count("id", filter=Q(flag="red")), leaves=Count("id", filter=~leaf),
+                       total=Sum("progress", filter=~leaf))
     if not agg["n"]:
         return None
     return {"year": bp.year, "n": agg["n"], "done": agg["done"], "red": agg["red"],
-            "mean": round(float(agg["total"] or 0) / agg["n"], 1)}
+            "mean": round(float(agg["total"] or 0) / agg["leaves"], 1) if agg["leaves"] else 0.0}
 
 
 # --- the fund --------------------------------------------------------------------------------------------

@@ -75,6 +75,16 @@ def mediation(region: Region, p: Period) -> dict | None:
     return {**shares, "village_pct": None if v is None else round(v * 100, 1)}
 
 
+def blueprint(region: Region, p: Period) -> dict | None:
+    """The blueprint's progress in the region (书记项目), through the blueprint app's own query: the year of the
+    period's last day, else the newest blueprint."""
+    if "jishi.blueprint" not in settings.INSTALLED_APPS:
+        return None
+    from jishi.blueprint.queries import cockpit_figure
+
+    return cockpit_figure(region, p.last.year) or cockpit_figure(region)
+
+
 def points(region: Region, p: Period | None = None) -> dict | None:
     """Points issued and redeemed in the region during the period ``p`` (all time without one), through the
     points app's own query."""

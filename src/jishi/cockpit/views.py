@@ -62,6 +62,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "mediation": figures.mediation(region, p),  # the 小事不出村 tile (mediation.queries.level_shares)
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
+        "blueprint": figures.blueprint(region, p),  # the 书记项目 progress tile (blueprint.queries.cockpit_figure)
         "active": "cockpit",
     })
 
