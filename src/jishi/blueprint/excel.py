@@ -33,10 +33,10 @@ def projects_xlsx(items: list[dict]) -> bytes:
                "完成时限", "权重(%)", "进度(%)", "状态", "督办", "下一节点时限", "上级项目"]
     code_of = {r["id"]: r["code"] for r in items}
     return _book("书记项目", headers, ([
-        r["code"], r["title"], ProjectKind(r["kind"]).label, ProjectLevel(r["level"]).label, r["region__name"],
+        r["code"], r["title"], str(ProjectKind(r["kind"]).label), str(ProjectLevel(r["level"]).label), r["region__name"],
         r["town__name"] or "", r["owner_name"], r["secretary"], r["responsible"], r["starts_on"], r["ends_on"],
-        float(r["weight"]), float(r["progress"]), ProjectStatus(r["status"]).label,
-        Flag(r["flag"]).label if r["flag"] else "", r["next_due"] or "", code_of.get(r["parent_id"], "")]
+        float(r["weight"]), float(r["progress"]), str(ProjectStatus(r["status"]).label),
+        str(Flag(r["flag"]).label) if r["flag"] else "", r["next_due"] or "", code_of.get(r["parent_id"], "")]
         for r in items), (16, 36, 12, 8, 14, 12, 24, 10, 12, 12, 12, 8, 8, 8, 10, 12, 16))
 
 
@@ -51,6 +51,6 @@ def fund_xlsx(rows: list[dict]) -> bytes:
 def problems_xlsx(problems) -> bytes:
     headers = ["问题", "领域", "提出成员", "提出时间", "状态", "解决成员", "解决时间", "解决情况", "联建项目"]
     return _book("联盟问题清单", headers, ([
-        p.title, p.get_field_display(), p.raised_by.name, localtime(p.raised_at).strftime("%Y-%m-%d"), p.get_state_display(),
+        p.title, str(p.get_field_display()), p.raised_by.name, localtime(p.raised_at).strftime("%Y-%m-%d"), str(p.get_state_display()),
         p.solved_by.name if p.solved_by_id else "", localtime(p.solved_at).strftime("%Y-%m-%d") if p.solved_at else "",
         p.solution, p.joint_project] for p in problems), (36, 12, 18, 12, 8, 18, 12, 40, 24))

@@ -193,7 +193,7 @@ def fund_rows(projects: QuerySet) -> list[dict]:
     for r in rows:
         r["paid"] = paid.get(r["id"], Decimal(0))
         r["income"] = inc.get(r["id"], Decimal(0))
-        r["state_label"] = FundProjectState(r["state"]).label
+        r["state_label"] = str(FundProjectState(r["state"]).label)
     return rows
 
 
@@ -243,7 +243,7 @@ def alliance_stats(alliance_ids: list[int]) -> dict:
         s = out[r["alliance_id"]]
         s["raised"] += r["raised"]
         s["solved"] += r["solved"]
-        s["fields"].append({"field": r["field"], "label": ProblemField(r["field"]).label, "raised": r["raised"],
+        s["fields"].append({"field": r["field"], "label": str(ProblemField(r["field"]).label), "raised": r["raised"],
                             "solved": r["solved"]})
     for s in out.values():
         s["fields"].sort(key=lambda f: -f["raised"])

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,8 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
     bp = _blueprint(request)
     ctx = _context(request, actor, bp, "map")
     city = Region.objects.filter(level="city").first()
-    ctx.update({"points": queries.map_points(ctx["items"], city), "map_tile_url": "", "town_geojson":
-                f"{reverse('region-geojson')}?parent={city.pk}" if city else ""})
+    url = reverse("region-geojson")  # the towns for the city; a town's or village's own boundary otherwise
+    ctx.update({"points": queries.map_points(ctx["items"], city),
+                "town_geojson": f"{url}?parent={city.pk}" if city and actor.scope("view").everything else url})
     return render(request, "blueprint/home.html", ctx)
 
 
@@ -97,7 +99,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervisions": list(Supervision.objects.filter(project=p).select_related("milestone")),
         "events": BlueprintEvent.objects.filter(project=p).order_by("-id")[:50],
         "may_act": access.may_act(actor, p), "may_plan": access.may_plan(actor, p), "today": timezone.localdate(),
-        "ancestors": _ancestors(p), "weight_sum": sum(c["weight"] for c in children)})
+        "ancestors": _ancestors(p), "weight_sum": sum(c["weight"] for c in children),
+        "child_regions": Region.objects.restrict(actor, "manage").filter(
+            Q(pk=p.region_id) | Q(parent_id=p.region_id), level__in=["city", "town", "village"]).order_by("path")})
 
 
 def _ancestors(p) -> list:
