@@ -33,7 +33,7 @@ def trees(draw):
         if p is not None:
             kids.setdefault(p, []).append(i)
     weights = {i: Fraction(100) for i in parents}
-    for p, ks in kids.items():
+    for ks in kids.values():
         for k, w in zip(ks, _split(draw, len(ks)), strict=True):
             weights[k] = w
     progress = {i: Fraction(draw(st.integers(0, 10_000)), 100) for i in parents}
@@ -44,7 +44,7 @@ def trees(draw):
 @settings(max_examples=300, deadline=None)
 def test_a_parent_equals_the_weighted_sum_of_its_children_for_any_tree(nodes):
     out = rollup.rollup(nodes)
-    for pk, (parent, _w, own) in nodes.items():
+    for pk, (_parent, _w, own) in nodes.items():
         kids = [k for k, v in nodes.items() if v[0] == pk]
         if kids:
             assert out[pk] == sum(nodes[k][1] * out[k] for k in kids) / 100

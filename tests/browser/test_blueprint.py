@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from jishi.blueprint import services
 from jishi.blueprint.models import Alliance, AllianceMember, AllianceProblem, Project
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -120,4 +121,38 @@ def test_an_alliance_problem_raised_by_one_town_is_solved_by_another(page, login
     expect(page.locator("main")).to_contain_text("垃圾分类")
     shot("2-solved-by-B")
     assert AllianceProblem.objects.get(pk=p.pk).solved_by.region_id == city.regions["B"].pk
+    assert not page.js_errors
+
+
+def test_the_demo_blueprint_fund_and_alliances_pages_and_the_printed_gantt(page, login_as, live_server, shot, city):
+    import random
+
+    from jishi.blueprint import demo
+
+    class Ctx:
+        scale, seed, rng, today = "small", 11, random.Random(11), timezone.localdate()
+
+        @staticmethod
+        def progress(iterable=None, total=None, desc=""):
+            return None
+
+    demo.generate(Ctx())
+    login_as("city_commander")
+    page.goto("/blueprint/")
+    expect(page.locator("#projects tbody tr")).to_have_count(153)
+    page.wait_for_selector("#bp-map[data-ready='1']")
+    page.screenshot(path=str(SCREENSHOTS / "test_the_demo_blueprint-1-battle-map-top-desktop.png"))
+    page.goto("/blueprint/gantt/?level=village")
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SCREENSHOTS / "test_the_demo_blueprint-2-gantt-print-top-desktop.png"))
+    page.emulate_media(media="screen")
+    page.goto("/blueprint/funds/")
+    expect(page.get_by_test_id("fund-budget")).to_have_text("40860000")
+    shot("3-fund")
+    page.goto("/blueprint/alliances/")
+    expect(page.locator("main")).to_contain_text("已解决")
+    shot("4-alliances")
+    top = Project.objects.get(parent=None, kind="secretary")
+    page.goto(f"/blueprint/{top.pk}/")
+    shot("5-city-project")
     assert not page.js_errors

@@ -158,7 +158,8 @@ def _nodes(rng, today, bp, top, leaves) -> int:
         done = 0
         for i, title in enumerate(names):
             due = p.starts_on + timedelta(days=span * (i + 1) // len(names))
-            finished = due < today and rng.random() < 0.9
+            late = (today - due).days
+            finished = due < today and rng.random() > (0.35 if late <= 30 else 0.012)  # mostly on time
             stones.append(Milestone(project=p, title=title, due_on=due, responsible=p.secretary,
                                     done_on=due - timedelta(days=rng.randint(0, 6)) if finished else None))
             done += finished

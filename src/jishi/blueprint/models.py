@@ -218,6 +218,9 @@ class Disbursement(models.Model):
         verbose_name_plural = _("拨付")
         ordering = ["paid_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.amount}"
+
 
 class ProjectIncome(models.Model):
     """The actual income a fund project brought its village in one year (项目收益)."""
@@ -230,6 +233,9 @@ class ProjectIncome(models.Model):
         verbose_name = _("项目收益")
         verbose_name_plural = _("项目收益")
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="bp_income_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.amount}"
 
 
 class VillageIncome(Located):
