@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -20,8 +21,17 @@ from jishi.http.types import Cursor, Id, PathId
 from jishi.org.middleware import actor_of
 
 router = Router()
+# Numbers a client sends: JSON numbers (no unbounded strings); the services check two decimals exactly.
+Percent = Annotated[float, Field(ge=0, le=100, description="百分比，最多两位小数")]
+Money = Annotated[float, Field(ge=0, lt=1e12, description="金额（元），最多两位小数")]
 funds_router = Router()
+# Numbers a client sends: JSON numbers (no unbounded strings); the services check two decimals exactly.
+Percent = Annotated[float, Field(ge=0, le=100, description="百分比，最多两位小数")]
+Money = Annotated[float, Field(ge=0, lt=1e12, description="金额（元），最多两位小数")]
 alliances_router = Router()
+# Numbers a client sends: JSON numbers (no unbounded strings); the services check two decimals exactly.
+Percent = Annotated[float, Field(ge=0, le=100, description="百分比，最多两位小数")]
+Money = Annotated[float, Field(ge=0, lt=1e12, description="金额（元），最多两位小数")]
 
 
 class BlueprintProjectOut(Schema):
@@ -65,7 +75,7 @@ class BlueprintProjectIn(Schema):
     targets: str = Field("", max_length=5000)
     starts_on: date
     ends_on: date
-    weight: Decimal = Field(Decimal(100), ge=0, le=100, max_digits=5, decimal_places=2)
+    weight: Percent = 100
 
 
 class BlueprintFilters(Schema):
@@ -82,12 +92,12 @@ class BlueprintFilters(Schema):
 
 
 class BlueprintProgressIn(Schema):
-    progress: Decimal = Field(..., ge=0, le=100, max_digits=5, decimal_places=2)
+    progress: Percent
     note: str = Field(..., max_length=2000)
 
 
 class BlueprintWeightsIn(Schema):
-    weights: dict[str, Decimal] = Field(..., max_length=500, description="子项目 id → 权重(%)，合计须为 100")
+    weights: dict[Annotated[str, Field(max_length=12)], Percent] = Field(..., max_length=500, description="子项目 id → 权重(%)，合计须为 100")
 
 
 class BlueprintMilestoneIn(Schema):
@@ -281,8 +291,8 @@ class FundProjectIn(Schema):
     tranche_id: Id
     title: str = Field(..., max_length=120)
     region_id: Id
-    budget: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
-    expected_income: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    budget: Money
+    expected_income: Money = 0
 
 
 class FundDecisionIn(Schema):
@@ -291,14 +301,14 @@ class FundDecisionIn(Schema):
 
 
 class FundDisbursementIn(Schema):
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: Money
     paid_on: date
     note: str = Field("", max_length=200)
 
 
 class FundIncomeIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
-    amount: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    amount: Money
 
 
 class FundProjectStateOut(Schema):

@@ -35,7 +35,7 @@ def _money(value, field: str, label: str, *, positive: bool = True) -> Decimal:
         raise ValidationFailed(f"{label}须为大于0的金额（元）" if positive else f"{label}不能为负数", field=field)
     if d != d.quantize(Decimal("0.01")):
         raise ValidationFailed(f"{label}最多精确到分", field=field)
-    return d
+    return d.quantize(Decimal("0.01"))
 
 
 def _village(region) -> Region:

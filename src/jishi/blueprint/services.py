@@ -37,7 +37,7 @@ def _decimal(value, field: str, label: str) -> Decimal:
         raise ValidationFailed(f"{label}须在 0 到 100 之间", field=field)
     if d != d.quantize(Decimal("0.01")):
         raise ValidationFailed(f"{label}最多保留两位小数", field=field)
-    return d
+    return d.quantize(Decimal("0.01"))
 
 
 def _apply(p: Project, **fields) -> None:
