@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,9 @@ from jishi.core import audit
 from jishi.core.errors import NotFound, ServiceError, ValidationFailed
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
+
+
+PER_PAGE = 200  # rows of the list and the Gantt chart per page; the map shows every project
 
 
 def _actor(request: HttpRequest):
@@ -43,8 +47,11 @@ def _blueprint(request: HttpRequest):
 def _context(request, actor, bp, tab: str) -> dict:
     qs = queries.filtered(actor, bp, request.GET)
     items = queries.rows(qs)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
-    return {"active": "blueprint", "tab": tab, "bp": bp, "items": items, "summary": queries.summary(qs),
+    params.pop("page", None)
+    return {"active": "blueprint", "tab": tab, "bp": bp, "items": items, "page": page,
+            "summary": queries.summary(qs),
             "f": request.GET, "params": params.urlencode(), "levels": ProjectLevel.choices,
             "statuses": ProjectStatus.choices, "flags": Flag.choices[1:], "kinds": ProjectKind.choices,
             "towns": Region.objects.filter(level="town").order_by("sort", "code").values_list("id", "name")}
@@ -69,7 +76,7 @@ def gantt(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     bp = _blueprint(request)
     ctx = _context(request, actor, bp, "gantt")
-    ctx["g"] = queries.gantt(ctx["items"], bp.year)
+    ctx["g"] = queries.gantt(list(ctx["page"].object_list), bp.year)
     return render(request, "blueprint/gantt.html", ctx)
 
 
