@@ -8,8 +8,8 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,6 @@ from jishi.core import audit
 from jishi.core.errors import NotFound, ServiceError, ValidationFailed
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
-
 
 PER_PAGE = 200  # rows of the list and the Gantt chart per page; the map shows every project
 
