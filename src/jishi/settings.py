@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jishi.venues",
     "jishi.evaluation",
     "jishi.engage",
+    "jishi.blueprint",
 ]
 
 MIDDLEWARE = [

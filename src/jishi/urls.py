@@ -15,6 +15,8 @@ from django.views.static import serve
 from ninja import NinjaAPI
 
 from jishi.accounts import api as accounts_api
+from jishi.blueprint.api import alliances_router, funds_router
+from jishi.blueprint.api import router as blueprint_router
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
@@ -67,6 +69,9 @@ api.add_router("/venues", venues_router, tags=["venues"])
 api.add_router("/evaluation", evaluation_router, tags=["evaluation"])
 api.add_router("/wishes", wishes_router, tags=["wishes"])
 api.add_router("/projects", projects_router, tags=["projects"])
+api.add_router("/blueprint", blueprint_router, tags=["blueprint"])
+api.add_router("/funds", funds_router, tags=["funds"])
+api.add_router("/alliances", alliances_router, tags=["alliances"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -88,6 +93,7 @@ urlpatterns = [
     path("venues/", include("jishi.venues.urls")),
     path("evaluation/", include("jishi.evaluation.urls")),
     path("engage/", include("jishi.engage.urls")),
+    path("blueprint/", include("jishi.blueprint.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

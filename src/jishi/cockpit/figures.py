@@ -85,6 +85,14 @@ def engage(region: Region, p: Period) -> dict | None:
     rate = fulfilment_rate(region, p)
     return {**rate, "pct": None if rate["rate"] is None else round(rate["rate"] * 100, 1),
             "projects": project_stats(region, p)}
+def blueprint(region: Region, p: Period) -> dict | None:
+    """The blueprint's progress in the region (书记项目), through the blueprint app's own query: the year of the
+    period's last day, else the newest blueprint."""
+    if "jishi.blueprint" not in settings.INSTALLED_APPS:
+        return None
+    from jishi.blueprint.queries import cockpit_figure
+
+    return cockpit_figure(region, p.last.year) or cockpit_figure(region)
 
 
 def points(region: Region, p: Period | None = None) -> dict | None:

@@ -63,6 +63,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "visits": _visits(region, p),
         "engage": figures.engage(region, p),  # the wishes and micro-projects tile (engage.queries)
+        "blueprint": figures.blueprint(region, p),  # the 书记项目 progress tile (blueprint.queries.cockpit_figure)
         "active": "cockpit",
     })
 

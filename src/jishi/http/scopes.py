@@ -21,4 +21,6 @@ SCOPES: dict[str, str] = {
     "evaluation:write": gettext_noop("社区自评、镇街审核、市级确认和维护评价体系"),
     "engage:read": gettext_noop("读取微心愿、需求资源清单和微项目"),
     "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
+    "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
+    "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
 }

@@ -8,6 +8,7 @@ Data scope per action (``Model.objects.restrict(actor, action)`` / ``holds(actor
 | ``manage`` | admin, city commander: the city; town commander: the town; village cadre: the village (points, households, boards, the cockpit of a region) |
 | ``mediate`` | admin, city commander: the city; town commander: the town; village cadre: the village; a mediator: the disputes assigned to them (mediation) |
 | ``command`` | the command roles (village cadre, town commander, city commander, admin) in their region: the cockpit and the command board |
+| ``blueprint`` | blueprint projects (progress, time nodes, replies to supervision): admin, city commander: the city; town commander: the town; village cadre: the village; department handler: the projects its department owns |
 | ``visit`` | household visits: admin, city commander: the city; town commander: the town; village cadre: the village; grid leader, grid worker: the grid; micro-grid liaison, volunteer: the micro-grid; everyone: the households assigned to them (visits.VisitAssignment's visitor) |
 
 A port (API client) limited to a region or department narrows every action to that region or department,
@@ -79,6 +80,10 @@ GRANTS: MappingProxyType = MappingProxyType({
     # smart-community evaluation: a community's assessment is read by its cadres and its town's and the city's
     # commanders; which step each takes (self-assess, review, confirm) is ``evaluation_level_of``
     "evaluate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
+    # the blueprint (书记项目): act on a project (progress, time nodes, the reply to supervision) — the region's
+    # cadres and commanders, and the owner department's handlers
+    "blueprint": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village",
+                  R.DEPARTMENT_HANDLER: "department"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
