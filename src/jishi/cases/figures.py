@@ -93,18 +93,22 @@ def overdue(start, end, now: datetime) -> Q:
 
 # --- ratings: filters over the timeline's ``rate`` rows ------------------------------------------------
 
-def counted_ratings(start, end) -> Q:
+def counted_ratings(start: datetime | None = None, end: datetime | None = None, prefix: str = "") -> Q:
     """The ratings that count in 满意率: every ``rate`` row of the period (a rating 不满意 reopens the case and
-    lives only on its row), except one by someone who handled the case (a self-rating)."""
+    lives only on its row), except one by someone who handled the case (a self-rating). Over ``CaseEvent``
+    (``prefix`` ``"events__"`` from ``Case``)."""
     from jishi.cases.models import CaseEvent
 
-    by_handler = CaseEvent.objects.filter(case_id=OuterRef("case_id"), actor_id=OuterRef("actor_id"),
+    by_handler = CaseEvent.objects.filter(case_id=OuterRef(f"{prefix}case_id"), actor_id=OuterRef(f"{prefix}actor_id"),
                                           verb__in=HANDLING_VERBS)
-    return Q(verb="rate", at__gte=start, at__lt=end) & ~Q(Exists(by_handler))
+    q = Q(**{f"{prefix}verb": "rate"}) & ~Q(Exists(by_handler))
+    if start is not None:
+        q &= in_period("at", start, end, prefix)
+    return q
 
 
-def ratings_of(rating: str) -> Q:
-    return Q(data__rating=rating)
+def ratings_of(rating: str, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}data__rating": rating})
 
 
 def is_counted_rating(event, handler_ids: set) -> bool:
