@@ -154,4 +154,17 @@ FIGURES: dict[str, FigureDef] = {f.key: f for f in [
               _("统计期内的群众评价（含他人回访）中，(满意 + 0.8×基本满意) ÷ 全部评价（含不满意）；"
                 "处置人自己的评价不计，工作人员巡查、走访、物联感知上报的事件不由上报人评价")),
     FigureDef("overdue", _("超期件数"), _("处置时限落在统计期内、已到期而未按时结案的事件数")),
+    FigureDef("overdue_rate", _("超期率"), _("处置时限落在统计期内的事件中，已到期而未按时结案的比例（越低越好）")),
+    FigureDef("ack_on_time_rate", _("签收及时率"),
+              _("统计期内签收（部门）或立案（区域）的事件中，在签收时限内完成的比例")),
+    FigureDef("report_in_rate", _("报到及时率"), _("报到时限落在统计期内的吹哨点名中，按时报到的比例")),
+    FigureDef("valid_report_rate", _("有效上报率"), _("网格员统计期内巡查、走访上报且已处理的事件中，被立案的比例")),
 ]}
+# the scoring boards name the on-time rate after GB/T 30428's 按期办结率
+ALIASES = {"on_time_closure_rate": "on_time_rate"}
+
+
+def definition(key: str) -> str:
+    """The one-sentence definition of figure ``key`` (a scoring indicator or a cockpit rate), or ""."""
+    f = FIGURES.get(ALIASES.get(key, key))
+    return str(f.definition) if f else ""

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from jishi.cases import figures as shared_figures
 from jishi.cases.models import Category
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, custom, parse
@@ -62,6 +63,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "mediation": figures.mediation(region, p),  # the 小事不出村 tile (mediation.queries.level_shares)
         "force_url": f"{reverse('gridforce')}" + ("" if region.level == "city" else f"?within={region.pk}"),
         "visits": visit_queries.coverage(region),  # the current visit round's coverage of the region
+        "defs": {key: shared_figures.definition(key) for key in ("closure_rate", "on_time_rate", "satisfaction_rate")},
         "active": "cockpit",
     })
 
