@@ -3,6 +3,7 @@ on the next start, exactly once (jishi.core.jobs)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
 import pytest
@@ -41,6 +42,9 @@ def test_a_missed_months_publish_and_settlement_run_on_the_next_start_exactly_on
         call_command("catch_up")  # what `jishi serve` runs before serving
         again = jobs.catch_up(trigger="start")  # the worker's start hook, a second worker: nothing left to do
     assert again == {}
+    out = io.StringIO()
+    call_command("catch_up", list=True, stdout=out)  # `jishi catch-up --list`: what each job last did
+    assert "scoring.publish_boards" in out.getvalue() and "2026-11" in out.getvalue()
     assert Board.objects.filter(month="2026-11").count() == len(UNIT_TYPES)
     assert Settlement.objects.filter(merchant=shop.merchant, month="2026-11-01").count() == 1
     for name in MONTHLY:
