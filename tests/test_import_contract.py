@@ -28,12 +28,12 @@ SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py",
 SURFACE_PREFIXES = ("views_", "pages_")
 # domain → domain: the modules of the other domain it may import (its rows, choices and named services)
 CROSS = {
-    ("cockpit", "cases"): {"models", "choices", "due"},
+    ("cockpit", "cases"): {"models", "choices", "due", "figures"},
     ("cockpit", "points"): {"queries"},
     ("cockpit", "mediation"): {"queries"},  # the 小事不出村 tile
     ("cockpit", "scoring"): {"models"},
     ("cockpit", "visits"): {"queries"},  # the visit coverage tile
-    ("scoring", "cases"): {"models", "choices"},
+    ("scoring", "cases"): {"models", "choices", "figures"},
     ("points", "cases"): {"models", "choices"},
     ("notify", "cases"): {"models", "choices", "intake", "permissions"},
     # a visit's concern becomes a case through the intake (linked back by its id); its photo is checked and

@@ -30,7 +30,7 @@ def history(city, report):
     """Cases in towns A and B in several states: closed and rated, handled then reworked, a whistle, a rejection,
     three at one address, one overdue now."""
     a = walk_to(city, report(), "closed")
-    services.rate(city.user("grid_worker"), a, rating="satisfied")
+    services.rate(city.user("town_commander"), a, rating="satisfied")  # a 回访 (the grid worker reported it)
     b = walk_to(city, report(where="A1b1", category="0102"), "handled")
     services.reopen(city.user("town_commander"), b, reason="未处理好")
     c = walk_to(city, report(where="A2a1"), "accepted")

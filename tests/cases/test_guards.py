@@ -52,7 +52,7 @@ def cases(city, report):
     at_city = services.escalate(tc, at_town, reason="镇级无法解决")
     village_held = services.dispatch(tc, services.accept(tc, report()), region=city.regions["A1"])
     rated = walk_to(city, report(), "closed")
-    services.rate(city.user("grid_worker"), rated, rating="satisfied")
+    services.rate(city.user("town_commander"), rated, rating="satisfied")  # a 回访
     return {
         "reported": report(), "accepted": walk_to(city, report(), "accepted"),
         "dispatched": walk_to(city, report(), "dispatched"), "whistled": whistled,

@@ -111,7 +111,7 @@ def test_the_reporter_rates_and_an_unsatisfied_rating_reopens_as_rework(city, re
         services.rate(city.user("resident"), case, rating="great")
     services.rate(city.user("resident"), case, rating="unsatisfied", note="还是很脏")
     assert case.state == "in_progress" and case.rework_count == 1 and case.rating == ""
-    assert case.events.get(verb="rate").data == {"rating": "unsatisfied", "rework": True}
+    assert case.events.get(verb="rate").data == {"rating": "unsatisfied", "rework": True, "by": "reporter"}
     services.handle(city.user("dept_urban"), case, note="第三次清理")
     services.verify(city.user("resident"), case, passed=True)
     services.close(city.user("town_commander"), case)

@@ -42,15 +42,15 @@ def test_repeat_addresses_list_the_addresses_with_three_or_more_cases(city, repo
 
 def test_repeat_reporters_by_phone_and_by_account_are_masked_and_link_to_their_cases(city, report, client):
     for _ in range(3):
-        report(reporter_phone="13812345678", who="town_commander")
-    report(reporter_phone="13900001111")
-    report(reporter_phone="13812345678", where="B1a1", who="town_commander")  # town B: outside town A
+        report(reporter_phone="13812345678", who="town_commander", channel="hotline")
+    report(reporter_phone="13900001111", channel="hotline")
+    report(reporter_phone="13812345678", where="B1a1", who="town_commander", channel="hotline")  # town B: outside A
     rows = analysis.repeat_reporters(city.regions["A"])
     got = {(r["kind"], r["label"], r["count"]) for r in rows}
     phone = next(r for r in rows if r["kind"] == "phone")
     assert phone["label"] == "138****5678" and phone["count"] == 3
     accounts = {r["label"]: r["count"] for r in rows if r["kind"] == "account"}
-    assert accounts == {"A**挥": 3}  # masked like the phone (docs/privacy.md); the grid worker's single report is not a repeat
+    assert accounts == {"A**挥": 3}  # masked like the phone (docs/privacy.md)
     assert all("13812345678" not in str(r) for r in rows), got
     behind = records(city.regions["A"], "received", period("year"), phone_of=phone["value"])
     assert behind.count() == 3
@@ -59,6 +59,17 @@ def test_repeat_reporters_by_phone_and_by_account_are_masked_and_link_to_their_c
     client.force_login(city.user("city_commander"))
     html = client.get(f"/cockpit/analysis/?region={city.regions['A'].pk}").content.decode()
     assert "138****5678" in html and "13812345678" not in html and f"phone_of={phone['value']}" in html
+
+
+def test_staff_reporting_on_their_rounds_are_not_repeat_reporters(city, report):
+    for channel in ("patrol", "patrol", "visit", "patrol"):
+        report(channel=channel, reporter_phone="13700002222")  # the grid worker's own patrol and visit reports
+    assert analysis.repeat_reporters(city.regions["A"]) == []
+    for _ in range(3):
+        report(channel="resident", who="resident", reporter_phone="13600003333")
+    rows = analysis.repeat_reporters(city.regions["A"])
+    assert {(r["kind"], r["count"]) for r in rows} == {("phone", 3), ("account", 3)}
+    assert all(r["label"] != "137****2222" for r in rows)
 
 
 def _handled(report, category: str, reported, hours: float):

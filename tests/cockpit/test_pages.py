@@ -20,7 +20,14 @@ from tests.cases.conftest import walk_to
 def history(city, report):
     """A few cases in towns A and B in every state, a whistle, a rating, a rework and a sweep."""
     a = walk_to(city, report(), "closed")
-    services.rate(city.user("grid_worker"), a, rating="satisfied")
+    services.rate(city.user("town_commander"), a, rating="satisfied")  # a 回访 (the grid worker reported it)
+    # a resident's report rated 不满意 (reworked) then 基本满意: two counted ratings of one case
+    r = walk_to(city, report("resident", channel="resident", where="A1a1"), "closed")
+    services.rate(city.user("resident"), r, rating="unsatisfied", note="没弄好")
+    services.handle(city.user("dept_urban"), r, note="重新处理")
+    services.verify(city.user("grid_worker"), r, passed=True)
+    services.close(city.user("town_commander"), r)
+    services.rate(city.user("resident"), r, rating="basic")
     b = walk_to(city, report(where="A1b1", category="0102"), "handled")
     services.reopen(city.user("town_commander"), b, reason="未处理好")
     c = walk_to(city, report(where="A2a1"), "accepted")

@@ -43,10 +43,11 @@ def test_the_published_board_equals_a_recomputation_from_the_cases(demo_city):
         for row in board.rows.all():
             for key, fig in row.figures.items():
                 ind = INDICATORS[key]
-                num = cases_behind(ind, "numerator", board.unit_type, row.unit_id, OCT).count()
+                num = sum(cases_behind(ind, "numerator", board.unit_type, row.unit_id, OCT).values_list("n", flat=True))
                 assert num == fig["num"], (board.unit_type, row.unit_name, key)
                 if ind.is_rate:
-                    den = cases_behind(ind, "denominator", board.unit_type, row.unit_id, OCT).count()
+                    den = sum(cases_behind(ind, "denominator", board.unit_type, row.unit_id, OCT)
+                              .values_list("n", flat=True))
                     assert den == fig["den"], (board.unit_type, row.unit_name, key)
                     checked += 1
     assert checked >= 50
@@ -56,7 +57,9 @@ def test_the_published_board_equals_a_recomputation_from_the_cases(demo_city):
         mine = Case.objects.filter(handling_department_id=row.unit_id).values(
             "dispatched_at", "closed_at", "handle_due_at", "state", "rework_count")
         received = sum(1 for c in mine if c["dispatched_at"] and start <= c["dispatched_at"] < end)
-        closed = [c for c in mine if c["closed_at"] and start <= c["closed_at"] < end and c["state"] != "rejected"]
+        # 按期办结率 and 返工率 of the cases received (dispatched) in the month and closed (jishi.cases.figures)
+        closed = [c for c in mine if c["dispatched_at"] and start <= c["dispatched_at"] < end
+                  and c["closed_at"] and c["state"] == "closed"]
         on_time = sum(1 for c in closed if c["closed_at"] <= c["handle_due_at"])
         reworked = sum(1 for c in closed if c["rework_count"] > 0)
         f = row.figures
@@ -98,8 +101,11 @@ def test_a_published_row_keeps_the_scheme_version_it_was_computed_with(city):
 def test_the_default_schemes_are_seeded(db):
     codes = set(Scheme.objects.values_list("code", flat=True))
     assert {"gbt30428", "12345-3rates"} <= codes
-    gbt = Scheme.objects.get(code="gbt30428")
+    gbt = scheme_for("department")
+    assert gbt.code == "gbt30428" and gbt.version == 2
     assert sum(t["weight"] for t in gbt.terms) == pytest.approx(1.0)
+    # the department scheme counts the response (签收) rate and overdue cases (GB/T 30428.4 style)
+    assert {"response_rate", "overdue_rate", "on_time_closure_rate"} <= {t["indicator"] for t in gbt.terms}
 
 
 def test_a_unit_below_the_minimum_volume_is_listed_but_not_ranked(demo_city):

@@ -34,6 +34,7 @@ from jishi.cases.choices import (
     SupervisionKind,
     SupervisionLevel,
 )
+from jishi.cases.figures import STAFF_CHANNELS
 from jishi.cases.models import Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
 from jishi.cases.seed import DEPARTMENT_CODES, load
 from jishi.core import audit, consumers
@@ -413,7 +414,7 @@ def _one_case(w: _World, rng: random.Random, pk: int, hotline, index: int, start
     c.verified_at = step("verify", State.HANDLED, rng.randint(30, 720), "grid_worker", "网格员", note="核查通过",
                          data={"passed": True})
     c.closed_at = step("close", State.CLOSED, rng.randint(10, 240), commander_role, "指挥中心", commander_user)
-    if c.reporter_user_id or channel in (Channel.HOTLINE, Channel.RESIDENT):
+    if channel not in STAFF_CHANNELS and (c.reporter_user_id or channel in (Channel.HOTLINE, Channel.RESIDENT)):
         rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED], weights=[90, 7, 3])[0]
         if rating == Rating.UNSATISFIED:
             step("rate", State.IN_PROGRESS, rng.randint(60, 2880), "resident", c.reporter_name or "群众",

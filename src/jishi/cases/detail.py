@@ -86,7 +86,8 @@ def _outcome(e: CaseEvent) -> str:
     if e.verb == "verify":
         return _("通过") if d.get("passed") else _("不通过，返工")
     if e.verb == "rate" and d.get("rating") in Rating.values:
-        return Rating(d["rating"]).label
+        label = Rating(d["rating"]).label
+        return _("回访：%(r)s") % {"r": label} if d.get("by") == "revisit" else label
     if e.verb == "extend":
         return _("批准延期 %(n)s 个工作日") % {"n": d.get("days")} if d.get("approved") else _("未批准")
     if e.verb == "request_extension":

@@ -86,8 +86,38 @@ def _close(actor: Actor, case) -> Refusal | None:
 
 
 def _rate(actor: Actor, case) -> Refusal | None:
+    """Nobody rates their own work: only the reporting resident, or a 回访 by a commander who did not handle
+    the case (``rating_refusal``)."""
     if case.rating:
         return Refusal("该事件已评价过", "already_rated")
+    return rating_refusal(actor, case)
+
+
+def staff_report(case) -> bool:
+    """Staff reported what they found on their round (巡查/走访/物联感知), not on behalf of a resident."""
+    from jishi.cases.figures import STAFF_CHANNELS
+
+    if case.channel not in STAFF_CHANNELS:
+        return False
+    data = case.events.filter(verb="report").values_list("data", flat=True).first() or {}
+    return not data.get("on_behalf_of")
+
+
+def rating_refusal(actor: Actor, case) -> Refusal | None:
+    """Why ``actor`` may not rate ``case`` (whatever its state), or None. Refused: whoever handled the case
+    (signed for, returned, handled, resolved on the spot, reported in — now or in an earlier round), and the
+    reporter of a staff report (巡查/走访/物联感知: verified by someone else, its satisfaction counted apart)."""
+    from jishi.cases.figures import HANDLING_VERBS
+    from jishi.cases.permissions import relations
+
+    if actor.is_system:
+        return None
+    rel = relations(actor, case)
+    if "handler" in rel or "whistled" in rel or case.events.filter(
+            actor_id=actor.user_id, verb__in=HANDLING_VERBS).exists():
+        return Refusal("您参与了该事件的处置，不能评价自己的工作；评价由上报群众或他人回访作出", "self_rating")
+    if "commander" not in rel and "reporter" in rel and staff_report(case):
+        return Refusal("工作人员巡查、走访上报的事件不由上报人评价，由他人核查，满意率中另计", "staff_report")
     return None
 
 

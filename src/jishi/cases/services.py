@@ -36,7 +36,8 @@ Public functions (``case`` is a ``Case``; ``files`` are UploadedFile / bytes / (
     resume(actor, case, *, note="") -> Case
     verify(actor, case, *, passed, note="", files=()) -> Case        (failed → rework)
     close(actor, case, *, note="") -> Case                             (needs a passed verification)
-    rate(actor, case, *, rating, note="") -> Case                      (unsatisfied → rework)
+    rate(actor, case, *, rating, note="") -> Case                      (unsatisfied → rework; the reporting
+        resident, or a 回访 by a commander who did not handle it — never the handler: ``guards.rating_refusal``)
     reopen(actor, case, *, reason) -> Case                             (rework, counted)
     resolve_on_spot(actor, case, *, before=(), after=(), note="") -> Case
     whistle(actor, case, *, departments, lead=None, reason) -> Case   (departments: ids/codes/objects)
@@ -365,12 +366,15 @@ def rate(actor, case: Case, *, rating: str, note: str = "") -> Case:
     if rating not in Rating.values:
         raise ValidationFailed("评价只能是满意、基本满意或不满意", field="rating")
     now = timezone.now()
+    # the reporting resident rates; anyone else allowed to (a commander who did not handle it) records a 回访
+    by = {"by": "reporter" if "reporter" in relations(actor, case) else "revisit"}
     if rating == Rating.UNSATISFIED:
         updates = _rework_updates(case, now)  # the rating stays on the timeline; the case awaits a new one
         _apply(actor, case, "rate", role, to_state=State.IN_PROGRESS, updates=updates, note=note,
-               data={"rating": rating, "rework": True})
+               data={"rating": rating, "rework": True, **by})
     else:
-        _apply(actor, case, "rate", role, updates={"rating": rating, "rated_at": now}, note=note, data={"rating": rating})
+        _apply(actor, case, "rate", role, updates={"rating": rating, "rated_at": now}, note=note,
+               data={"rating": rating, **by})
     return case
 
 

@@ -64,7 +64,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("resume", "恢复", {"commander"}, [S.SUSPENDED], [PREVIOUS]),
         _t("verify", "核查", {"grid_staff", "reporter", "commander"}, [S.HANDLED], [SAME, S.IN_PROGRESS], ["passed"]),
         _t("close", "结案", {"commander"}, [S.HANDLED], [S.CLOSED]),
-        _t("rate", "评价", {"reporter"}, [S.CLOSED], [SAME, S.IN_PROGRESS], ["rating"]),
+        _t("rate", "评价", {"reporter", "commander"}, [S.CLOSED], [SAME, S.IN_PROGRESS], ["rating"]),
         _t("reopen", "返工", {"commander"}, [S.HANDLED, S.CLOSED], [S.IN_PROGRESS], ["reason"]),
         _t("resolve_on_spot", "自行处置", {"grid_staff"}, [S.REPORTED], [S.CLOSED], ["evidence"]),
         _t("whistle", "吹哨", {"commander"}, [S.ACCEPTED, S.RETURNED, S.IN_PROGRESS], [S.DISPATCHED],

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from jishi.cases.choices import SupervisionKind, SupervisionLevel
+from jishi.cases.figures import STAFF_CHANNELS
 from jishi.cases.models import Case, Category, Supervision
 from jishi.cockpit.figures import rollups
 from jishi.cockpit.periods import today
@@ -80,7 +81,7 @@ def growing_backlogs(region: Region, *, on: date | None = None) -> list[dict]:
 
 def repeat_reporters(region: Region, *, days: int = 90, at_least: int = 3, limit: int = 50) -> list[dict]:
     """Reporters (the same phone, or the same account) with ``at_least`` cases reported in the last
-    ``days`` days. Phones and names are masked (docs/privacy.md: the cockpit's commanders see them masked);
+    ``days`` days through a residents' channel (not ``figures.STAFF_CHANNELS``). Phones and names are masked (docs/privacy.md: the cockpit's commanders see them masked);
     anonymous reports carry neither, so they never appear; each row carries the filter of its cases (``phone_of``: one of
     the cases with that phone, so the number never travels in a link)."""
     from django.contrib.auth import get_user_model
@@ -88,7 +89,8 @@ def repeat_reporters(region: Region, *, days: int = 90, at_least: int = 3, limit
     from jishi.org.privacy import mask_name, mask_phone
 
     since = datetime.combine(today() - timedelta(days=days - 1), time.min, tzinfo=TZ)
-    base = Case.objects.filter(case_filter(region), reported_at__gte=since)
+    # staff reporting what they find on their rounds (巡查/走访/物联感知) are not repeat complainants
+    base = Case.objects.filter(case_filter(region), reported_at__gte=since).exclude(channel__in=STAFF_CHANNELS)
     first = timezone.localtime(since).date().isoformat()
     out = []
     for r in (base.exclude(reporter_phone="").values("reporter_phone")

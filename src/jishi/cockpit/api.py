@@ -20,6 +20,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from jishi.cases.figures import FIGURES
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, custom, parse
 from jishi.cockpit.presenters import drill_url
@@ -77,17 +78,18 @@ class CockpitKpis(Schema):
     closed_on_time: int
     rework: int
     closed: int
-    rated: int
-    satisfied: int
+    rated: int = Field(description="计入满意率的评价数（jishi.cases.figures.counted_ratings）")
+    satisfied: int = Field(description="其中满意或基本满意")
+    rated_basic: int = Field(description="其中基本满意（按 0.8 折算）")
     supervisions: int
     overdue_opened: int
     whistles: int
     overdue_now: int = Field(description="当前超期（实时，与时段无关）")
     whistles_open: int = Field(description="吹哨未结（实时）")
     closure_base: int = Field(description="受理 − 不予立案")
-    closure_rate: float | None = Field(description="办结率 %（已办结 ÷ 办结基数），无基数时为 null")
-    on_time_rate: float | None = Field(description="按期办结率 %")
-    satisfaction_rate: float | None = Field(description="满意率 %")
+    closure_rate: float | None = Field(description=f"办结率 %：{FIGURES['closure_rate'].definition}；无基数时为 null")
+    on_time_rate: float | None = Field(description=f"按期办结率 %：{FIGURES['on_time_rate'].definition}")
+    satisfaction_rate: float | None = Field(description=f"满意率 %：{FIGURES['satisfaction_rate'].definition}")
     points: CockpitPointsOut | None = Field(description="区域内积分发放与兑换（累计）")
 
 
@@ -111,6 +113,8 @@ class CockpitChildRow(Schema):
     closed_on_time: int
     rated: int
     satisfied: int
+    rated_basic: int
+    closure_base: int
     closure_rate: float | None
     on_time_rate: float | None
     satisfaction_rate: float | None

@@ -11,3 +11,6 @@ class CockpitConfig(AppConfig):
 
         navigation.register()
         consumers.register()  # the rollups are a consumer of the case timeline
+        from jishi.cockpit import jobs
+
+        jobs.register()  # the one-off rebuild after a change of a figure's definition (jishi.core.jobs)

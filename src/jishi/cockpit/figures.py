@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jishi.cases import figures as shared
 from jishi.cases.choices import OPEN_STATES, Channel
 from jishi.cases.due import overdue_q
 from jishi.cases.models import Case, Category, Whistle
@@ -22,14 +23,23 @@ from jishi.org.models import Region
 CHILD_LEVEL = {Level.CITY: Level.TOWN, Level.TOWN: Level.VILLAGE, Level.VILLAGE: Level.GRID}
 METRIC_LABELS = {
     "received": _("受理事件"), "closed": _("结案"), "received_closed": _("已办结"), "closed_on_time": _("按期办结"),
-    "rejected": _("不予立案"), "rework": _("返工"), "rated": _("评价"), "satisfied": _("满意"),
+    "rejected": _("不予立案"), "rework": _("返工"), "rated": _("评价"), "satisfied": _("满意（含基本满意）"),
+    "rated_basic": _("基本满意"),
     "supervisions": _("督办通知"), "overdue_opened": _("新增超期"), "whistles": _("吹哨"),
     "overdue_now": _("当前超期"), "whistles_open": _("吹哨未结"),
 }
 
 
-def _rate(num: int, den: int) -> float | None:
-    return round(num * 100 / den, 2) if den else None
+_rate = shared.percent  # every rate in per cent, rounded once, the same way as on the boards and in the API
+
+
+def rates(t: dict) -> dict:
+    """The shared rates of a set of counters (``jishi.cases.figures`` defines each one)."""
+    basic = t.get("rated_basic", 0)
+    return {"closure_base": t["received"] - t["rejected"],
+            "closure_rate": _rate(t["received_closed"], t["received"] - t["rejected"]),
+            "on_time_rate": _rate(t["closed_on_time"], t["received_closed"]),
+            "satisfaction_rate": _rate(shared.satisfied_weighted(t["satisfied"] - basic, basic), t["rated"])}
 
 
 def rollups(region: Region, first, last, grain: str = FINE):
@@ -57,11 +67,7 @@ def live(region: Region) -> dict[str, int]:
 
 def kpis(region: Region, p: Period) -> dict:
     t = totals(region, p)
-    return {**t, **live(region), "closure_base": t["received"] - t["rejected"],
-            "closure_rate": _rate(t["received_closed"], t["received"] - t["rejected"]),
-            "on_time_rate": _rate(t["closed_on_time"], t["received_closed"]),
-            "satisfaction_rate": _rate(t["satisfied"], t["rated"]),
-            "points": points(region, p)}
+    return {**t, **live(region), **rates(t), "points": points(region, p)}
 
 
 def mediation(region: Region, p: Period) -> dict | None:
@@ -150,14 +156,14 @@ def children(region: Region, p: Period) -> list[dict]:
     grain = TOWN if region.level == Level.CITY else FINE
     rows = {r[level]: r for r in rollups(region, p.first, p.last, grain).values(level).annotate(
         received=Sum("received"), rejected=Sum("rejected"), received_closed=Sum("received_closed"),
-        closed_on_time=Sum("closed_on_time"), rated=Sum("rated"), satisfied=Sum("satisfied"))}
+        closed_on_time=Sum("closed_on_time"), rated=Sum("rated"), satisfied=Sum("satisfied"),
+        rated_basic=Sum("rated_basic"))}
     out = []
     for s in subs:
         r = rows.get(s.pk, {})
-        g = {k: r.get(k) or 0 for k in ("received", "rejected", "received_closed", "closed_on_time", "rated", "satisfied")}
-        out.append({"region": s, **g, "closure_rate": _rate(g["received_closed"], g["received"] - g["rejected"]),
-                    "on_time_rate": _rate(g["closed_on_time"], g["received_closed"]),
-                    "satisfaction_rate": _rate(g["satisfied"], g["rated"])})
+        g = {k: r.get(k) or 0 for k in ("received", "rejected", "received_closed", "closed_on_time", "rated", "satisfied",
+                                        "rated_basic")}
+        out.append({"region": s, **g, **rates(g)})
     return out
 
 

@@ -17,8 +17,9 @@ COUNTERS = (
     "closed_on_time",   # of those, closed no later than the handle limit
     "rework",           # reworks (返工) of the cases reported that day
     "closed",           # cases closed that day (by closed_at)
-    "rated",            # ratings given that day (by rated_at)
+    "rated",            # counted ratings given that day (jishi.cases.figures.counted_ratings, by the rate row's time)
     "satisfied",        # of those, 满意 or 基本满意
+    "rated_basic",      # of those, 基本满意 (counted at jishi.cases.figures.BASIC_WEIGHT)
     "supervisions",     # supervision notices (督办) raised that day
     "overdue_opened",   # red handle-limit notices raised that day (a case went overdue)
     "whistles",         # whistles (吹哨) blown that day
@@ -49,6 +50,7 @@ class DailyRollup(models.Model):
     closed = models.IntegerField(_("结案(按结案日)"), default=0)
     rated = models.IntegerField(_("评价"), default=0)
     satisfied = models.IntegerField(_("满意"), default=0)
+    rated_basic = models.IntegerField(_("基本满意"), default=0)
     supervisions = models.IntegerField(_("督办"), default=0)
     overdue_opened = models.IntegerField(_("新增超期"), default=0)
     whistles = models.IntegerField(_("吹哨"), default=0)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
-from jishi.cases.choices import State, SupervisionKind, SupervisionLevel
+from jishi.cases import figures
+from jishi.cases.choices import Rating, State, SupervisionKind, SupervisionLevel
 from jishi.cases.due import overdue_q
 from jishi.cases.models import Case
 from jishi.cockpit.periods import Period
@@ -16,6 +17,7 @@ from jishi.cockpit.scope import case_filter
 from jishi.org.models import Region
 
 METRICS = ("received", "rejected", "received_closed", "closed_on_time", "rework", "closed", "rated", "satisfied",
+           "rated_basic",
            "supervisions", "overdue_opened", "whistles", "overdue_now", "whistles_open")
 
 
@@ -46,25 +48,27 @@ def records(region: Region, metric: str, p: Period, *, category: int | None = No
     if department and metric not in ("supervisions", "overdue_opened"):
         qs = qs.filter(handling_department_id=department)
     one = Value(1, output_field=IntegerField())
-    closed = Q(state=State.CLOSED, closed_at__isnull=False)
-    rated = ~Q(rating="") & Q(rated_at__isnull=False)
+    closed = figures.closed_now()
     received = _between("handled_at" if handled and metric == "received" else "reported_at", p)
     if metric == "received":
         return qs.filter(received).annotate(n=one)
     if metric == "rejected":
         return qs.filter(received, state=State.REJECTED).annotate(n=one)
     if metric == "received_closed":
-        return qs.filter(received & closed).annotate(n=one)
+        return qs.filter(figures.received_closed(p.start, p.end)).annotate(n=one)
     if metric == "closed_on_time":
-        return qs.filter(received & closed, closed_at__lte=F("handle_due_at")).annotate(n=one)
+        return qs.filter(figures.closed_on_time(p.start, p.end)).annotate(n=one)
     if metric == "rework":
         return qs.filter(received, rework_count__gt=0).annotate(n=F("rework_count"))
     if metric == "closed":
         return qs.filter(closed & _between("closed_at", p)).annotate(n=one)
-    if metric == "rated":
-        return qs.filter(rated & _between("rated_at", p)).annotate(n=one)
-    if metric == "satisfied":
-        return qs.filter(rated & _between("rated_at", p), rating__in=SATISFIED).annotate(n=one)
+    if metric in ("rated", "satisfied", "rated_basic"):  # n: the case's counted ratings in the period
+        cond = figures.counted_ratings(p.start, p.end, prefix="events__")
+        if metric == "satisfied":
+            cond &= Q(events__data__rating__in=list(SATISFIED))
+        elif metric == "rated_basic":
+            cond &= figures.ratings_of(Rating.BASIC, prefix="events__")
+        return qs.annotate(n=Count("events", filter=cond)).filter(n__gt=0)
     if metric in ("supervisions", "overdue_opened"):
         cond = _between("supervisions__created_at", p)
         if metric == "overdue_opened":

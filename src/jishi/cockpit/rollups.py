@@ -17,12 +17,13 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from jishi.cases import figures
 from jishi.cases.choices import Rating, State, SupervisionKind, SupervisionLevel
-from jishi.cases.models import Case, Category, Supervision, Whistle
+from jishi.cases.models import Case, CaseEvent, Category, Supervision, Whistle
 from jishi.cockpit.models import CHANNEL, COUNTERS, DIMS, FINE, TOWN, CaseMark, DailyRollup
 from jishi.core.calendar import TZ
 
-SATISFIED = (Rating.SATISFIED, Rating.BASIC)
+SATISFIED = (Rating.SATISFIED, Rating.BASIC)  # the ``satisfied`` counter: 满意 or 基本满意 (``rated_basic``: the latter)
 Key = tuple  # (grain, day iso, town, village, grid, category, channel, counter)
 
 
@@ -36,9 +37,11 @@ def coarse(key: tuple, main: int) -> list[tuple]:
     return [(TOWN, day, town, 0, 0, main, ""), (CHANNEL, day, town, 0, 0, 0, channel)]
 
 
-def contribution(case: Case, supervisions: list, whistles: list, main_category: int | None = None) -> Counter:
+def contribution(case: Case, supervisions: list, whistles: list, main_category: int | None = None,
+                 ratings: list = ()) -> Counter:
     """What ``case`` adds to the rollups now. ``supervisions``: (created_at, kind, level) tuples;
-    ``whistles``: blown_at values; ``main_category``: the 大类 of the case's category."""
+    ``whistles``: blown_at values; ``main_category``: the 大类 of the case's category; ``ratings``: (at, rating)
+    of the case's counted ratings (``counted_ratings``: ``jishi.cases.figures``)."""
     dims = (case.town_id or 0, case.village_id or 0, case.grid_id or 0, case.category_id or 0, case.channel)
     main = main_category if main_category is not None else (case.category.parent_id or case.category_id)
     out: Counter = Counter()
@@ -59,10 +62,12 @@ def contribution(case: Case, supervisions: list, whistles: list, main_category: 
         if case.handle_due_at is not None and case.closed_at <= case.handle_due_at:
             add(rd, "closed_on_time")
     add(rd, "rework", case.rework_count)
-    if case.rating and case.rated_at is not None:
-        add(case.rated_at, "rated")
-        if case.rating in SATISFIED:
-            add(case.rated_at, "satisfied")
+    for at, rating in ratings:
+        add(at, "rated")
+        if rating in SATISFIED:
+            add(at, "satisfied")
+        if rating == Rating.BASIC:
+            add(at, "rated_basic")
     for created_at, kind, level in supervisions:
         add(created_at, "supervisions")
         if kind == SupervisionKind.HANDLE and level == SupervisionLevel.RED:
@@ -136,13 +141,18 @@ def refresh_case(case_id: int) -> None:
         mark = CaseMark.objects.select_for_update().get(pk=case_id)
         sups = list(Supervision.objects.filter(case_id=case_id).values_list("created_at", "kind", "level"))
         whs = list(Whistle.objects.filter(case_id=case_id).values_list("blown_at", flat=True))
-        new = contribution(case, sups, whs)
+        new = contribution(case, sups, whs, ratings=counted_ratings(case_id))
         old = _decode(mark.contrib)
         delta = Counter(new)
         delta.subtract(old)
         apply_delta(Counter({k: v for k, v in delta.items() if v}))
         if new != old:
             CaseMark.objects.filter(pk=case_id).update(contrib=_encode(new))
+
+
+def counted_ratings(case_id: int) -> list[tuple]:
+    """(at, rating) of the counted ratings of one case (one query: ``figures.counted_ratings``)."""
+    return list(CaseEvent.objects.filter(figures.counted_ratings(), case_id=case_id).values_list("at", "data__rating"))
 
 
 # --- rebuild from raw rows -------------------------------------------------------------------
@@ -178,9 +188,10 @@ def recompute() -> dict[tuple, dict[str, int]]:
     _case_counts(closed & Q(closed_at__lte=F("handle_due_at")), "reported_at", "closed_on_time", total)
     _case_counts(Q(rework_count__gt=0), "reported_at", "rework", total, amount=Sum("rework_count"))
     _case_counts(closed, "closed_at", "closed", total)
-    rated = ~Q(rating="") & Q(rated_at__isnull=False)
-    _case_counts(rated, "rated_at", "rated", total)
-    _case_counts(rated & Q(rating__in=SATISFIED), "rated_at", "satisfied", total)
+    counted = figures.counted_ratings()
+    _related_counts(CaseEvent.objects.filter(counted), "at", "rated", total)
+    _related_counts(CaseEvent.objects.filter(counted, data__rating__in=list(SATISFIED)), "at", "satisfied", total)
+    _related_counts(CaseEvent.objects.filter(counted, data__rating=Rating.BASIC), "at", "rated_basic", total)
     _related_counts(Supervision.objects.all(), "created_at", "supervisions", total)
     _related_counts(Supervision.objects.filter(kind=SupervisionKind.HANDLE, level=SupervisionLevel.RED),
                     "created_at", "overdue_opened", total)
@@ -222,6 +233,10 @@ def _rebuild_marks(chunk: int) -> None:
     whs: dict[int, list] = defaultdict(list)
     for cid, at in Whistle.objects.values_list("case_id", "blown_at"):
         whs[cid].append(at)
+    rates: dict[int, list] = defaultdict(list)
+    for cid, at, rating in CaseEvent.objects.filter(figures.counted_ratings()).values_list("case_id", "at",
+                                                                                         "data__rating"):
+        rates[cid].append((at, rating))
     mains = dict(Category.objects.values_list("pk", "parent_id"))
     fields = ("id", "town_id", "village_id", "grid_id", "category_id", "channel", "state", "reported_at",
               "closed_at", "handle_due_at", "rework_count", "rating", "rated_at")
@@ -231,6 +246,7 @@ def _rebuild_marks(chunk: int) -> None:
         if not batch:
             break
         CaseMark.objects.bulk_create([CaseMark(case_id=c.pk, contrib=_encode(contribution(
-            c, sups.get(c.pk, []), whs.get(c.pk, []), mains.get(c.category_id) or c.category_id)))
+            c, sups.get(c.pk, []), whs.get(c.pk, []), mains.get(c.category_id) or c.category_id,
+            rates.get(c.pk, []))))
                                       for c in batch], batch_size=1000)
         last = batch[-1].pk

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from jishi.cases import figures as shared_figures
 from jishi.cases.models import Category
 from jishi.cockpit import analysis, figures, geo
 from jishi.cockpit.periods import LABELS, Period, custom, parse
@@ -64,6 +65,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "visits": _visits(region, p),
         "engage": figures.engage(region, p),  # the wishes and micro-projects tile (engage.queries)
         "blueprint": figures.blueprint(region, p),  # the 书记项目 progress tile (blueprint.queries.cockpit_figure)
+        "defs": {key: shared_figures.definition(key) for key in ("closure_rate", "on_time_rate", "satisfaction_rate")},
         "active": "cockpit",
     })
 

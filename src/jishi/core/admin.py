@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jishi.core.models import AuditHead, AuditRecord, CalendarDay, ConsumerCursor
+from jishi.core.models import AuditHead, AuditRecord, CalendarDay, ConsumerCursor, JobRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,3 +42,11 @@ class ConsumerCursorAdmin(ReadOnlyAdmin):
     """Where each consumer of the timeline stands: moved only by the worker (``jishi status`` shows the backlog)."""
 
     list_display = ("name", "position", "lag", "updated_at", "attempts", "failed_at", "last_error")
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    """What each periodic job did per period (``jishi.core.jobs``): written only by the jobs."""
+
+    list_display = ("job", "period", "status", "trigger", "attempts", "started_at", "finished_at")
+    list_filter = ("job", "status")

@@ -118,3 +118,30 @@ class ConsumerCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.position}"
+
+
+class JobRun(models.Model):
+    """What a periodic job did for one of its periods (``jishi.core.jobs``): one row per (job, period), so a
+    period is done once whoever runs it — the scheduled tick, the catch-up at start, a second worker."""
+
+    RUNNING, DONE, FAILED = "running", "done", "failed"
+    STATUS = [(RUNNING, _("运行中")), (DONE, _("已完成")), (FAILED, _("失败"))]
+
+    job = models.CharField(_("任务"), max_length=80)
+    period = models.CharField(_("周期"), max_length=20)
+    status = models.CharField(_("状态"), max_length=8, choices=STATUS, default=RUNNING)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=1)
+    trigger = models.CharField(_("触发"), max_length=20, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("定期任务记录")
+        verbose_name_plural = _("定期任务记录")
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_jobrun_job_period_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period} {self.status}"

@@ -1150,3 +1150,60 @@ EN.update({
     "领办书记": "Lead secretary", "领域": "Field", "黄牌": "Yellow", "黄牌督办": "Yellow supervision",
     "（子项目按权重汇总）": "(weighted from the sub-projects)",
 })
+
+# --- figures: one definition per figure, who rates, periodic jobs (wt-figures) ---
+EN.update({
+    "统计期内上报（镇、村、网格）或派遣到部门（部门）的事件数":
+        "Cases reported (towns, villages, grids) or dispatched (departments) in the period",
+    "统计期内受理的事件中，部门已签收（或区域已立案/不予立案）的比例":
+        "Of the cases received in the period, the share signed for (a department) or accepted/rejected (a region)",
+    "统计期内受理且已立案的事件中，目前已结案的比例":
+        "Of the cases received and taken up in the period, the share closed now",
+    "统计期内受理且已结案的事件中，在处置时限内结案的比例":
+        "Of the cases received in the period and closed, the share closed within their handling limit",
+    "统计期内受理且已结案的事件中，至少返工一次的比例":
+        "Of the cases received in the period and closed, the share reworked at least once",
+    "统计期内的群众评价（含他人回访）中，(满意 + 0.8×基本满意) ÷ 全部评价（含不满意）；处置人自己的评价不计，工作人员巡查、走访、物联感知上报的事件不由上报人评价":
+        "Of the residents' ratings in the period (follow-up calls by others included): (satisfied + 0.8 × fairly "
+        "satisfied) ÷ all ratings (dissatisfied included); a handler's own rating does not count, and staff reports "
+        "(patrol, visit, IoT sensor) are not rated by their reporter",
+    "超期件数": "Overdue cases",
+    "处置时限落在统计期内、已到期而未按时结案的事件数": "Cases due in the period, past due and not closed on time",
+    "超期率": "Overdue rate",
+    "处置时限落在统计期内的事件中，已到期而未按时结案的比例（越低越好）":
+        "Of the cases due in the period, the share past due and not closed on time (lower is better)",
+    "统计期内签收（部门）或立案（区域）的事件中，在签收时限内完成的比例":
+        "Of the cases signed for (a department) or accepted (a region) in the period, the share within the limit",
+    "报到时限落在统计期内的吹哨点名中，按时报到的比例":
+        "Of the whistle summonses due in the period, the share reported in on time",
+    "网格员统计期内巡查、走访上报且已处理的事件中，被立案的比例":
+        "Of a grid worker's patrol and visit reports of the period already decided, the share accepted",
+    "回访：%(r)s": "Follow-up call: %(r)s",
+    "回访评价：上报群众对办理结果满意吗？（记为回访）":
+        "Follow-up rating: is the reporting resident satisfied with the result? (recorded as a follow-up call)",
+    "样本不足": "Too few cases",
+    "本期没有达到最低件数的单位": "No unit reached the minimum number of cases in this period",
+    "以下单位本期受理少于 %(n)s 件，比率波动大，不参与排名、不评等级。":
+        "These units received fewer than %(n)s cases in the period: their rates vary too much to rank or grade.",
+    "另有 %(n)s 个单位本期没有受理事件，不列入排名。":
+        ("%(n)s more unit received no case in the period and is not listed.",
+         "%(n)s more units received no case in the period and are not listed."),
+    "受理少于 %(n)s 件的单位不参与排名，另列于下方“样本不足”；比率旁为 95% 置信区间（Wilson），件数越少区间越宽。点击任一数字查看其背后的事件；指标口径见表下注释。":
+        "Units with fewer than %(n)s cases are not ranked and are listed below under “Too few cases”; beside each "
+        "rate its 95% (Wilson) interval, wider with fewer cases. Click any number for the cases behind it; each "
+        "figure's definition is in the notes below the table.",
+    "上期排名": "Previous rank",
+    "指标口径": "Definitions",
+    "满意（含基本满意）": "Satisfied (incl. fairly satisfied)",
+    "定期任务记录": "Periodic job runs", "任务": "Job", "周期": "Period", "运行中": "Running", "已完成": "Done",
+    "失败": "Failed", "开始时间": "Started", "尝试次数": "Attempts", "触发": "Trigger",
+    "错误": "Error",
+    "发布上月考核排名": "Publish last month's rankings",
+    "年度积分清零": "Year-end points reset", "按新口径重建驾驶舱汇总": "Rebuild the cockpit rollups with the new definitions",
+    "您参与了该事件的处置，不能评价自己的工作；评价由上报群众或他人回访作出":
+        "You took part in handling this case and cannot rate your own work; the reporting resident rates it, or "
+        "someone else on a follow-up call",
+    "工作人员巡查、走访上报的事件不由上报人评价，由他人核查，满意率中另计":
+        "A staff report (patrol, visit) is not rated by its reporter: someone else verifies it, and it is counted "
+        "apart from the satisfaction rate",
+})

@@ -13,3 +13,6 @@ class PointsConfig(AppConfig):
         navigation.register()
 
         consumers.register()  # the informant award is a consumer of the case timeline
+        from jishi.points import tasks
+
+        tasks.register()  # settlement and year-end reset (jishi.core.jobs)

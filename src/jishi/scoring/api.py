@@ -52,6 +52,9 @@ class RowOut(Schema):
     score: float | None
     rank: int | None
     grade: str
+    standing: str = Field(description="ranked 参与排名 / too_few 样本不足（有件但少于最低件数，不排名） / "
+                                      "no_cases 本期无受理件（页面不列出）")
+    previous_rank: int | None = Field(description="上期排名（上期榜单已发布则取其快照，否则实时计算）")
     figures: list[FigureOut]
 
 
@@ -84,7 +87,8 @@ def _detail(view: BoardView) -> dict:
         "scheme_code": view.scheme.code, "scheme_version": view.scheme_version, "published": view.board is not None,
         "min_volume": view.scheme.min_volume,
         "rows": [{"unit_id": r.unit_id, "name": r.name, "volume": r.volume, "score": r.score, "rank": r.rank,
-                  "grade": r.grade,
+                  "grade": r.grade, "previous_rank": r.previous_rank,
+                  "standing": "ranked" if r.rank is not None else ("too_few" if r.volume else "no_cases"),
                   "figures": [{"indicator": c.key, "label": c.label, "num": c.num, "den": c.den, "value": c.value,
                                "low": c.low, "high": c.high} for c in r.cells]} for r in view.rows]}
 

@@ -11,3 +11,6 @@ class ScoringConfig(AppConfig):
         from jishi.scoring import navigation
 
         navigation.register()
+        from jishi.scoring import tasks
+
+        tasks.register()  # the monthly publish (jishi.core.jobs)

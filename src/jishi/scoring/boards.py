@@ -45,7 +45,7 @@ def live_board(unit_type: str, month: Month, scheme: Scheme | None = None) -> Li
     """The board as it stands now (for the current month: "this month so far")."""
     check_unit_type(unit_type)
     scheme = scheme or scheme_for(unit_type)
-    units = compute(unit_type, month, basic_weight=scheme.basic_weight)
+    units = compute(unit_type, month)
     return LiveBoard(unit_type, month, scheme, score_units(units, scheme))
 
 

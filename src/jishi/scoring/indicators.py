@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jishi.cases import figures
 from jishi.cases.choices import AssignmentSource, Channel, Rating, State
 from jishi.cases.models import Case, CaseAssignment, CaseEvent
 from jishi.scoring.periods import Month
@@ -34,7 +35,7 @@ UNIT_COLUMN = {DEPARTMENT: "handling_department_id", TOWN: "town_id", VILLAGE: "
 UNIT_BASE = {GRID_WORKER: Q(channel__in=[Channel.PATROL, Channel.VISIT])}
 REGION_TYPES = (TOWN, VILLAGE, GRID)
 
-DEFAULT_BASIC_WEIGHT = 0.8
+DEFAULT_BASIC_WEIGHT = figures.BASIC_WEIGHT
 DEFAULT_MIN_VOLUME = 5
 
 
@@ -48,66 +49,60 @@ def _taken_at(unit_type: str) -> str:
     return "acknowledged_at" if unit_type == DEPARTMENT else "accepted_at"
 
 
-def _in(col: str, m: Month) -> Q:
-    return Q(**{f"{col}__gte": m.start, f"{col}__lt": m.end})
-
-
+# The figures shared with the cockpit, API and exports are defined once in ``jishi.cases.figures``; here
+# they are read for a unit type (which column says the unit received the case) and a period.
 def _received(m: Month, ut: str) -> Q:
-    return _in(_received_at(ut), m)
+    return figures.received(m.start, m.end, _received_at(ut))
 
 
 def _responded(m: Month, ut: str) -> Q:
-    acted = Q(acknowledged_at__isnull=False) if ut == DEPARTMENT else (Q(accepted_at__isnull=False) | Q(state=State.REJECTED))
-    return _received(m, ut) & acted
+    return figures.responded(m.start, m.end, _received_at(ut))
 
 
 def _taken(m: Month, ut: str) -> Q:
-    return _in(_taken_at(ut), m) & Q(ack_due_at__isnull=False)
+    return figures.in_period(_taken_at(ut), m.start, m.end) & Q(ack_due_at__isnull=False)
 
 
 def _taken_on_time(m: Month, ut: str) -> Q:
     return _taken(m, ut) & Q(**{f"{_taken_at(ut)}__lte": F("ack_due_at")})
 
 
-def _due(m: Month, ut: str) -> Q:
-    """Due to close in the month: the handle limit falls in it; rejected and suspended cases are out."""
-    return _in("handle_due_at", m) & ~Q(state__in=[State.REJECTED, State.SUSPENDED])
+def _taken_up(m: Month, ut: str) -> Q:
+    return figures.taken_up(m.start, m.end, _received_at(ut))
 
 
-def _due_closed(m: Month, ut: str) -> Q:
-    return _due(m, ut) & Q(closed_at__isnull=False, closed_at__lt=m.end)
-
-
-def _closed(m: Month, ut: str) -> Q:
-    return _in("closed_at", m) & ~Q(state=State.REJECTED)
+def _received_closed(m: Month, ut: str) -> Q:
+    return figures.received_closed(m.start, m.end, _received_at(ut))
 
 
 def _closed_on_time(m: Month, ut: str) -> Q:
-    return _closed(m, ut) & Q(closed_at__lte=F("handle_due_at"))
+    return figures.closed_on_time(m.start, m.end, _received_at(ut))
 
 
 def _closed_reworked(m: Month, ut: str) -> Q:
-    return _closed(m, ut) & Q(rework_count__gt=0)
+    return figures.closed_reworked(m.start, m.end, _received_at(ut))
 
 
 # Satisfaction is read from the timeline: an 不满意 rating reopens the case and is kept only on its
-# ``rate`` event. Filters over CaseEvent; a case counts once (satisfied if rated 满意/基本满意 in the month).
+# ``rate`` row. Filters over CaseEvent; each counted rating counts (``figures.counted_ratings``).
 def _rated(m: Month, ut: str) -> Q:
-    return Q(verb="rate", at__gte=m.start, at__lt=m.end)
+    return figures.counted_ratings(m.start, m.end)
 
 
 def _rated_satisfied(m: Month, ut: str) -> Q:
-    return _rated(m, ut) & Q(data__rating__in=[Rating.SATISFIED, Rating.BASIC])
+    return _rated(m, ut) & (figures.ratings_of(Rating.SATISFIED) | figures.ratings_of(Rating.BASIC))
 
 
 def _rated_basic(m: Month, ut: str) -> Q:
-    return _rated(m, ut) & Q(data__rating=Rating.BASIC)
+    return _rated(m, ut) & figures.ratings_of(Rating.BASIC)
+
+
+def _due(m: Month, ut: str) -> Q:
+    return figures.due(m.start, m.end)
 
 
 def _overdue(m: Month, ut: str) -> Q:
-    """Due in the month (and already due now), not closed by its due time."""
-    return (_due(m, ut) & Q(handle_due_at__lt=timezone.now())
-            & (Q(closed_at__isnull=True) | Q(closed_at__gt=F("handle_due_at"))))
+    return figures.overdue(m.start, m.end, timezone.now())
 
 
 def _reports_decided(m: Month, ut: str) -> Q:
@@ -153,9 +148,11 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in [
     Indicator("received", _("受理量"), _received),
     Indicator("response_rate", _("响应率"), _responded, _received, _ALL_BUT_WORKER),
     Indicator("ack_on_time_rate", _("签收及时率"), _taken_on_time, _taken, _ALL_BUT_WORKER),
-    Indicator("closure_rate", _("办结率"), _due_closed, _due, _ALL_BUT_WORKER),
-    Indicator("on_time_closure_rate", _("按期办结率"), _closed_on_time, _closed, _ALL_BUT_WORKER),
-    Indicator("rework_rate", _("返工率"), _closed_reworked, _closed, _ALL_BUT_WORKER, higher_is_better=False),
+    Indicator("closure_rate", _("办结率"), _received_closed, _taken_up, _ALL_BUT_WORKER),
+    Indicator("on_time_closure_rate", _("按期办结率"), _closed_on_time, _received_closed, _ALL_BUT_WORKER),
+    Indicator("overdue_rate", _("超期率"), _overdue, _due, _ALL_BUT_WORKER, higher_is_better=False),
+    Indicator("rework_rate", _("返工率"), _closed_reworked, _received_closed, _ALL_BUT_WORKER,
+              higher_is_better=False),
     Indicator("satisfaction_rate", _("满意率"), _rated_satisfied, _rated, _ALL_BUT_WORKER, partial=_rated_basic,
               on="event"),
     Indicator("overdue", _("超期件数"), _overdue, None, _ALL_BUT_WORKER, higher_is_better=False),
@@ -193,7 +190,8 @@ PARTS = ("numerator", "denominator", "partial")
 
 def cases_behind(indicator: Indicator, part: str, unit_type: str, unit_id: int, month: Month,
                  base: QuerySet | None = None) -> QuerySet:
-    """The cases counted in ``part`` of ``indicator`` for one unit and month (the drill-down)."""
+    """The cases counted in ``part`` of ``indicator`` for one unit and month (the drill-down), each with ``n``
+    (what it adds to the figure: 1, or its number of counted ratings), so the figure is the sum of ``n``."""
     fn = {"numerator": indicator.numerator, "denominator": indicator.denominator, "partial": indicator.partial}.get(part)
     if fn is None:
         from jishi.core.errors import NotFound
@@ -202,11 +200,15 @@ def cases_behind(indicator: Indicator, part: str, unit_type: str, unit_id: int, 
     qs = base if base is not None else Case.objects.all()
     q = fn(month, unit_type)
     if indicator.on == "assignment":
-        return qs.filter(Exists(CaseAssignment.objects.filter(q, department_id=unit_id, case_id=OuterRef("pk"))))
+        return qs.filter(Exists(CaseAssignment.objects.filter(q, department_id=unit_id, case_id=OuterRef("pk")))
+                         ).annotate(n=Value(1, output_field=IntegerField()))
     unit = Q(UNIT_BASE.get(unit_type, Q()), **{UNIT_COLUMN[unit_type]: unit_id})
-    if indicator.on == "event":
-        return qs.filter(unit, Exists(CaseEvent.objects.filter(q, case_id=OuterRef("pk"))))
-    return qs.filter(unit, q)
+    if indicator.on == "event":  # ``n``: the case's ratings counted (a case rated twice in the month adds 2)
+        n = (CaseEvent.objects.filter(q, case_id=OuterRef("pk")).order_by().values("case_id")
+             .annotate(c=Count("id")).values("c"))
+        return qs.filter(unit, Exists(CaseEvent.objects.filter(q, case_id=OuterRef("pk")))).annotate(
+            n=Subquery(n, output_field=IntegerField()))
+    return qs.filter(unit, q).annotate(n=Value(1, output_field=IntegerField()))
 
 
 # ---- aggregation: every unit of a type in one GROUP BY --------------------------------------------
@@ -274,7 +276,7 @@ def _aggregate(on: str, inds: list[Indicator], unit_type: str, month: Month, cas
     if on == "case":
         qs, group_col, count_col, unit_q = cases, col, "id", UNIT_BASE.get(unit_type, Q())
     elif on == "event":
-        qs, group_col, count_col = CaseEvent.objects.all(), f"case__{col}", "case_id"
+        qs, group_col, count_col = CaseEvent.objects.all(), f"case__{col}", "id"
         unit_q = (Q(case__in=cases.filter(UNIT_BASE.get(unit_type, Q())).values("pk"))
                   if unit_type in UNIT_BASE or restricted else Q())
     else:
@@ -285,14 +287,14 @@ def _aggregate(on: str, inds: list[Indicator], unit_type: str, month: Month, cas
         for part, fn in (("n", ind.numerator), ("d", ind.denominator), ("p", ind.partial)):
             if fn is not None:
                 q = fn(month, unit_type)
-                aggs[f"{ind.key}__{part}"] = Count(count_col, filter=q, distinct=on != "case")
+                # a case counts once; ratings each count (a case rated 不满意 then 满意 was rated twice)
+                aggs[f"{ind.key}__{part}"] = Count(count_col, filter=q, distinct=on == "assignment")
                 window = q if window is None else window | q
     rows = qs.filter(unit_q, window, **{f"{group_col}__isnull": False}).values(group_col).annotate(**aggs).order_by()
     return {r.pop(group_col): r for r in rows}
 
 
-def compute(unit_type: str, month: Month, *, basic_weight: float = DEFAULT_BASIC_WEIGHT,
-            base: QuerySet | None = None) -> list[UnitFigures]:
+def compute(unit_type: str, month: Month, *, base: QuerySet | None = None) -> list[UnitFigures]:
     """All indicators for every unit of ``unit_type`` in ``month``: one GROUP BY over cases, one over
     the timeline (ratings) and, for departments, one over whistle assignments. ``base`` restricts the
     cases (e.g. to a user's data scope)."""
@@ -312,6 +314,6 @@ def compute(unit_type: str, month: Month, *, basic_weight: float = DEFAULT_BASIC
         for ind in inds:
             uf.figures[ind.key] = Figure(
                 r.get(f"{ind.key}__n", 0), r.get(f"{ind.key}__d", 0) if ind.is_rate else None,
-                r.get(f"{ind.key}__p", 0), basic_weight if ind.partial else 1.0)
+                r.get(f"{ind.key}__p", 0), DEFAULT_BASIC_WEIGHT if ind.partial else 1.0)
         out.append(uf)
     return out

@@ -26,7 +26,6 @@ class Scheme(models.Model):
     terms = models.JSONField(_("计分项"), default=list)
     bands = models.JSONField(_("等级分数线"), default=dict)
     min_volume = models.PositiveIntegerField(_("最低件数"), default=5)
-    basic_weight = models.FloatField(_("基本满意折算"), default=0.8)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jishi.cases import figures
 from jishi.scoring.boards import live_board
 from jishi.scoring.indicators import INDICATORS, indicators_for
 from jishi.scoring.models import Board, BoardRow, Scheme
@@ -57,8 +58,28 @@ class BoardView:
     rows: list[Row]
 
     @property
+    def ranked(self) -> list[Row]:
+        """The units on the ranking: enough cases (the scheme's minimum volume) and a score."""
+        return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def too_few(self) -> list[Row]:
+        """Units with cases but fewer than the minimum: shown apart as 样本不足, not ranked."""
+        return [r for r in self.rows if r.rank is None and r.volume > 0]
+
+    @property
+    def idle(self) -> list[Row]:
+        """Units that received no case in the period: left off the board (only counted)."""
+        return [r for r in self.rows if r.volume == 0]
+
+    @property
     def labels(self) -> list[tuple[str, str]]:
         return [(i.key, str(i.label)) for i in indicators_for(self.unit_type)]
+
+    @property
+    def notes(self) -> list[tuple[str, str, str]]:
+        """(key, label, definition) of each indicator on the board: the footnote (``jishi.cases.figures``)."""
+        return [(i.key, str(i.label), figures.definition(i.key)) for i in indicators_for(self.unit_type)]
 
     @property
     def formula(self) -> str:
@@ -85,8 +106,7 @@ def board_view(unit_type: str, month: Month, scheme_code: str | None = None) -> 
     scheme = scheme_for(unit_type, scheme_code)
     board = Board.objects.filter(unit_type=unit_type, month=str(month), scheme__code=scheme.code).select_related(
         "scheme").order_by("-scheme__version").first()
-    prev = dict(BoardRow.objects.filter(board__unit_type=unit_type, board__month=str(month.previous()),
-                                        board__scheme__code=scheme.code).values_list("unit_id", "rank"))
+    prev = previous_ranks(unit_type, month, scheme)
     if board is not None:
         rows = [Row(r.unit_id, r.unit_name, r.volume, r.score, r.rank, r.grade, _cells(unit_type, r.figures),
                     prev.get(r.unit_id)) for r in board.rows.order_by("rank", "-score", "unit_name")]
@@ -97,6 +117,17 @@ def board_view(unit_type: str, month: Month, scheme_code: str | None = None) -> 
                 _cells(unit_type, {k: f.as_json() for k, f in s.unit.figures.items()}), prev.get(s.unit.unit_id))
             for s in live.rows]
     return BoardView(unit_type, month, scheme, scheme.version, None, rows)
+
+
+def previous_ranks(unit_type: str, period, scheme: Scheme) -> dict[int, int | None]:
+    """unit id → rank on the previous period's board (上月排名): the published board of that period, or its live
+    computation when none was published (a month is never left without its previous ranks)."""
+    prev = period.previous()
+    rows = dict(BoardRow.objects.filter(board__unit_type=unit_type, board__month=str(prev),
+                                        board__scheme__code=scheme.code).values_list("unit_id", "rank"))
+    if rows:
+        return rows
+    return {s.unit.unit_id: s.rank for s in live_board(unit_type, prev, scheme).rows}
 
 
 @dataclass

@@ -11,11 +11,15 @@ from jishi.scoring.models import Scheme
 GRADES = ("A", "B", "C", "D")
 
 # The two shipped defaults (seeded by migration 0002): code → definition.
+# Version 2 (migration 0003): response (签收) and overdue count, volume does not (a big unit is not a better one).
 GBT_DEPARTMENT = {
-    "code": "gbt30428", "name": "GB/T 30428 部门处置考核", "unit_type": "department",
-    "terms": [{"indicator": "volume", "weight": 0.1}, {"indicator": "closure_rate", "weight": 0.3},
-              {"indicator": "on_time_closure_rate", "weight": 0.3},
-              {"indicator": "rework_rate", "weight": 0.3, "invert": True}],
+    "code": "gbt30428", "version": 2, "name": "GB/T 30428 部门处置考核", "unit_type": "department",
+    "terms": [{"indicator": "response_rate", "weight": 0.2},
+              {"indicator": "on_time_closure_rate", "weight": 0.25},
+              {"indicator": "overdue_rate", "weight": 0.15, "invert": True},
+              {"indicator": "closure_rate", "weight": 0.15},
+              {"indicator": "rework_rate", "weight": 0.15, "invert": True},
+              {"indicator": "satisfaction_rate", "weight": 0.1}],
     "bands": {"A": 90, "B": 80, "C": 70, "D": 60},
 }
 THREE_RATES = {
@@ -94,6 +98,7 @@ def ensure_defaults() -> int:
     """Create any missing default scheme (version 1); the data migration does this on install."""
     n = 0
     for d in DEFAULTS:
-        _, created = Scheme.objects.get_or_create(code=d["code"], version=1, defaults=d)
+        _, created = Scheme.objects.get_or_create(code=d["code"], version=d.get("version", 1),
+                                                  defaults={k: v for k, v in d.items() if k != "version"})
         n += created
     return n

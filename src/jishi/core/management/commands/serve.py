@@ -3,7 +3,8 @@
 Both run as child processes; Ctrl-C or SIGTERM stops both. Use --no-worker when the worker runs
 elsewhere (e.g. a Redis-backed worker on another machine).
 
-Before starting, the static files are collected into STATIC_ROOT when their manifest is missing or does not
+Before starting, the periodic jobs catch up (``jishi catch-up``: a month's publish or settlement missed while
+the server was down runs now, once), and the static files are collected into STATIC_ROOT when their manifest is missing or does not
 list every file of this release (a fresh data directory, or an upgrade): without it every page would be a 500
 ("Missing staticfiles manifest entry"). Collecting takes a few seconds and is skipped when up to date.
 """
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         collected = ensure_static()
         if collected:
             self.stdout.write(f"静态文件已收集到 {settings.STATIC_ROOT}（{collected} 个文件不在清单中）")
+        call_command("catch_up")  # the periodic jobs' periods missed while the server was down (each once)
         if settings.HUEY.get("immediate"):  # test settings: tasks run inline, there is no queue to consume
             no_worker = True
         if not no_worker:
