@@ -25,13 +25,12 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from jishi.cases import intake, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.detail import get_case as get_case_detail
-from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen
+from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen, verb_label
 from jishi.cases.due import due_of
 from jishi.cases.filters import CaseFilter
 from jishi.cases.lists import api_cases
 from jishi.cases.models import Case
 from jishi.cases.pickers import category_groups
-from jishi.cases.workflow import TRANSITIONS
 from jishi.core import limits
 from jishi.core.actor import Actor
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
@@ -249,7 +248,7 @@ def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
         "dispatched_at": case.dispatched_at, "acknowledged_at": case.acknowledged_at, "handled_at": case.handled_at,
         "verified_at": case.verified_at, "rated_at": case.rated_at,
         "timeline": [{
-            "verb": e.verb, "label": TRANSITIONS[e.verb].label if e.verb in TRANSITIONS else e.verb,
+            "verb": e.verb, "label": verb_label(e.verb),
             "actor_name": e.actor_name, "actor_role": e.actor_role, "department_id": e.department_id, "at": e.at,
             "from_state": e.from_state, "to_state": e.to_state, "note": e.note, "data": e.data,
             "attachment_ids": [a.pk for a in files if a.event_id == e.pk],

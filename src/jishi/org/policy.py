@@ -74,6 +74,8 @@ GRANTS: MappingProxyType = MappingProxyType({
     # mediation: the region's cadres and commanders; a mediator reaches the disputes assigned to them
     # (their person, through OWN_RECORDS_ACTIONS), grid staff and departments nothing.
     "mediate": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village"},
+    # 12345 hotline entry (cases): enter a caller's complaint on their behalf, located in the scope
+    "hotline": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
