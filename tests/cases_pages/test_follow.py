@@ -287,3 +287,11 @@ def test_a_volunteer_is_not_offered_on_the_spot_and_loses_no_photo(client, login
     assert case.attachments.count() == 1 and "已清扫" in case.description
     login("grid_worker")
     assert 'name="on_spot"' in client.get("/cases/report/").content.decode()
+
+
+def test_the_grid_force_page_shows_a_micro_grid_roles_grid(client, login, city):
+    for who in ("volunteer", "liaison"):
+        login(who)
+        body = client.get("/regions/gridforce/").content.decode()
+        assert "辖区内共 1 个网格" in body and "A1a网格" in body, who
+        assert f'/regions/{city.regions["A1a"].pk}/' not in body  # its own page stays closed to them
