@@ -92,7 +92,7 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     caller = on_behalf_of is None and channel == Channel.HOTLINE and _takes_hotline(actor)
     if caller:  # a 12345 operator or commander enters a call: the caller is the reporter, not the operator
         proxy_role = _hotline_role(actor)
-        reporter_name, reporter_phone = _caller(reporter_name, reporter_phone, external_ref)
+        reporter_name, reporter_phone = _caller(reporter_name, reporter_phone)
         person = _caller_person(reporter_phone)
         reporter_user = person.user if person is not None and person.user_id and person.user.is_active else None
         anonymous = False
@@ -224,14 +224,10 @@ def _hotline_role(actor: Actor) -> str:
     raise PermissionDenied("只有 12345 热线话务员和指挥中心可以登记热线来电", code="not_hotline")
 
 
-def _caller(name: str, phone: str, ticket: str | None) -> tuple[str, str]:
-    """The caller's name and phone as the hotline form gives them, checked."""
+def _caller(name: str, phone: str) -> tuple[str, str]:
+    """The caller's name and phone as the operator gives them, checked (the form requires the ticket number)."""
     name, phone = (name or "").strip(), "".join((phone or "").split())
-    if not ticket:
-        raise ValidationFailed("请填写 12345 工单号", field="external_ref")
-    if not phone:
-        raise ValidationFailed("请填写来电人电话", field="reporter_phone")
-    if not (phone.isdigit() and 7 <= len(phone) <= 12):
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):  # a caller may withhold it
         raise ValidationFailed("来电人电话应为 7 至 12 位数字", field="reporter_phone")
     limits.check(name, limits.PERSON_NAME, field="reporter_name", label="来电人姓名")
     return name or "来电市民", phone
@@ -240,6 +236,8 @@ def _caller(name: str, phone: str, ticket: str | None) -> tuple[str, str]:
 def _caller_person(phone: str) -> Person | None:
     """The one resident with this mobile number (so a caller with an account follows the case in 我的上报);
     None when there is none or more than one. The operator is never shown whom it matched."""
+    if not phone:
+        return None
     found = list(Person.objects.select_related("user").filter(phone=phone)[:2])
     return found[0] if len(found) == 1 else None
 
