@@ -14,7 +14,7 @@ from jishi.cases.seed import load as load_categories
 from jishi.notify.models import OutboundMessage
 from jishi.org.models import Person
 from tests.browser import case_helpers
-from tests.browser.case_helpers import Actors, act_on_detail, photo, state_is
+from tests.browser.case_helpers import Actors, act_on_detail, state_is
 from tests.browser.test_case_loop import dept_acknowledges_and_handles, town_accepts_and_dispatches
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -295,3 +295,23 @@ def test_the_grid_force_page_shows_a_micro_grid_roles_grid(client, login, city):
         body = client.get("/regions/gridforce/").content.decode()
         assert "辖区内共 1 个网格" in body and "A1a网格" in body, who
         assert f'/regions/{city.regions["A1a"].pk}/' not in body  # its own page stays closed to them
+
+
+def test_the_api_relays_a_text_and_answers_a_supervision(client, login, city, make_case):
+    case = advance(make_case("占道经营", who="resident", channel="resident"), city, "in_progress")
+    services.supervise(city.user("town_commander"), case, note="请尽快办结")
+    sup = Supervision.objects.get(case=case)
+    login("dept_urban")
+    sent = client.post(f"/api/v1/cases/{case.pk}/contact", {"via": "sms", "text": "明天到现场"},
+                       content_type="application/json")
+    assert sent.status_code == 200 and sent.json()["timeline"][-1]["verb"] == "contact"
+    assert sent.json()["timeline"][-1]["label"] == "联系上报人"
+    bad = client.post(f"/api/v1/cases/{case.pk}/contact", {"via": "fax"}, content_type="application/json")
+    assert bad.status_code == 422
+    answered = client.post(f"/api/v1/cases/{case.pk}/supervision-reply", {"supervision": sup.pk, "note": "已约谈"},
+                           content_type="application/json")
+    assert answered.status_code == 200
+    assert answered.json()["supervisions"][0]["reply"] == "已约谈"
+    login("dept_water")  # not theirs: not found
+    assert client.post(f"/api/v1/cases/{case.pk}/contact", {"via": "call"},
+                       content_type="application/json").status_code == 404

@@ -53,10 +53,8 @@ def steps(case: Case, events: list[CaseEvent], *, viewer_is_reporter: bool = Fal
         step = Step(key, str(label), done=i <= reached, at=getattr(case, TIME_OF[key]) if i <= reached else None)
         out.append(step)
     nxt = reached + 1 if reached + 1 < len(out) else None
-    if nxt is not None:
+    if nxt is not None:  # every step reached (rated): none is current
         out[nxt].current = True
-    elif out:
-        out[-1].current = True
     unit = (case.handling_department.name if case.handling_department_id and case.handling_department
             else case.handling_region.name if case.handling_region_id and case.handling_region else "")
     if unit and reached >= 2:
