@@ -315,3 +315,9 @@ def test_the_api_relays_a_text_and_answers_a_supervision(client, login, city, ma
     login("dept_water")  # not theirs: not found
     assert client.post(f"/api/v1/cases/{case.pk}/contact", {"via": "call"},
                        content_type="application/json").status_code == 404
+
+
+def test_a_resident_reported_for_by_grid_staff_is_told_too(city, make_case):
+    case = make_case("代报的", who="grid_worker", on_behalf_of=city.people["resident"])
+    advance(case, city, "closed")
+    assert "case.closed" in _notices(city, "resident") and "case.dispatched" in _notices(city, "resident")

@@ -249,17 +249,25 @@ def _for_reporter(e: CaseEvent) -> tuple[str, str, str] | None:
     return None
 
 
-REPORTER_CHANNELS = frozenset({"resident", "hotline", "informant", "alliance"})  # not staff patrols
+REPORTER_CHANNELS = frozenset({"resident", "hotline", "informant", "alliance"})  # not staff patrols…
+
+
+def _for_a_resident(case) -> bool:
+    """A case of the reporter channels, or one staff reported for a resident (代居民上报) — not a staff patrol."""
+    if case.channel in REPORTER_CHANNELS:
+        return True
+    report = CaseEvent.objects.filter(case_id=case.pk, verb="report").values_list("data", flat=True).first()
+    return bool((report or {}).get("on_behalf_of"))
 
 
 def _tell_reporter(e: CaseEvent) -> None:
     case = e.case
-    if case.channel not in REPORTER_CHANNELS or (case.reporter_user_id is None and not case.reporter_phone):
+    if case.reporter_user_id is None and not case.reporter_phone:
         return
     if case.reporter_user_id is not None and e.actor_id == case.reporter_user_id:
         return  # not of one's own step
     told = _for_reporter(e)
-    if told is None:
+    if told is None or not _for_a_resident(case):
         return
     kind, title, body = told
     if case.reporter_user_id is not None:  # in-app and the account's phone
