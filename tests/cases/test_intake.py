@@ -34,9 +34,12 @@ def test_a_report_without_coordinates_is_placed_in_the_chosen_region(city):
     assert case.village == city.regions["B1"] and case.grid is None and case.town == city.regions["B"]
 
 
-def test_an_anonymous_resident_report_keeps_no_reporter(city, report):
+def test_an_anonymous_resident_report_keeps_no_name_or_phone_but_stays_the_reporters(city, report):
+    """匿名 hides the reporter from the handlers, not from the reporter: the account stays on the case (its
+    我的上报, its notices), the person record, name and phone do not."""
     case = report("resident", channel="resident", anonymous=True)
-    assert case.reporter is None and case.reporter_user is None and case.reporter_name == "" and case.anonymous
+    assert case.reporter is None and case.reporter_name == "" and case.reporter_phone == "" and case.anonymous
+    assert case.reporter_user == city.user("resident")
     assert case.events.get().actor_name == "匿名"
 
 

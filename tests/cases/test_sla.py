@@ -64,8 +64,11 @@ def test_the_sweep_raises_yellow_then_red_once_each_and_is_idempotent(city, repo
     kinds = list(Supervision.objects.filter(case=case).order_by("id").values_list("kind", "level"))
     assert kinds == [("acknowledge", "yellow"), ("acknowledge", "red")]
     handler_notes = Notification.objects.filter(recipient=city.user("dept_urban"), kind="case.supervision")
-    superior_notes = Notification.objects.filter(recipient=city.user("city_commander"), kind="case.supervision")
+    # commanders: one digest a day per card colour instead of one notice per case (its lines the cases)
+    superior_notes = Notification.objects.filter(recipient=city.user("city_commander"),
+                                                 kind__startswith="case.supervision_digest")
     assert handler_notes.count() == 2 and superior_notes.count() == 2
+    assert all(case.number in n.body for n in superior_notes)
 
     with time_machine.travel(at(2026, 10, 8, 9, 0), tick=False):
         services.acknowledge(city.user("dept_urban"), Case.objects.get(pk=case.pk))

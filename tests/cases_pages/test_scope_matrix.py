@@ -74,5 +74,5 @@ def test_the_matrix_is_not_trivial(city, spread):
     assert seen["admin"] == {c.pk for c in spread}
     assert seen["grid_worker"] - seen["town_commander"] == {spread[2].pk}  # their own report in town B
     assert seen["dept_water"] == {spread[3].pk}
-    assert seen["resident"] == {spread[1].pk}  # an anonymous report is nobody's
+    assert seen["resident"] == {spread[1].pk, spread[4].pk}  # an anonymous report stays the reporter's own
     assert seen["nobody"] == set()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -22,16 +22,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from jishi.cases import intake, services, sql
+from jishi.cases import contact, intake, replies, services, sql
 from jishi.cases.choices import Channel, Priority, Rating, State
 from jishi.cases.detail import get_case as get_case_detail
-from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen
+from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen, verb_label
 from jishi.cases.due import due_of
 from jishi.cases.filters import CaseFilter
 from jishi.cases.lists import api_cases
 from jishi.cases.models import Case
 from jishi.cases.pickers import category_groups
-from jishi.cases.workflow import TRANSITIONS
 from jishi.core import limits
 from jishi.core.actor import Actor
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
@@ -158,6 +157,17 @@ class AttachmentOut(Schema):
     sha256: str
 
 
+class CaseSupervisionOut(Schema):
+    id: int
+    kind: str
+    level: str
+    note: str
+    created_at: datetime
+    reply: str = Field(description="被督办单位的回复（已采取的措施）；未回复为空")
+    reply_finish_by: date | None
+    replied_at: datetime | None
+
+
 class CaseDetail(CaseOut):
     description: str
     reporter_phone: str
@@ -178,6 +188,7 @@ class CaseDetail(CaseOut):
     units: list[UnitOut]
     attachments: list[AttachmentOut]
     available_verbs: list[str]
+    supervisions: list[CaseSupervisionOut] = []
 
 
 class CaseFilters(Schema):
@@ -249,7 +260,7 @@ def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
         "dispatched_at": case.dispatched_at, "acknowledged_at": case.acknowledged_at, "handled_at": case.handled_at,
         "verified_at": case.verified_at, "rated_at": case.rated_at,
         "timeline": [{
-            "verb": e.verb, "label": TRANSITIONS[e.verb].label if e.verb in TRANSITIONS else e.verb,
+            "verb": e.verb, "label": verb_label(e.verb),
             "actor_name": e.actor_name, "actor_role": e.actor_role, "department_id": e.department_id, "at": e.at,
             "from_state": e.from_state, "to_state": e.to_state, "note": e.note, "data": e.data,
             "attachment_ids": [a.pk for a in files if a.event_id == e.pk],
@@ -261,6 +272,7 @@ def _detail_of(actor: Actor, case: Case) -> dict[str, Any]:
         } for a in case.assignments.all()],
         "attachments": files,
         "available_verbs": services.available_verbs(actor, case),
+        "supervisions": list(case.supervisions.all()),
     })
     return out
 
@@ -341,6 +353,42 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
 @require_scope("cases:read")
 @revalidated(sql.api_counter)
 def get_case(request: HttpRequest, case_id: PathId):
+    return _detail(request, case_id)
+
+
+class CaseContactIn(Schema):
+    via: str = Field(pattern="^(sms|call)$", max_length=4, description="sms：平台转发短信；call：平台回拨（双方号码均不显示）")
+    text: str = Field("", max_length=200, description="via=sms：转发给上报人的短信内容")
+
+
+class CaseSupervisionReplyIn(Schema):
+    supervision: Id = Field(description="督办记录 id")
+    note: str = Field(max_length=500, description="已采取的措施")
+    finish_by: date | None = Field(None, description="承诺办结日期")
+
+
+def _openable(actor: Actor, case_id: int) -> Case:
+    case = openable(actor, case_id).select_related("category", "reporter_user__person").first()
+    if case is None:
+        raise NotFound("事件不存在，或不在您的数据范围内", details={"detail_en": "case not found or outside your scope"})
+    return case
+
+
+# declared before the verbs' route: "/{case_id}/contact" is not a verb of the loop
+@router.post("/{case_id}/contact", response=CaseDetail, summary="经平台联系上报人（回拨或短信转发，不显示号码）")
+@require_scope("cases:act")
+def contact_reporter(request: HttpRequest, case_id: PathId, payload: CaseContactIn):
+    actor = actor_of(request)
+    contact.contact_reporter(actor, _openable(actor, case_id), via=payload.via, text=payload.text)
+    return _detail(request, case_id)
+
+
+@router.post("/{case_id}/supervision-reply", response=CaseDetail, summary="回复督办（已采取的措施、承诺办结日期）")
+@require_scope("cases:act")
+def reply_supervision(request: HttpRequest, case_id: PathId, payload: CaseSupervisionReplyIn):
+    actor = actor_of(request)
+    replies.reply_to_supervision(actor, _openable(actor, case_id), payload.supervision, note=payload.note,
+                                 finish_by=payload.finish_by)
     return _detail(request, case_id)
 
 

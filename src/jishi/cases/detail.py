@@ -63,16 +63,25 @@ def attach_pending_whistles(page_cases: list[Case]) -> None:
         c._pending_whistled = pending.get(c.pk, set())
 
 
-def label_events(events) -> list[CaseEvent]:
-    """Give timeline rows display labels (verb, states, role) without touching the model."""
+# timeline rows that are not steps of the loop (no state change): the follow-up of the reporter and of a 督办
+NOTE_VERBS = {"contact": "联系上报人", "reveal": "查看上报人号码", "supervise_reply": "回复督办"}
+
+
+def verb_label(verb: str) -> str:
+    """The Chinese label of a timeline row's verb (a step of the table, or one of ``NOTE_VERBS``)."""
     from jishi.cases.workflow import TRANSITIONS
 
+    t = TRANSITIONS.get(verb)
+    return t.label if t else NOTE_VERBS.get(verb, verb)
+
+
+def label_events(events) -> list[CaseEvent]:
+    """Give timeline rows display labels (verb, states, role) without touching the model."""
     roles = dict(Role.choices) | dict(Channel.choices) | {"system": _("系统")}
     states = dict(State.choices)
     out = list(events)
     for e in out:
-        t = TRANSITIONS.get(e.verb)
-        e.verb_label = t.label if t else e.verb
+        e.verb_label = _(verb_label(e.verb))
         e.from_label = states.get(e.from_state, e.from_state)
         e.to_label = states.get(e.to_state, e.to_state)
         e.role_label = roles.get(e.actor_role, e.actor_role)
@@ -92,6 +101,10 @@ def _outcome(e: CaseEvent) -> str:
         return _("批准延期 %(n)s 个工作日") % {"n": d.get("days")} if d.get("approved") else _("未批准")
     if e.verb == "request_extension":
         return _("申请延期 %(n)s 个工作日") % {"n": d.get("days")}
+    if e.verb == "contact":
+        return _("平台回拨") if d.get("via") == "call" else _("短信转发")
+    if e.verb == "supervise_reply" and d.get("finish_by"):
+        return _("承诺 %(d)s 前办结") % {"d": d["finish_by"]}
     if e.verb == "report_in" and d.get("role") in AssignmentRole.values:
         return AssignmentRole(d["role"]).label
     return ""

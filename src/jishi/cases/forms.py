@@ -53,6 +53,36 @@ class ReportForm(forms.Form):
     on_behalf = forms.CharField(label=_("代居民上报"), required=False, max_length=30)  # mobile or ID number
 
 
+class HotlineForm(forms.Form):
+    """A 12345 call entered by an operator or commander for the caller (``cases.intake``: the caller is the reporter)."""
+
+    caller_name = text(_("来电人姓名"), limits.PERSON_NAME, required=False)
+    caller_phone = forms.CharField(label=_("来电人电话"), max_length=limits.PHONE)
+    ticket = forms.CharField(label=_("12345 工单号"), max_length=limits.REF)
+    category = forms.CharField(label=_("事件分类"), max_length=limits.CODE)
+    title = text(_("标题"), limits.TITLE)
+    description = text(_("来电内容"), limits.DESCRIPTION, required=False)
+    region = forms.CharField(label=_("所在村(社区)"), max_length=limits.CODE, required=False)
+    address = text(_("地址"), limits.ADDRESS, required=False)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+
+class ContactForm(forms.Form):
+    via = forms.ChoiceField(choices=[("sms", _("短信")), ("call", _("回拨"))])
+    text = text(_("短信内容"), 200, required=False)
+
+
+class RevealForm(forms.Form):
+    reason = text(_("理由"), limits.REASON, required=False)
+
+
+class SupervisionReplyForm(forms.Form):
+    supervision = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    note = text(_("回复"), 500, required=False)
+    finish_by = forms.DateField(required=False)
+
+
 class NoteForm(forms.Form):
     note = text(_("说明"), limits.NOTE, required=False)
 

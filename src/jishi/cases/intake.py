@@ -23,13 +23,15 @@ from jishi.cases.timeline import emit
 from jishi.core import audit, consumers, limits
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jishi.core.scope import holds
 from jishi.org import privacy
 from jishi.org.geo import locate_point
 from jishi.org.models import Person, Region, StaffAssignment
-from jishi.org.policy import GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
+from jishi.org.policy import GRANTS, GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
 from jishi.org.queries import NumberSearchRefused, search_people
 
 PROXY_NOTE = "代居民上报"
+HOTLINE_NOTE = "12345 热线来电登记"
 
 
 def _existing(channel: str, external_ref: str | None, idempotency_key: str | None) -> Case | None:
@@ -87,15 +89,24 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     uploads = case_files.validate_all(photos, field="photos")
 
     proxy_role = ""
-    if on_behalf_of is not None:
+    caller = on_behalf_of is None and channel == Channel.HOTLINE and _takes_hotline(actor)
+    if caller:  # a 12345 operator or commander enters a call: the caller is the reporter, not the operator
+        proxy_role = _hotline_role(actor)
+        reporter_name, reporter_phone = _caller(reporter_name, reporter_phone)
+        person = _caller_person(reporter_phone)
+        reporter_user = person.user if person is not None and person.user_id and person.user.is_active else None
+        anonymous = False
+    elif on_behalf_of is not None:
         proxy_role = _proxy_role(actor)
         resident = _resident(actor, on_behalf_of)
         anonymous, person = False, resident
         reporter_user = resident.user if resident.user_id and resident.user.is_active else None
         reporter_name, reporter_phone = resident.name, resident.phone
     else:
+        # 匿名上报 hides the reporter from the handlers, not from the reporter: the account stays on the case
+        # (它在“我的上报”里，每一步都告知他), the person record, name and phone do not.
         person = None if anonymous else _person(actor)
-        reporter_user = actor.user if not anonymous else None
+        reporter_user = actor.user
     now = timezone.now()
     prio = priority or category.default_priority
     case = Case(
@@ -111,13 +122,23 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
         handle_due_at=deadlines.handle_due(category, prio, now),
     )
     case.place_in(region)
+    if caller and not holds(actor, "hotline", case):
+        raise PermissionDenied("该位置不在您登记热线来电的辖区内", code="outside_hotline_scope", field="location")
     try:
         with transaction.atomic():
             # The number is the day and the id: the id is taken first, so the row is written once.
             case.pk = _next_case_id()
             case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:05d}"
             case.save(force_insert=True)
-            if proxy_role:  # the staff member who submitted it, in their role
+            if caller:  # the operator who entered the call, in their role; the caller is the case's reporter
+                event = emit(
+                    case, "report", actor=actor.user, actor_name=_actor_name(actor, case), actor_role=proxy_role,
+                    at=now, from_state="", to_state=State.REPORTED,
+                    note=(f"{HOTLINE_NOTE}：{description}" if description else HOTLINE_NOTE)[:2000],
+                    data={"channel": channel, "external_ref": external_ref, "hotline": True,
+                          "on_behalf_of": person.pk if person is not None else None},
+                )
+            elif proxy_role:  # the staff member who submitted it, in their role
                 event = emit(
                     case, "report", actor=actor.user, actor_name=_actor_name(actor, case), actor_role=proxy_role,
                     at=now, from_state="", to_state=State.REPORTED,
@@ -133,9 +154,10 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
             files = [case_files.store(case, up, kind=AttachmentKind.PHOTO, user=actor.user, event=event)
                      for up in uploads]
             audit.record(actor.user, "case.report", case, role=proxy_role or channel,
-                         summary=f"{case.number} {PROXY_NOTE if proxy_role else '上报'}：{title[:60]}",
+                         summary=f"{case.number} {HOTLINE_NOTE if caller else PROXY_NOTE if proxy_role else '上报'}"
+                                 f"：{title[:60]}",
                          data={"channel": channel, "category": category.code, "external_ref": external_ref,
-                               **({"on_behalf_of": person.pk} if proxy_role else {})})
+                               **({"on_behalf_of": getattr(person, "pk", None)} if proxy_role else {})})
     except IntegrityError:
         again = _existing(channel, external_ref, idempotency_key)
         if again is None:
@@ -187,6 +209,42 @@ def with_intake_rows(case: Case) -> Case:
     prefetch_related_objects([case], *(Prefetch(name, queryset=model.objects.none()) for name, model in NONE_YET))
     case._pending_whistled = set()
     return case
+
+
+def _takes_hotline(actor: Actor) -> bool:
+    """Whether ``actor`` is a person at a post that takes 12345 calls (``policy.GRANTS["hotline"]``); a system
+    channel (the hotline gateway) is not: it passes the caller's name and phone as they come."""
+    return not actor.is_system and actor.user is not None and not actor.scope("hotline").empty
+
+
+def _hotline_role(actor: Actor) -> str:
+    for role in actor.roles:
+        if role in GRANTS["hotline"]:
+            return role
+    raise PermissionDenied("只有 12345 热线话务员和指挥中心可以登记热线来电", code="not_hotline")
+
+
+def _caller(name: str, phone: str) -> tuple[str, str]:
+    """The caller's name and phone as the operator gives them, checked (the form requires the ticket number)."""
+    name, phone = (name or "").strip(), "".join((phone or "").split())
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):  # a caller may withhold it
+        raise ValidationFailed("来电人电话应为 7 至 12 位数字", field="reporter_phone")
+    limits.check(name, limits.PERSON_NAME, field="reporter_name", label="来电人姓名")
+    return name or "来电市民", phone
+
+
+def _caller_person(phone: str) -> Person | None:
+    """The one resident with this mobile number (so a caller with an account follows the case in 我的上报);
+    None when there is none or more than one. The operator is never shown whom it matched."""
+    if not phone:
+        return None
+    found = list(Person.objects.select_related("user").filter(phone=phone)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def is_hotline_taker(actor) -> bool:
+    """Whether the hotline entry form is offered to ``actor``."""
+    return _takes_hotline(as_actor(actor))
 
 
 def _proxy_role(actor: Actor) -> str:

@@ -70,8 +70,8 @@ def role_home(actor: Actor) -> str:
 
 def grid_lists(actor: Actor) -> dict[str, list[Case]]:
     """The grid worker's page: to accept/resolve, to verify, in progress, recently closed."""
-    grids = grid_ids(actor)
-    base = (cases(actor).filter(grid_id__in=sorted(grids)) if grids
+    grids = sorted(grid_ids(actor))  # grids, and the micro-grids of liaisons and volunteers
+    base = (cases(actor).filter(Q(grid_id__in=grids) | Q(microgrid_id__in=grids)) if grids
             else listing(Case.objects.filter(reporter_user_id=actor.user_id)))
     base = base.without_regions()  # the four sections' regions are read once, below
     since = timezone.now() - timedelta(days=RECENT_DAYS)

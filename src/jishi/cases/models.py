@@ -372,6 +372,14 @@ class Supervision(models.Model):
                            related_name="+")
     note = models.CharField(_("督办意见"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("督办时间"), db_index=True)
+    # the supervised department's answer (``cases.replies.reply_to_supervision``): what it did, when it will finish
+    reply = models.CharField(_("督办回复"), max_length=500, blank=True)
+    reply_finish_by = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(User, verbose_name=_("回复人"), null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    reply_department = models.ForeignKey(Department, verbose_name=_("回复部门"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("督办")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jishi.cases import views
+from jishi.cases import follow_views, views
 
 urlpatterns = [
     path("", views.home, name="cases-home"),
@@ -18,4 +18,9 @@ urlpatterns = [
     path("files/<int:pk>/", views.attachment, name="case-file"),
     path("<int:pk>/", views.detail, name="case-detail"),
     path("<int:pk>/do/<slug:verb>/", views.act, name="case-act"),
+    # the follow-up: 12345 entry, reaching the reporter, answering a 督办
+    path("hotline/", follow_views.hotline, name="cases-hotline"),
+    path("<int:pk>/contact/", follow_views.contact_reporter, name="case-contact"),
+    path("<int:pk>/reveal/", follow_views.reveal_reporter, name="case-reveal"),
+    path("<int:pk>/supervision-reply/", follow_views.reply_supervision, name="case-supervision-reply"),
 ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import lists, pickers, services, sql
+from jishi.cases import contact, lists, pickers, progress, replies, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
     attach_pending_whistles,
@@ -50,7 +50,9 @@ from jishi.org.middleware import actor_of
 from jishi.org.policy import (
     COMMAND_LEVEL,
     DEPARTMENT_ROLES,
+    GRANTS,
     GRID_SIDE_ROLES,
+    GRID_STAFF_ROLES,
     PROXY_ROLES,
     may_see_personal_data,
 )
@@ -187,14 +189,18 @@ def report(request: HttpRequest) -> HttpResponse:
     error = ""
     # 代居民上报 finds the resident by number: offered to who sees numbers in full (docs/privacy.md)
     can_proxy = bool(set(actor.roles) & set(PROXY_ROLES)) and may_see_personal_data(actor)
+    # 自行处置 only for who may resolve on the spot (grid staff); what anyone else sends as an after-photo is kept
+    # with the report's photos, never dropped
+    may_resolve_on_spot = actor.has_any(GRID_STAFF_ROLES)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        photos = d["photos"] if may_resolve_on_spot or not d["on_spot"] else [*d["photos"], *d["after"]]
         try:
             resident = services.find_resident(actor, d["on_behalf"]) if d["on_behalf"].strip() else None
             case = services.report_case(
                 actor, channel=channel, category_code=d["category"], title=d["title"],
-                description=d["description"], lng=d["lng"], lat=d["lat"], address=d["address"],
-                photos=d["photos"], anonymous=d["anonymous"] and channel == Channel.RESIDENT and resident is None,
+                description=_with_on_spot_note(d, may_resolve_on_spot), lng=d["lng"], lat=d["lat"],
+                address=d["address"], photos=photos, anonymous=d["anonymous"] and channel == Channel.RESIDENT and resident is None,
                 idempotency_key=request.POST.get("idempotency_key") or None, on_behalf_of=resident,
             )
         except ServiceError as exc:
@@ -204,7 +210,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已代%(name)s上报，编号 %(n)s") % {"name": resident.name, "n": case.number})
             else:
                 messages.success(request, _("已上报，编号 %(n)s") % {"n": case.number})
-            if d["on_spot"] and channel == Channel.PATROL:
+            if d["on_spot"] and channel == Channel.PATROL and may_resolve_on_spot:
                 try:
                     services.resolve_on_spot(actor, case, after=d["after"], note=d["on_spot_note"])
                     messages.success(request, _("已自行处置并结案"))
@@ -216,10 +222,19 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/report.html", {
         "active": "cases-report", "form": form, "error": error, "channel": channel,
         "is_patrol": channel == Channel.PATROL, "is_resident": channel == Channel.RESIDENT and not can_proxy,
+        "may_resolve_on_spot": channel == Channel.PATROL and may_resolve_on_spot,
         "can_proxy": can_proxy,
         "groups": pickers.category_groups(), "boundaries": pickers.pick_boundaries(actor),
         "idempotency_key": request.POST.get("idempotency_key") or _new_key(),
     })
+
+
+def _with_on_spot_note(d: dict, may_resolve_on_spot: bool) -> str:
+    """The description, with the on-spot note of someone who may not resolve on the spot (kept, not lost)."""
+    note = (d.get("on_spot_note") or "").strip()
+    if may_resolve_on_spot or not d.get("on_spot") or not note:
+        return d["description"]
+    return f"{d['description']}\n现场处置情况：{note}".strip()[:4000]
 
 
 def _new_key() -> str:
@@ -323,9 +338,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     verbs = verbs_for(actor, case)
     commander = any(v in verbs for v in ("accept", "dispatch", "whistle"))
+    events = label_events(mask_reporter_rows(actor, case, list(case.events.all())))
+    is_reporter = actor.user_id is not None and case.reporter_user_id == actor.user_id
     return render(request, "cases/detail.html", {
+        "progress": progress.steps(case, events, viewer_is_reporter=is_reporter), "is_reporter": is_reporter,
+        "may_contact": contact.may_contact(actor, case), "may_reveal": not case.anonymous and bool(case.reporter_phone),
+        "to_reply": replies.open_supervisions(case) if replies.may_reply(actor, case) else [],
         "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
-        "due": due_of(case), "events": label_events(mask_reporter_rows(actor, case, list(case.events.all()))),
+        "due": due_of(case), "events": events,
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],
         "assignments": list(case.assignments.all()), "whistles": list(case.whistles.all()),
@@ -439,6 +459,8 @@ def nav_entries(who, roles: list[str]) -> list[dict]:
         items.append({"label": gettext_lazy("网格事件"), "url": reverse("cases-grid"), "key": "cases-grid"})
     if grid_side or not posts or Role.INFORMANT in posts:
         items.append({"label": gettext_lazy("上报"), "url": reverse("cases-report"), "key": "cases-report"})
+    if held & set(GRANTS["hotline"]):  # who takes 12345 calls (policy's grant)
+        items.append({"label": gettext_lazy("12345 来电"), "url": reverse("cases-hotline"), "key": "cases-hotline"})
     if not (command or grid_side or posts & DEPARTMENT_ROLES):
         items.append({"label": gettext_lazy("我的上报"), "url": reverse("cases-mine"), "key": "cases-mine"})
     items.append({"label": gettext_lazy("消息"), "url": reverse("cases-inbox"), "key": "inbox",

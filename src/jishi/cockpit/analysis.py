@@ -97,7 +97,7 @@ def repeat_reporters(region: Region, *, days: int = 90, at_least: int = 3, limit
               .annotate(n=Count("pk"), one=Max("pk")).filter(n__gte=at_least)):
         out.append({"kind": "phone", "label": mask_phone(r["reporter_phone"]), "count": r["n"],
                     "param": "phone_of", "value": r["one"], "since": first})
-    rows = list(base.filter(reporter_user__isnull=False).values("reporter_user")
+    rows = list(base.filter(reporter_user__isnull=False, anonymous=False).values("reporter_user")  # 匿名: never grouped
                 .annotate(n=Count("pk")).filter(n__gte=at_least))
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[r["reporter_user"] for r in rows])}
     for r in rows:

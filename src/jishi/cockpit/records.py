@@ -40,7 +40,7 @@ def records(region: Region, metric: str, p: Period, *, category: int | None = No
     if address:
         qs = qs.filter(address=address)
     if reporter_user:
-        qs = qs.filter(reporter_user_id=reporter_user)
+        qs = qs.filter(reporter_user_id=reporter_user, anonymous=False)  # an anonymous report is never found by its account
     if phone_of:
         # the case named must itself be in the region: else its reporter would be linked to cases here
         phone = Case.objects.filter(case_filter(region), pk=phone_of).values_list("reporter_phone", flat=True).first()

@@ -1207,3 +1207,44 @@ EN.update({
         "A staff report (patrol, visit) is not rated by its reporter: someone else verifies it, and it is counted "
         "apart from the satisfaction rate",
 })
+
+# --- cases: following one's report (stepper, notices, reaching the reporter, 督办 replies, 12345 entry) ---
+EN.update({
+    "办理进度": "Progress", "已上报": "Reported", "已派遣": "Dispatched", "已签收": "Signed for", "已处置": "Handled",
+    "已核查": "Verified", "已结案": "Closed", "已评价": "Rated", "派至 %(unit)s": "To %(unit)s",
+    "网格员当场处置": "Resolved on the spot by the grid worker", "重办第 %(n)d 次": "Redone (%(n)d)",
+    "处置后照片": "After-photo", "待您核查：看看问题是否已解决，在下方“可办理”中提交核查结果。":
+    "Your turn: check whether the problem is solved and give your verdict under “Actions” below.",
+    "待您评价：请在下方为办理结果评价。": "Your turn: rate how it was handled below.",
+    "联系上报人": "Contact the reporter", "查看上报人号码": "Read the reporter's number", "回复督办": "Answer the supervision",
+    "平台回拨": "Call-back by the platform", "短信转发": "SMS relay", "承诺 %(d)s 前办结": "To be finished by %(d)s",
+    "由平台拨打或转发，您看不到上报人号码，上报人也看不到您的号码；每次联系都记入办理过程。":
+    "The platform places the call or relays the text: you do not see the reporter's number, nor they yours; each contact "
+    "is on the timeline.",
+    "平台回拨上报人": "Call the reporter back via the platform", "如：我们明天上午到现场，请问方便吗？":
+    "e.g. We will come tomorrow morning, is that convenient?", "发送短信": "Send text",
+    "查看上报人号码（须说明理由，留痕审计）": "Read the reporter's number (with a reason; audited)", "理由（必填）": "Reason (required)",
+    "查看号码": "Show number", "回复": "Answer", "承诺办结": "To finish by", "已采取的措施": "What was done",
+    "已采取的措施（必填）": "What was done (required)", "承诺办结日期": "Finish by", "督办回复": "Supervision answer",
+    "回复时间": "Answered at", "回复人": "Answered by", "回复部门": "Answering department",
+    "上报人号码": "Reporter's number", "本次查看及理由已记入办理过程和审计日志。号码只在本页显示一次，请勿转存。":
+    "This reading and its reason are on the timeline and in the audit log. The number is shown on this page only; do not "
+    "copy it elsewhere.", "返回事件": "Back to the case",
+    "平台将回拨：先呼叫您的手机，接通后转接上报人，双方都不显示对方号码":
+    "The platform will call your phone first, then connect the reporter; neither sees the other's number",
+    "短信已由平台转发给上报人": "The platform relayed the text to the reporter", "已回复督办": "Supervision answered",
+    "匿名上报（办理人员看不到您的姓名和电话；您仍可在“我的上报”查看进度、收到通知）":
+    "Report anonymously (handlers do not see your name or phone; you still follow it in My reports and get notices)",
+    "12345 来电": "12345 calls", "12345 来电登记": "12345 call entry",
+    "代来电市民登记：事件记在来电人名下（渠道 12345），同一工单号只建一件事件。":
+    "Enter a call for the caller: the case is the caller's (channel 12345); one ticket number makes one case.",
+    "12345 工单号": "12345 ticket number", "来电人姓名（选填）": "Caller's name (optional)", "来电人电话": "Caller's phone",
+    "来电人姓名": "Caller's name", "承办单位看到的是脱敏号码，可经平台回拨来电人。":
+    "Handlers see the number masked and can call the caller back via the platform.", "来电内容": "What the caller said",
+    "所在镇(街道)/村(社区)": "Town / village", "所在村(社区)": "Village", "在地图上选点": "Pick on the map",
+    "位置（知道具体地点时）": "Location (when the exact place is known)", "登记工单": "Enter ticket",
+    "已登记 12345 工单 %(t)s，事件编号 %(n)s": "12345 ticket %(t)s entered as case %(n)s",
+    "工单 %(t)s 已登记过，未重复建单：事件编号 %(n)s": "Ticket %(t)s was entered before; no second case: %(n)s",
+    "工单号 %(t)s 已登记为事件，但不在您的数据范围内": "Ticket %(t)s is already a case, outside your scope",
+    "短信": "Text", "回拨": "Call-back", "短信内容": "Text",
+})

@@ -1,4 +1,8 @@
-"""Outbound channels. Configure with JISHI_NOTIFY_BACKEND (dotted path); the default prints to the console."""
+"""Outbound channels. Configure with JISHI_NOTIFY_BACKEND (dotted path); the default prints to the console.
+
+A backend sends a text (``send(address, text)``) and may bridge a masked call-back (``call(from_address,
+to_address)``: the platform rings the staff member, then the reporter, and joins them — neither sees the
+other's number; an operator's AXB / call-back gateway goes here)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ class ConsoleBackend:
     def send(self, address: str, text: str) -> None:
         print(f"[notify → {address or '-'}] {text}", file=sys.stderr)
 
+    def call(self, from_address: str, to_address: str) -> None:
+        print(f"[call relay] {from_address or '-'} ⇄ {to_address or '-'}", file=sys.stderr)
+
 
 class NullBackend:
     """Sends nothing (tests)."""
@@ -23,4 +30,7 @@ class NullBackend:
     channel = "null"
 
     def send(self, address: str, text: str) -> None:
+        return None
+
+    def call(self, from_address: str, to_address: str) -> None:
         return None

@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from jishi.cases.models import CaseEvent, Whistle
-from jishi.notify.services import notify
+from jishi.cases.models import CaseEvent, Supervision, Whistle
+from jishi.notify.services import digest, notify, relay_call, send_text
 
 YELLOW, RED = "yellow", "red"
 
@@ -62,10 +62,6 @@ def _report(e: CaseEvent) -> None:
 
 def _accept(e):
     _tell(_perm().commanders_of(e.case), e, "case.accepted", f"事件已立案，待派遣：{e.case.number}")
-
-
-def _reject(e):
-    _tell(_reporter(e), e, "case.rejected", f"您上报的事件不予立案：{e.case.number}", e.note)
 
 
 def _dispatch(e):
@@ -111,10 +107,6 @@ def _verify(e):
         _tell(_perm().handlers_of(e.case), e, "case.rework", f"核查不通过，返工：{e.case.number}", e.note, level=YELLOW)
 
 
-def _close(e):
-    _tell(_reporter(e), e, "case.closed", f"您上报的事件已办结，请评价：{e.case.number}")
-
-
 def _rate(e):
     if (e.data or {}).get("rework"):
         p = _perm()
@@ -152,29 +144,146 @@ def _supervise(e):
     else:
         who = p.commanders_of(case)
     red = level == RED
-    _tell(who + p.superior_commanders(case), e, "case.supervision", f"{'红牌' if red else '黄牌'}督办：{case.number}",
-          f"{case.title}：{e.note}", level=level, outbound=red)
+    card = "红牌" if red else "黄牌"
+    commanders = {u.pk for u in p.commanders_of(case) + p.superior_commanders(case)}
+    doers = [u for u in who if u.pk not in commanders]  # who must act on this case: one notice per case
+    _tell(doers, e, "case.supervision", f"{card}督办：{case.number}", f"{case.title}：{e.note}", level=level,
+          outbound=red)
+    # commanders get one digest a day (its lines the cases) instead of one notice per case
+    digest([u for u in who + p.superior_commanders(case) if u.pk in commanders], kind=f"case.supervision_digest.{level}",
+           title=f"今日{card}督办汇总：{{n}} 件", line=f"{case.number} {case.title}：{e.note}"[:300], key=case.number,
+           url="/cases/board/?tab=open&overdue=1" if red else "/cases/board/?tab=open", level=level, outbound=red)
 
 
 def _escalate(e):
     _tell(_perm().commanders_of(e.case), e, "case.escalated", f"下级上报事件待派遣：{e.case.number}", e.note)
 
 
-# verb → who is told (acknowledge, report_in and resolve_on_spot tell no one)
+def _contact(e):
+    """A department or commander reaches the reporter through the platform (``cases.contact``): the text or the
+    call goes to the number the platform holds; the staff member never sees it."""
+    case, data = e.case, e.data or {}
+    dept = e.department.name if e.department_id and e.department else "承办单位"
+    phone = reporter_phone(case)
+    user = case.reporter_user if case.reporter_user_id else None
+    if data.get("via") == "call":
+        staff = getattr(getattr(e.actor, "person", None), "phone", "") if e.actor_id else ""
+        relay_call(staff, phone, text=f"{dept}回拨上报人（事件 {case.number}）", recipient=user)
+        if user is not None:
+            _tell([user], e, "case.contact", f"{dept}将通过平台回拨您：{case.number}",
+                  "来电显示为平台号码，请留意接听。")
+        return
+    text = f"【基石】{dept}就您反映的事件 {case.number}：{e.note}"
+    if user is not None:  # in-app and SMS to the account
+        _tell([user], e, "case.contact", f"{dept}给您留言：{case.number}", e.note, outbound=False)
+    send_text(phone, text, recipient=user)
+
+
+def reporter_phone(case) -> str:
+    """The number the platform reaches the reporter at: the case's, else the account's person's."""
+    if case.reporter_phone:
+        return case.reporter_phone
+    if case.reporter_user_id:
+        return getattr(getattr(case.reporter_user, "person", None), "phone", "") or ""
+    return ""
+
+
+def _supervise_reply(e):
+    """A department's answer to a 督办: told to who supervised (a commander by hand) or the case's commanders."""
+    data = e.data or {}
+    sup = Supervision.objects.filter(pk=data.get("supervision")).select_related("by").first()
+    who = [sup.by] if sup is not None and sup.by_id else _perm().commanders_of(e.case)
+    dept = e.department.name if e.department_id and e.department else ""
+    finish = f"（承诺 {data.get('finish_by')} 前办结）" if data.get("finish_by") else ""
+    _tell(who, e, "case.supervise_reply", f"督办已回复：{e.case.number}", f"{dept}：{e.note}{finish}")
+
+
+# verb → who is told (acknowledge, report_in and resolve_on_spot tell no one of the staff; the reporter: below)
 NOTICES: dict[str, Callable[[CaseEvent], None]] = {
-    "report": _report, "accept": _accept, "reject": _reject, "dispatch": _dispatch, "return": _return,
+    "report": _report, "accept": _accept, "dispatch": _dispatch, "return": _return,
     "handle": _handle, "request_extension": _request_extension, "extend": _extend, "suspend": _suspend,
-    "resume": _resume, "verify": _verify, "close": _close, "rate": _rate, "reopen": _reopen, "whistle": _whistle,
-    "supervise": _supervise, "escalate": _escalate,
+    "resume": _resume, "verify": _verify, "rate": _rate, "reopen": _reopen, "whistle": _whistle,
+    "supervise": _supervise, "escalate": _escalate, "contact": _contact, "supervise_reply": _supervise_reply,
 }
 
 
+# --- the reporter: every step that concerns them (in-app and the outbound channel) ------------------------
+
+def _unit(case) -> str:
+    if case.handling_department_id and case.handling_department:
+        return case.handling_department.name
+    if case.handling_region_id and case.handling_region:
+        return case.handling_region.name
+    return ""
+
+
+def _after_photos(e: CaseEvent) -> int:
+    return e.attachments.count()
+
+
+def _for_reporter(e: CaseEvent) -> tuple[str, str, str] | None:
+    """(kind, title, body) of the reporter's notice of ``e``, or None when the step does not concern them."""
+    case, data, n = e.case, e.data or {}, e.case.number
+    if e.verb == "accept":
+        return "case.accepted", f"您反映的问题已受理：{n}", "我们将尽快派给责任单位办理。"
+    if e.verb == "reject":
+        return "case.rejected", f"您反映的问题不予立案：{n}", e.note
+    if e.verb in ("dispatch", "whistle"):
+        unit = _unit(case)
+        return "case.dispatched", f"已派遣{('至' + unit) if unit else ''}办理：{n}", case.title
+    if e.verb == "acknowledge":
+        unit = e.department.name if e.department_id and e.department else _unit(case)
+        return "case.acknowledged", f"{unit or '承办单位'}已签收，正在处置：{n}", case.title
+    if e.verb == "handle":
+        photos = _after_photos(e)
+        shown = f"（附处置后照片 {photos} 张）" if photos else ""
+        return "case.handled", f"已处置，待您核查：{n}", f"{e.note}{shown}"
+    if e.verb == "verify" and not data.get("passed"):
+        return "case.redo", f"核查未通过，重新办理：{n}", e.note
+    if e.verb == "close":
+        return "case.closed", f"已结案，请您评价：{n}", case.title
+    if e.verb == "reopen" or (e.verb == "rate" and data.get("rework")):
+        return "case.redo", f"您的事件重新办理（重办）：{n}", e.note
+    if e.verb == "escalate":
+        return "case.escalated", f"已上报上级协调办理：{n}", e.note
+    return None
+
+
+REPORTER_CHANNELS = frozenset({"resident", "hotline", "informant", "alliance"})  # not staff patrols…
+
+
+def _for_a_resident(case) -> bool:
+    """A case of the reporter channels, or one staff reported for a resident (代居民上报) — not a staff patrol."""
+    if case.channel in REPORTER_CHANNELS:
+        return True
+    report = CaseEvent.objects.filter(case_id=case.pk, verb="report").values_list("data", flat=True).first()
+    return bool((report or {}).get("on_behalf_of"))
+
+
+def _tell_reporter(e: CaseEvent) -> None:
+    case = e.case
+    if case.reporter_user_id is None and not case.reporter_phone:
+        return
+    if case.reporter_user_id is not None and e.actor_id == case.reporter_user_id:
+        return  # not of one's own step
+    told = _for_reporter(e)
+    if told is None or not _for_a_resident(case):
+        return
+    kind, title, body = told
+    if case.reporter_user_id is not None:  # in-app and the account's phone
+        notify([case.reporter_user], kind=kind, title=title, body=body or case.title, url=f"/cases/{case.pk}/#progress",
+               obj=case, outbound=True)
+    else:  # a caller without an account (12345): the text to the number they gave
+        send_text(case.reporter_phone, f"【基石】{title}")
+
+
 def apply(rows: list[CaseEvent]) -> None:
-    """The consumer's handler: tell who must know of each row."""
+    """The consumer's handler: tell who must know of each row, and the reporter of each step that concerns them."""
     for event in rows:
         handler = NOTICES.get(event.verb)
         if handler is not None:
             handler(event)
+        _tell_reporter(event)
 
 
 def register() -> None:

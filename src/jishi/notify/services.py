@@ -39,6 +39,64 @@ def notify(recipients: Iterable, *, kind: str, title: str, body: str = "", url: 
     return rows
 
 
+def send_text(address: str, text: str, *, recipient=None) -> OutboundMessage | None:
+    """Send one text to a phone number through the outbound channel after commit (a reporter without an
+    account, the masked SMS relay); nothing without an address."""
+    if not address:
+        return None
+    msg = OutboundMessage.objects.create(recipient=recipient, channel=backend().channel, address=address, text=text)
+    transaction.on_commit(lambda: send_outbound([msg.pk]))
+    return msg
+
+
+def relay_call(from_address: str, to_address: str, *, text: str, recipient=None) -> OutboundMessage | None:
+    """Ask the channel to bridge a masked call-back from ``from_address`` (staff) to ``to_address`` (the reporter)
+    after commit; recorded like a text (channel ``call``), failed calls kept with their error."""
+    if not (from_address and to_address):
+        return None
+    msg = OutboundMessage.objects.create(recipient=recipient, channel="call", address=to_address, text=text)
+    transaction.on_commit(lambda: _place_call(msg.pk, from_address))
+    return msg
+
+
+def _place_call(pk: int, from_address: str) -> None:
+    msg = OutboundMessage.objects.filter(pk=pk, status="pending").first()
+    if msg is None:
+        return
+    try:
+        backend().call(from_address, msg.address)
+        msg.status, msg.sent_at = "sent", timezone.now()
+    except Exception as exc:  # a gateway error must not lose the request
+        msg.status, msg.error = "failed", str(exc)[:300]
+    msg.save(update_fields=["status", "sent_at", "error"])
+
+
+def digest(users: Iterable, *, kind: str, title: str, line: str, key: str = "", url: str = "", level: str = "info",
+           outbound: bool = False) -> None:
+    """Add ``line`` to each user's unread digest of ``kind`` of today (one notice a day, one line per ``key`` — a
+    case: its newest line), instead of one notice per case; ``title`` gets the count of lines (``{n}``). The
+    outbound text goes with the first line of the day only."""
+    now = timezone.localtime()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    users = [u for u in {getattr(u, "pk", None): u for u in users if u is not None}.values() if u is not None]
+    if not users:
+        return
+    open_ = {n.recipient_id: n for n in Notification.objects.filter(
+        recipient_id__in=[u.pk for u in users], kind=kind, read_at__isnull=True, created_at__gte=start)}
+    fresh = []
+    for u in users:
+        n = open_.get(u.pk)
+        if n is None:
+            fresh.append(u)
+            continue
+        lines = [x for x in n.body.split("\n") if x and not (key and x.startswith(f"{key} "))]
+        lines.append(line)
+        n.title, n.body = title.format(n=len(lines))[:200], "\n".join(lines[-200:])
+        n.save(update_fields=["title", "body"])
+    if fresh:
+        notify(fresh, kind=kind, title=title.format(n=1), body=line, url=url, level=level, outbound=outbound)
+
+
 def _address(user) -> str:
     person = getattr(user, "person", None)
     return getattr(person, "phone", "") or ""

@@ -84,6 +84,8 @@ GRANTS: MappingProxyType = MappingProxyType({
     # cadres and commanders, and the owner department's handlers
     "blueprint": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town", R.VILLAGE_CADRE: "village",
                   R.DEPARTMENT_HANDLER: "department"},
+    # 12345 hotline entry (cases): enter a caller's complaint on their behalf, located in the scope
+    "hotline": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)

@@ -127,7 +127,14 @@ def staff_in(region: Region) -> list[StaffAssignment]:
 
 
 def grids(actor, within: Region | None = None) -> QuerySet:
+    """The grids in the actor's scope; for a micro-grid liaison or volunteer, the grid of their micro-grid (the
+    grid-force check is per grid: theirs, not "0 grids")."""
+    actor = as_actor(actor)
     qs = regions(actor).filter(level=Level.GRID)
+    micro = actor.scope("view").microgrid
+    if micro:
+        parents = Region.objects.filter(pk__in=sorted(micro)).values("parent_id")
+        qs = qs | Region.objects.filter(level=Level.GRID, pk__in=parents)
     return in_region(qs, within) if within is not None else qs
 
 

@@ -80,10 +80,12 @@ def gridforce_page(request: HttpRequest) -> HttpResponse:
     grids = list(queries.grids(actor_of(request), within).select_related("village", "town").order_by("path"))
     force = gridforce.grid_force([g.pk for g in grids])
     short = [(g, force[g.pk]) for g in grids if not force[g.pk].complete]
+    # a micro-grid role is shown its micro-grid's grid, whose own page it may not open
+    linkable = set(queries.regions(actor_of(request)).filter(pk__in=[g.pk for g, _ in short]).values_list("pk", flat=True))
     page = Paginator(short, 100).get_page(request.GET.get("page"))
     return render(request, "web/gridforce.html", {
         "active": "regions", "page": page, "grid_count": len(grids), "short_count": len(short), "within": within,
-        "required": gridforce.REQUIRED,
+        "required": gridforce.REQUIRED, "linkable": linkable,
     })
 
 

@@ -32,7 +32,7 @@
   map.on("click", function (e) { set(e.latlng, t.tPicked); });
   layer.on("click", function (e) { set(e.latlng, t.tPicked); });
   var btn = document.getElementById("use-position");
-  btn.addEventListener("click", function () {
+  if (btn) btn.addEventListener("click", function () {
     if (!navigator.geolocation) { status.textContent = t.tNogeo; return; }
     status.textContent = t.tLocating;
     navigator.geolocation.getCurrentPosition(function (pos) {
