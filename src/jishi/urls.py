@@ -11,7 +11,6 @@ the token's scope before the input is parsed and gives a POST the generic Idempo
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from ninja import NinjaAPI
 
 from jishi.cases.api import categories_router
@@ -80,8 +79,6 @@ urlpatterns = [
     path("security/", include("jishi.security.urls")),
     path("", include("jishi.web.urls")),
 ]
-if settings.DEBUG or settings.TESTING:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 if settings.TESTING:  # test-only write endpoint for the crash-safety test (never in production)
     from jishi.security.testviews import urlpatterns as _test_urls
 

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,6 @@ from jishi.cases import lists, pickers, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
     attach_pending_whistles,
-    get_attachment,
     get_case,
     label_events,
     mask_reporter_rows,
@@ -43,6 +42,7 @@ from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
+from jishi.http import files
 from jishi.http.conditional import revalidated_page
 from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
 from jishi.org.choices import Role
@@ -388,12 +388,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a case file to someone who may see the case (never by guessable public URL)."""
-    att = get_attachment(actor_of(request), pk)
-    if att is None:
-        raise Http404
-    return FileResponse(att.file.open("rb"), content_type=att.content_type)
+    return files.download(request, "case", pk)  # the one download path (jishi.http.files)
 
 
 @login_required

@@ -13,3 +13,7 @@ class PointsConfig(AppConfig):
         navigation.register()
 
         consumers.register()  # the informant award is a consumer of the case timeline
+        from jishi.core.downloads import register_download
+        from jishi.points.claims import photo_download
+
+        register_download("claim", photo_download)  # claim photos leave only through /files/claim/<id>/

@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jishi.core import audit, limits
+from jishi.core.downloads import Download
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jishi.org.models import Household, Person, Region
+from jishi.core.scope import holds
 from jishi.org.policy import as_actor
 from jishi.points.access import clean, person_of, require_manager
 from jishi.points.choices import Awarder, ClaimStatus, ItemKind
@@ -32,6 +34,19 @@ def is_photo(f: UploadedFile) -> bool:
     f.seek(0)
     return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
             or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"))
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic"}
+
+
+def photo_download(actor, pk: int) -> Download | None:
+    """The download registry's resolver for claim photos (kind ``claim``): the claimant and whoever may see the
+    claim (its village's cadres and above: ``holds(actor, "view", claim)``)."""
+    claim = Claim.objects.filter(pk=pk).exclude(photo="").first()
+    if claim is None or not holds(as_actor(actor), "view", claim):
+        return None
+    ext = claim.photo.name.rsplit(".", 1)[-1].lower()
+    return Download(claim.photo, PHOTO_TYPES.get(ext, "application/octet-stream"), f"claim-{claim.pk}.{ext}")
 
 
 @transaction.atomic
@@ -56,8 +71,9 @@ def submit_claim(actor, item: PointItem, note: str, occurred_on: date, photo: Up
     claim.town_id, claim.village_id, claim.grid_id, claim.microgrid_id = (
         person.town_id, person.village_id, person.grid_id, person.microgrid_id)
     if photo is not None:
-        ext = {b"\x89P": "png", b"RI": "webp"}.get(photo.read(2), "jpg")
+        head = photo.read(12)
         photo.seek(0)
+        ext = "heic" if head[4:8] == b"ftyp" else {b"\x89P": "png", b"RI": "webp"}.get(head[:2], "jpg")
         claim.photo.save(f"{uuid.uuid4().hex}.{ext}", photo, save=False)  # never the client's file name
     claim.save()
     audit.record(actor.user, "points.claim.submit", claim, summary=f"{person.name}申报“{item.name}”")

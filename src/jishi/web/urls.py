@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from jishi.http import files
 from jishi.web import people, regions, views
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     path("regions/<int:region_id>/children", regions.region_children, name="region-children"),
     path("people/", people.people, name="people"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
+    path("files/<slug:kind>/<int:pk>/", files.download, name="download"),
 ]
