@@ -17,4 +17,6 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("files/<slug:kind>/<int:pk>/", files.download, name="download"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="web-manifest"),
 ]
