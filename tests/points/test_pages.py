@@ -122,8 +122,9 @@ def test_points_home_sends_each_role_to_its_page(client, login, city, shop):
 
 def test_a_cadre_deducts_with_a_reason_the_villager_then_sees(client, login, city, items):
     login("village_cadre")
-    client.post(reverse("points-award"), {"name": "张居民", "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
-    client.post(reverse("points-award"), {"name": "张居民", "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
+    who = city.people["resident"].pk  # picked from the search by id (duplicate names are told apart)
+    client.post(reverse("points-award"), {"person": who, "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
+    client.post(reverse("points-award"), {"person": who, "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
     assert Posting.objects.filter(reason="在村口乱倒建筑垃圾").count() == 1  # a double submit posts once
     client.logout()
     login("resident")

@@ -120,6 +120,7 @@ ROW_LABELS = {
     "handler": gettext_lazy("承办"), "details": gettext_lazy("详情"),
     "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"), "accept": gettext_lazy("立案"),
     "verify_ok": gettext_lazy("核查通过"), "verify_bad": gettext_lazy("核查不通过"),
+    "verify_confirm": gettext_lazy("核查通过：事件转为待结案，并通知指挥中心结案；提交后不能撤回。"),
     "verify_reason": gettext_lazy("不通过原因"), "verify_reason_required": gettext_lazy("不通过原因（必填）"),
     "site_photos": gettext_lazy("现场照片"), "verify_bad_submit": gettext_lazy("提交：不通过，返工"),
     "handle": gettext_lazy("处置"), "handle_note": gettext_lazy("处置情况"),

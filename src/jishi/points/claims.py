@@ -118,6 +118,17 @@ def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
     return current
 
 
+def exclusive_clash(items: list[PointItem]) -> tuple[PointItem, PointItem] | None:
+    """The first two items of one household's marks that exclude each other (same ``exclusive_group``)."""
+    seen: dict[str, PointItem] = {}
+    for item in items:
+        if item.exclusive_group:
+            if item.exclusive_group in seen:
+                return seen[item.exclusive_group], item
+            seen[item.exclusive_group] = item
+    return None
+
+
 @transaction.atomic
 def score_inspection(actor, village: Region, title: str, held_on: date, scores: dict[int, list[str]],
                      *, key: str | None = None) -> Inspection:
@@ -157,6 +168,16 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
     heads = {}
     for p in Person.objects.filter(household_id__in=list(households)).order_by("-is_household_head", "pk"):
         heads.setdefault(p.household_id, p)
+    for hid, codes in scores.items():  # everything is checked before the first point is written
+        unknown = [c for c in codes if c not in items]
+        if unknown:
+            raise ValidationFailed(f"“{unknown[0]}”不是检查评分项目", field="scores")
+        clash = exclusive_clash([items[c] for c in codes])
+        if clash:
+            who = heads.get(hid)
+            raise ValidationFailed(
+                f"户 {households[hid].code}{f'（{who.name}）' if who else ''}：“{clash[0].name}”和“{clash[1].name}”"
+                f"不能同时评定，请只选其一", field="scores", code="exclusive_items")
     tag = hashlib.sha1(title.strip().encode()).hexdigest()[:10]
     scored = 0
     for hid, codes in scores.items():

@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", cadre.review, name="points-review"),
     path("review/<int:claim_id>", cadre.review_one, name="points-review-one"),
     path("award", cadre.award, name="points-award"),
+    path("award/people", cadre.award_pick, name="points-award-pick"),
     path("inspection/", cadre.inspection, name="points-inspection"),
     path("boards/", cadre.board_list, name="points-boards"),
     path("boards/<int:board_id>/", cadre.board_detail, name="points-board"),
