@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
 from jishi.org.middleware import actor_of
-from jishi.org.queries import search_people
 from jishi.org.models import Household, Person, Region
+from jishi.org.queries import search_people
 from jishi.points import boards, claims, earning, queries
 from jishi.points.access import manages, person_of
 from jishi.points.choices import Awarder, BoardStatus

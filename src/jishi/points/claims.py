@@ -14,8 +14,8 @@ from django.utils import timezone
 from jishi.core import audit, limits
 from jishi.core.downloads import Download
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jishi.org.models import Household, Person, Region
 from jishi.core.scope import holds
+from jishi.org.models import Household, Person, Region
 from jishi.org.policy import as_actor
 from jishi.points.access import clean, person_of, require_manager
 from jishi.points.choices import Awarder, ClaimStatus, ItemKind

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_safe
 from jishi.org import queries
 from jishi.org.middleware import actor_of
 
-
 ICONS = Path(__file__).resolve().parent.parent / "static" / "jishi"
 
 
@@ -27,7 +26,7 @@ ICONS = Path(__file__).resolve().parent.parent / "static" / "jishi"
 @cache_control(public=True, max_age=86400)
 def favicon(request: HttpRequest) -> FileResponse:
     """/favicon.ico (browsers ask for it on every site): the 32 px icon, so no page logs a 404."""
-    return FileResponse(open(ICONS / "icon-32.png", "rb"), content_type="image/png")  # noqa: SIM115 (closed by Django)
+    return FileResponse(open(ICONS / "icon-32.png", "rb"), content_type="image/png")
 
 
 @require_safe
