@@ -145,6 +145,8 @@ def grid_worker_verifies(actors: Actors, case: Case, shot: str = "") -> None:
     if shot:
         actors.shot("grid_worker", shot)
     row.get_by_role("button", name="核查通过").click()
+    expect(gw.locator("#confirm-dialog")).to_contain_text(case.number)  # one tap asks first
+    gw.get_by_test_id("confirm-ok").click()
     expect(row).to_contain_text("已提交核查结果")
 
 

@@ -66,6 +66,8 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         page.goto("/points/boards/")
         page.locator("input[name=month]").fill(f"{today:%Y-%m}")
         page.get_by_role("button", name="生成并公示").click()
+        expect(page.locator("#confirm-dialog")).to_contain_text("A1村")
+        page.get_by_test_id("confirm-ok").click()
         expect(page.locator("#board-status")).to_have_text("公示中")
         expect(page.locator("#board-lines")).to_contain_text("张居民")
         board_url = page.url
@@ -106,6 +108,11 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         page.goto("/points/store/")
         expect(page.locator("#balance")).to_have_text("5")
         page.get_by_role("button", name="兑换").click()
+        page.get_by_test_id("confirm-cancel").click()  # cancel leaves everything as it was
+        expect(page.locator("#balance")).to_have_text("5")
+        page.get_by_role("button", name="兑换").click()
+        expect(page.locator("#confirm-dialog")).to_contain_text("将用")
+        page.get_by_test_id("confirm-ok").click()
         code = page.locator("#code").inner_text()
         qr = page.get_by_role("img", name="兑换二维码")
         expect(qr).to_be_visible()
@@ -117,7 +124,10 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         switch(page, login_as, "merchant")
         page.goto("/points/merchant/")
         page.get_by_placeholder("输入或扫描兑换码").fill(code)
-        page.get_by_role("button", name="核销").click()
+        page.get_by_role("button", name="查询兑换券").click()
+        expect(page.get_by_test_id("voucher-preview")).to_contain_text("洗衣皂")  # item, masked holder, points
+        shot("8-check")
+        page.get_by_role("button", name="确认核销").click()
         expect(page.locator("#confirmed")).to_contain_text("洗衣皂")
         expect(page.locator("body")).to_contain_text("今日核销（1）")
         shot("8-confirmed")

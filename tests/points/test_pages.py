@@ -66,6 +66,10 @@ def test_redeem_show_qr_and_merchant_confirms(client, login, city, items, shop):
     client.logout()
     login("merchant")
     page = client.post(reverse("points-merchant"), {"code": order.code}).content.decode()
+    assert 'data-testid="voucher-preview"' in page and "肥皂" in page and "张*" in page and "张居民" not in page
+    order.refresh_from_db()
+    assert order.status == OrderStatus.HELD  # a code entered shows the voucher first: nothing redeemed yet
+    page = client.post(reverse("points-merchant"), {"code": order.code, "confirm": "1"}).content.decode()
     assert 'id="confirmed"' in page
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
