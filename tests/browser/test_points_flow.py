@@ -76,9 +76,12 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         switch(page, login_as, "volunteer")
         page.goto(board_url)
         row = page.locator("#board-postings tr", has_text="清理村口河道垃圾")
-        row.locator("summary").click()
-        row.locator("input[name=reason]").fill("那天他在外地打工")
-        row.get_by_role("button", name="提交").click()
+        assert page.get_by_test_id("object-open").count() == 1  # one button, not a form on every line
+        page.get_by_test_id("object-open").click()
+        page.get_by_label("对哪一条积分记录有异议").select_option(label=page.locator(
+            "#objection-posting option", has_text="清理村口河道垃圾").inner_text())
+        page.get_by_label("异议理由").fill("那天他在外地打工")
+        page.get_by_role("button", name="提交异议").click()
         expect(row).to_contain_text("异议冻结中")
         shot("4-objected")
         switch(page, login_as, "resident")

@@ -103,3 +103,42 @@ def test_the_inspection_page_groups_households_by_group_with_their_head(client, 
         page = client.get(reverse("points-inspection")).content.decode()
     assert page.count('class="group-row"') == 2 and "A1a1微网格" in page and "A1b2微网格" in page
     assert page.count("<strong>王芳</strong>") == 2 and 'data-filter-rows="#insp-table"' in page
+
+
+def test_the_monthly_board_ranks_by_the_months_points_not_the_running_total(city, items):
+    from datetime import date, datetime
+
+    from jishi.points.boards import publish_board
+    from jishi.points.earning import apply_item
+    from jishi.points.models import BoardLine
+
+    cadre = city.user("village_cadre")
+    sept = timezone.make_aware(datetime(2026, 9, 10, 10))
+    octo = timezone.make_aware(datetime(2026, 10, 10, 10))
+    for n in range(4):  # a big September for the merchant…
+        apply_item(cadre, city.people["merchant"], items["HR01"], key=f"s{n}", at=sept.replace(day=10 + n))
+    apply_item(cadre, city.people["resident"], items["HY01"], key="o1", at=octo)  # …October belongs to the resident
+    board = publish_board(cadre, city.regions["A1"], date(2026, 10, 1),
+                          now=timezone.make_aware(datetime(2026, 11, 2, 9)))
+    lines = {line.person_name: line for line in BoardLine.objects.filter(board=board)}
+    assert lines["张居民"].rank == 1 and lines["王店主"].rank == 2
+    assert lines["王店主"].honour_total > lines["张居民"].honour_total  # the running total is shown, not ranked
+
+
+def test_the_board_page_has_one_objection_button(client, login, city, items):
+    from datetime import date
+
+    from jishi.points.boards import publish_board
+    from jishi.points.earning import apply_item
+
+    from datetime import datetime
+
+    cadre = city.user("village_cadre")
+    for n in range(4):
+        apply_item(cadre, city.people["resident"], items["HY01"], key=f"m{n}", reason=f"会议{n}",
+                   at=timezone.make_aware(datetime(2026, 10, 3 + n, 10)))
+    board = publish_board(cadre, city.regions["A1"], date(2026, 10, 1), now=timezone.now())
+    login("volunteer")
+    page = client.get(reverse("points-board", args=[board.pk])).content.decode()
+    assert page.count('data-testid="object-open"') == 1 and page.count('name="reason"') == 1
+    assert page.count("<option value=") == 4

@@ -174,9 +174,13 @@ def _board(request: HttpRequest, board_id: int) -> Board:
 def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
     board = _board(request, board_id)
     objected = dict(board.objections.values_list("posting_id", "status"))
+    postings = list(boards.board_postings(board))
+    lines = list(board.lines.all())
+    for line in lines:
+        line.month_net = line.earned - line.deducted
     return render(request, "points/board.html", {
-        "active": "points", "board": board, "lines": board.lines.all(),
-        "postings": boards.board_postings(board), "objected": objected,
+        "active": "points", "board": board, "lines": lines,
+        "postings": postings, "objected": objected, "objectable": [p for p in postings if p.pk not in objected],
         "objections": board.objections.select_related("posting", "raised_by"),
         "can_manage": manages(actor_of(request), board),
         "can_object": board.status == BoardStatus.PUBLISHED and timezone.now() <= board.notice_until
