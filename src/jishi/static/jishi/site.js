@@ -40,7 +40,7 @@
     var groups = {}, sum = 0;
     boxes.forEach(function (b) { groups[b.dataset.group || b.name] = 1; sum += Number(b.dataset.points || 0); });
     return text.replace(/\{field:([\w-]+)\}/g, function (_, name) {
-      var f = form.elements[name];
+      var f = form.elements.namedItem(name);
       if (!f) return "";
       if (f.tagName === "SELECT") return f.selectedIndex >= 0 ? f.options[f.selectedIndex].text : "";
       var radios = f.type === "radio" ? [f] : (f.tagName ? [] : Array.prototype.slice.call(f));
