@@ -168,7 +168,7 @@ def test_the_phone_bar_shows_the_main_actions_and_the_unread_badge(page, login_a
         expect(badge).to_be_visible()
         expect(badge).to_contain_text("2")
         box = badge.bounding_box()
-        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
         for key in ("home", "cases-report", "cases-grid", "points", "inbox"):
             expect(page.get_by_test_id(f"phonebar-{key}")).to_be_visible()
         assert fits(page)

@@ -126,12 +126,10 @@ def test_the_monthly_board_ranks_by_the_months_points_not_the_running_total(city
 
 
 def test_the_board_page_has_one_objection_button(client, login, city, items):
-    from datetime import date
+    from datetime import date, datetime
 
     from jishi.points.boards import publish_board
     from jishi.points.earning import apply_item
-
-    from datetime import datetime
 
     cadre = city.user("village_cadre")
     for n in range(4):

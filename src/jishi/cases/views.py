@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import lists, pickers, services, sql
+from jishi.cases import export, lists, pickers, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
     attach_pending_whistles,
@@ -44,6 +44,7 @@ from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
 from jishi.http import files
 from jishi.http.conditional import revalidated_page
+from jishi.http.xlsx import xlsx_response
 from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
 from jishi.org.choices import Role
 from jishi.org.middleware import actor_of
@@ -173,11 +174,45 @@ def home(request: HttpRequest) -> HttpResponse:
 @revalidated_page(page_counter)
 def grid(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    found = lists.grid_lists(actor)
-    sections = [(key, label, rows_for(actor, found[key])) for key, label in (
-        ("to_verify", _("待核查")), ("reported", _("待立案")), ("in_progress", _("办理中")), ("closed", _("近期结案")))]
-    return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections,
+    f = CaseFilter.parse(request.GET)
+    found = lists.grid_lists(actor, f)
+    sections = [(key, label, rows_for(actor, found[key])) for key, label in GRID_SECTIONS]
+    return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections, "f": _board_form("", f),
+                                               "groups": pickers.category_groups(), "query": request.GET.urlencode(),
                                                "here": request.get_full_path(), "L": row_labels()})
+
+
+GRID_SECTIONS = (("to_verify", gettext_lazy("待核查")), ("reported", gettext_lazy("待立案")),
+                 ("in_progress", gettext_lazy("办理中")), ("closed", gettext_lazy("近期结案")))
+
+
+@login_required
+def grid_export(request: HttpRequest) -> HttpResponse:
+    """The grid list as Excel, with the page's filters."""
+    found = lists.grid_lists(actor_of(request), CaseFilter.parse(request.GET))
+    return xlsx_response(f"网格事件-{timezone.localdate():%Y%m%d}.xlsx", "网格事件", ["分组", *export.HEADERS],
+                         export.sectioned_rows([(label, found[key]) for key, label in GRID_SECTIONS]),
+                         widths=[10, *export.WIDTHS])
+
+
+@login_required
+def dept_export(request: HttpRequest) -> HttpResponse:
+    """The department inbox's tab as Excel, with the page's filters."""
+    tab = request.GET.get("tab", "to_ack")
+    tab = tab if tab in dict(lists.DEPT_TABS) else "to_ack"
+    qs = lists.dept_inbox(actor_of(request), tab, CaseFilter.parse(request.GET))
+    return xlsx_response(f"部门待办-{timezone.localdate():%Y%m%d}.xlsx", "部门待办", export.HEADERS, export.rows(qs),
+                         widths=export.WIDTHS)
+
+
+@login_required
+def board_export(request: HttpRequest) -> HttpResponse:
+    """The command board's tab as Excel, with the page's filters."""
+    tab = request.GET.get("tab", "to_accept")
+    tab = tab if tab in dict(lists.BOARD_TABS) else "to_accept"
+    qs = lists.board(actor_of(request), tab, CaseFilter.parse(request.GET))
+    return xlsx_response(f"指挥调度-{timezone.localdate():%Y%m%d}.xlsx", "指挥调度", export.HEADERS, export.rows(qs),
+                         widths=export.WIDTHS)
 
 
 @login_required
@@ -252,8 +287,16 @@ def dept(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dept.html", {
         "active": "cases-dept", "tab": tab, "tabs": _with_counts(lists.DEPT_TABS, counts),
         "page": page, "rows": rows_for(actor, list(page.object_list)), "here": request.get_full_path(),
-        "L": row_labels(),
+        "L": row_labels(), "f": _board_form(tab, f), "groups": pickers.category_groups(), "states": State.choices,
+        "query": _without(request, "page"), "filters": _without(request, "page", "tab"),
     })
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _with_counts(tabs: list[tuple[str, str]], counts: dict[str, int]) -> list[tuple[str, str, int | None]]:
