@@ -145,7 +145,7 @@ def row_labels() -> dict[str, str]:
 def department_options(departments) -> str:
     """The board rows' department <option>s, built once a page (a row repeats them)."""
     return format_html_join("", '<option value="d:{}">{}</option>',
-                            ((d.pk, d.short_name or d.name) for d in departments))
+                            ((d.pk, d.name) for d in departments))  # full names, as the bulk dispatch shows
 
 
 def _channel_for(actor: Actor) -> str:
