@@ -187,3 +187,42 @@ def test_the_phone_bar_shows_the_main_actions_and_the_unread_badge(page, login_a
     assert page.request.get("/manifest.webmanifest").json()["display"] == "standalone"
     assert not [u for u in missing if "favicon" in u], missing
     assert not page.js_errors
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "zh"), ("phone", "en")], indirect=["viewport"])
+def test_an_inbox_filter_survives_a_reload_and_exports_the_filtered_rows(page, login_as, shot, city, lang, tmp_path):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from jishi.cases import services
+    from jishi.cases.models import Category
+    from jishi.cases.seed import load
+    from tests.cases_pages.conftest import advance
+
+    if not Category.objects.exists():
+        load(Category)
+    for title in ("河道垃圾堆放", "西桥护栏松动"):
+        lng, lat = city.point_in("A1a1")
+        case = services.report_case(city.user("grid_worker"), channel="patrol", category_code="0101", title=title,
+                                    lng=lng, lat=lat)
+        advance(case, city, "dispatched")
+    login_as("dept_urban")
+    page.goto("/cases/dept/")
+    if lang == "en":
+        english(page)
+    page.locator("form.filters input[name=q]").fill("护栏")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**q=*")
+    page.reload()
+    expect(page.locator("form.filters input[name=q]")).to_have_value("护栏")
+    expect(page.locator(".case-list")).to_contain_text("西桥护栏松动")
+    expect(page.locator(".case-list")).not_to_contain_text("河道垃圾堆放")
+    assert fits(page)
+    shot(f"dept-filtered-{lang}")
+    with page.expect_download() as got:
+        page.get_by_test_id("export").click()
+    data = Path(got.value.path()).read_bytes()
+    rows = list(load_workbook(BytesIO(data), read_only=True).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["西桥护栏松动"]
+    assert not page.js_errors

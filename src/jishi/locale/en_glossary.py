@@ -787,4 +787,5 @@ EN.update({
     "a mistake can only be reversed.",
     "常用功能": "Main actions", "户主姓名、户号或地址": "Head's name, household number or address",
     "输入姓名查找": "Type a name to search", "还没有勾选任何评分项目。": "No marks ticked yet.", "组": "Group",
+    "清除": "Clear", "导出积分明细": "Export postings (Excel)",
 })
