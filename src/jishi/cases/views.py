@@ -462,6 +462,28 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("cases-inbox")
 
 
+def todo_entries(actor: Actor) -> list[dict]:
+    """The home page's case to-dos of ``actor`` with counts linking to the lists (a few COUNTs, one per role)."""
+    items: list[dict] = []
+    if actor.has_any(COMMAND_LEVEL):
+        counts = lists.board_counts(actor)
+        for tab, label in (("to_accept", gettext_lazy("待立案")), ("to_dispatch", gettext_lazy("待派遣")),
+                           ("to_close", gettext_lazy("待结案"))):
+            items.append({"label": label, "count": counts.get(tab) or 0, "url": f"{reverse('cases-board')}?tab={tab}"})
+    if actor.has_any(DEPARTMENT_ROLES):
+        counts = lists.dept_tab_counts(actor)
+        for tab, label, hot in (("to_ack", gettext_lazy("待签收"), False), ("whistled", gettext_lazy("吹哨报到"), False),
+                                ("near_due", gettext_lazy("即将超期"), True), ("overdue", gettext_lazy("超期"), True)):
+            items.append({"label": label, "count": counts.get(tab) or 0, "hot": hot,
+                          "url": f"{reverse('cases-dept')}?tab={tab}"})
+    if actor.has_any(GRID_SIDE_ROLES) and not actor.has_any(COMMAND_LEVEL):
+        grids = sorted(pickers.grid_ids(actor))
+        n = Case.objects.restrict(actor, "view").filter(grid_id__in=grids, state=State.HANDLED).count() if grids else 0
+        items.append({"label": gettext_lazy("待核查"), "count": n,
+                      "url": f"{reverse('cases-grid')}#sec-to_verify"})
+    return items
+
+
 def nav_entries(who, roles: list[str]) -> list[dict]:
     """The case pages' entries of the top navigation (called by ``jishi.web.nav`` with the user or the
     Actor and its roles), with the unread-notification count as the inbox's badge."""

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from jishi.core.nav import todos
 from jishi.org import queries
 from jishi.org.middleware import actor_of
 
@@ -56,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     has_regions = bool(roots)  # the actor sees some part of the region tree
     context = {
         "active": "home",
+        "todos": todos(actor),  # each app's to-dos first, counts linking to the lists (jishi.core.nav)
         "posts": queries.posts(actor),
         "has_regions": has_regions,
         "figures": queries.figures(actor) if has_regions else None,
