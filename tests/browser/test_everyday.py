@@ -226,3 +226,45 @@ def test_an_inbox_filter_survives_a_reload_and_exports_the_filtered_rows(page, l
     rows = list(load_workbook(BytesIO(data), read_only=True).active.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == ["西桥护栏松动"]
     assert not page.js_errors
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [("desktop", "zh"), ("desktop", "en")], indirect=["viewport"])
+def test_the_dispatch_sheet_prints_to_pdf(page, login_as, shot, city, lang, tmp_path):
+    import shutil
+    import subprocess
+
+    from jishi.cases import services
+    from jishi.cases.models import Category
+    from jishi.cases.seed import load
+    from tests.cases_pages.conftest import advance
+
+    if not Category.objects.exists():
+        load(Category)
+    lng, lat = city.point_in("A1a1")
+    case = services.report_case(city.user("grid_worker"), channel="patrol", category_code="0101",
+                                title="河道垃圾堆放", description="桥下约两立方米生活垃圾", lng=lng, lat=lat)
+    case = advance(case, city, "dispatched")
+    login_as("town_commander")
+    page.goto(f"/cases/{case.pk}/")
+    if lang == "en":
+        english(page)
+    page.get_by_test_id("case-sheet").click()
+    page.wait_for_url(f"**/cases/{case.pk}/sheet/")
+    expect(page.locator("#sheet-facts")).to_contain_text("河道垃圾堆放")
+    expect(page.locator("#sheet-timeline")).to_contain_text(case.number[:0] or "")
+    shot(f"sheet-{lang}")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "sheet.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out = tmp_path / "sheet"
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf), str(out)], check=True)
+    png = next(tmp_path.glob("sheet*.png"))
+    target = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / f"dispatch-sheet-pdf-{lang}.png"
+    target.write_bytes(png.read_bytes())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert case.number in text and "河道垃圾堆放" in text and "城市管理局" in text
+    assert "退出" not in text and "Log out" not in text  # the site's chrome is not printed
+    assert not page.js_errors

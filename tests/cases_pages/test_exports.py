@@ -66,3 +66,14 @@ def test_the_grid_list_filters_and_exports_with_its_sections(client, login, city
 def test_exports_need_a_sign_in(client):
     for name in ("cases-board-export", "cases-dept-export", "cases-grid-export"):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_the_dispatch_sheet_shows_the_case_its_units_and_timeline_to_who_may_see_it(client, login, city, make_case):
+    case = advance(make_case("河道垃圾堆放"), city, "dispatched")
+    login("town_commander")
+    page = client.get(reverse("case-sheet", args=[case.pk])).content.decode()
+    assert "事件派遣单" in page and case.number in page and "城市管理局" in page and 'id="sheet-timeline"' in page
+    assert "13800000000" not in page  # the reporter's phone as the commander sees it: masked
+    client.logout()
+    login("town_commander_b")
+    assert client.get(reverse("case-sheet", args=[case.pk])).status_code == 404

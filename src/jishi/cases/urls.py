@@ -20,5 +20,6 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.inbox_open, name="cases-inbox-open"),
     path("files/<int:pk>/", views.attachment, name="case-file"),
     path("<int:pk>/", views.detail, name="case-detail"),
+    path("<int:pk>/sheet/", views.sheet, name="case-sheet"),
     path("<int:pk>/do/<slug:verb>/", views.act, name="case-act"),
 ]

@@ -382,6 +382,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 派遣单 (dispatch sheet) of a case with its timeline, A4 (print CSS; the reporter as this viewer
+    may see them)."""
+    actor = actor_of(request)
+    case = get_case(actor, pk)
+    if case is None:
+        raise Http404
+    return render(request, "cases/sheet.html", {
+        "case": case, "due": due_of(case), "reporter": _reporter(actor, case),
+        "events": label_events(mask_reporter_rows(actor, case, list(case.events.all()))),
+        "assignments": list(case.assignments.select_related("department", "assigned_by")),
+        "printed_at": timezone.now(),
+    })
+
+
 def _reporter(actor: Actor, case: Case) -> tuple[str, str]:
     """Name and phone of the reporter as this viewer may see them (PIPL: masked unless the role needs it)."""
     return reporter_as_seen(actor, case)

@@ -788,4 +788,11 @@ EN.update({
     "常用功能": "Main actions", "户主姓名、户号或地址": "Head's name, household number or address",
     "输入姓名查找": "Type a name to search", "还没有勾选任何评分项目。": "No marks ticked yet.", "组": "Group",
     "清除": "Clear", "导出积分明细": "Export postings (Excel)",
+    "派遣单": "Dispatch sheet", "返回事件": "Back to the case", "基层治理指挥中心": "Grassroots governance command centre",
+    "事件派遣单": "Case dispatch sheet", "事件标题": "Case", "问题描述": "Description", "当前状态": "State",
+    "承办单位": "Handling units", "派遣人": "Dispatched by", "签收/报到时限": "Sign-for / report-in due",
+    "签收/报到时间": "Signed for / reported in", "尚未派遣": "Not dispatched yet", "环节": "Step", "办理人": "By",
+    "意见": "Note", "承办单位签收": "Signed for by", "签收时间": "Signed at", "处置结果": "Outcome",
+    "打印时间": "Printed", "打印派遣单": "Print dispatch sheet", "待办": "To do", "待审核申报": "Claims to review",
+    "待核销": "Vouchers to redeem", "即将超期": "Due soon",
 })
