@@ -268,3 +268,37 @@ def test_the_dispatch_sheet_prints_to_pdf(page, login_as, shot, city, lang, tmp_
     assert case.number in text and "河道垃圾堆放" in text and "城市管理局" in text
     assert "退出" not in text and "Log out" not in text  # the site's chrome is not printed
     assert not page.js_errors
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_public_board_ranks_the_month_and_prints_to_pdf(page, login_as, shot, city, tmp_path):
+    import shutil
+    import subprocess
+    from datetime import date, datetime
+
+    from jishi.points.boards import publish_board
+    from jishi.points.earning import apply_item
+
+    items = {i.code: i for i in seed_template()}
+    cadre = city.user("village_cadre")
+    for n in range(3):
+        apply_item(cadre, city.people["resident"], items["HY01"], key=f"b{n}", reason=f"十月村民会议{n}",
+                   at=timezone.make_aware(datetime(2026, 10, 3 + n, 10)))
+    board = publish_board(cadre, city.regions["A1"], date(2026, 10, 1), now=timezone.now())
+    login_as("volunteer")
+    page.goto(f"/points/boards/{board.pk}/")
+    expect(page.get_by_test_id("object-open")).to_have_count(1)
+    expect(page.locator("#board-lines")).to_contain_text("张居民")
+    assert fits(page)
+    shot("board")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "board.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "board")], check=True)
+    png = next(tmp_path.glob("board*.png"))
+    (Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "points-board-pdf.png").write_bytes(
+        png.read_bytes())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "村民积分公示榜" in text and "张居民" in text and "提出异议" not in text and "退出" not in text
