@@ -12,7 +12,7 @@ from jishi.http.xlsx import xlsx_response
 from jishi.org import queries
 from jishi.org.middleware import actor_of
 from jishi.org.policy import may_see_personal_data
-from jishi.web.people import present
+from jishi.web.people import people, present
 
 
 @login_required
@@ -25,8 +25,8 @@ def people_export(request: HttpRequest) -> HttpResponse:
     try:
         found = queries.search_people(actor, q, where="export")
         count = found.count()
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    except ServiceError:
+        return people(request)  # the page with the refusal and its status (422 / 429), as a search would show
     audit.record(actor.user, "person.export", object_type="org.person",
                  summary=f"导出人员名单 {count} 人（{'完整' if unmasked else '脱敏'}）",
                  data={"count": count, "unmasked": unmasked, "searched": bool(q)})
