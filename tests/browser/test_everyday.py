@@ -64,8 +64,7 @@ def test_the_points_desk_awards_a_person_picked_from_a_search(page, login_as, sh
     page.goto("/points/review/")
     if lang == "en":
         english(page)
-    name = "Villager" if lang == "en" else "村民"
-    page.get_by_label(name, exact=True).fill("王芳")
+    page.locator("#award-q").fill("王芳")  # labelled 村民 / Villager
     expect(page.locator("#award-candidates input[type=radio]")).to_have_count(2)
     expect(page.locator("#award-candidates")).to_contain_text("H-TW-1")
     expect(page.locator("#award-candidates")).to_contain_text("H-TW-2")
