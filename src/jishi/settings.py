@@ -261,6 +261,12 @@ JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)
 JISHI_CONSUMERS_EAGER = TESTING and env_bool("JISHI_CONSUMERS_EAGER", True)
 JISHI_CONSUMERS_MAX_LAG = env_int("JISHI_CONSUMERS_MAX_LAG", 1000, 0, 10_000_000)  # `jishi status --check`
 JISHI_BENCH_VIEWS = env_bool("JISHI_BENCH_VIEWS", False)  # /__bench__/ baselines for `make bench` only
+# Uploads leave only through /files/<kind>/<id>/ after holds(): streamed by Django ("stream"), or handed to nginx
+# ("nginx": X-Accel-Redirect to JISHI_FILE_ACCEL_PREFIX, an `internal` location) or Apache ("sendfile": X-Sendfile).
+JISHI_FILE_SENDER = env_str("JISHI_FILE_SENDER", "stream")
+if JISHI_FILE_SENDER not in ("stream", "nginx", "sendfile"):
+    raise ConfigError(f"JISHI_FILE_SENDER must be stream, nginx or sendfile, not {JISHI_FILE_SENDER!r}")
+JISHI_FILE_ACCEL_PREFIX = env_str("JISHI_FILE_ACCEL_PREFIX", "/protected-media/")
 
 LOGGING = {
     "version": 1,

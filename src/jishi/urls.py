@@ -11,7 +11,6 @@ the token's scope before the input is parsed and gives a POST the generic Idempo
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from ninja import NinjaAPI
 
 from jishi.accounts import api as accounts_api
@@ -20,8 +19,8 @@ from jishi.blueprint.api import router as blueprint_router
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
-from jishi.evaluation.api import router as evaluation_router
 from jishi.engage.api import projects_router, wishes_router
+from jishi.evaluation.api import router as evaluation_router
 from jishi.http import auth, problems
 from jishi.http.auth import SessionAuth, TokenAuth
 from jishi.http.parser import JishiParser
@@ -103,8 +102,6 @@ urlpatterns = [
     path("api/v1/auth/", auth_api.urls),
     path("accounts/", include("jishi.accounts.urls")),
 ]
-if settings.DEBUG or settings.TESTING:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 if settings.TESTING:  # test-only write endpoint for the crash-safety test (never in production)
     from jishi.security.testviews import urlpatterns as _test_urls
 

@@ -145,6 +145,8 @@ def grid_worker_verifies(actors: Actors, case: Case, shot: str = "") -> None:
     if shot:
         actors.shot("grid_worker", shot)
     row.get_by_role("button", name="核查通过").click()
+    expect(gw.locator("#confirm-dialog")).to_contain_text(case.number)  # one tap asks first
+    gw.get_by_test_id("confirm-ok").click()
     expect(row).to_contain_text("已提交核查结果")
 
 
@@ -184,14 +186,14 @@ def test_one_case_through_every_stage_with_the_real_roles(actors, city, tmp_path
     res.goto("/cases/mine/")
     expect(res.locator(f"#case-{case.pk}")).to_contain_text("待立案")  # the resident follows it from the start
 
-    town_accepts_and_dispatches(actors, case, "城管", shot="board")
+    town_accepts_and_dispatches(actors, case, "城市管理局", shot="board")  # full names, as bulk dispatch
     dept_acknowledges_and_handles(actors, "dept_urban", case, "已联系环卫清运，垃圾桶已清空", tmp_path, shot="dept-inbox")
     grid_worker_verifies(actors, case, shot="grid")
     town_closes(actors, case, shot="detail-closed")
 
     res = actors.page("resident")
     res.goto("/cases/mine/")
-    expect(res.get_by_test_id("nav-badge-inbox")).to_be_visible()  # "已办结，请评价"
+    expect(res.get_by_test_id("phonebar-badge-inbox")).to_be_visible()  # "已办结，请评价" (the phone bar keeps the badge)
     resident_rates(actors, case, "满意", "处理很快，谢谢", shot="rate")
     item = res.locator(f"#case-{case.pk}")
     expect(item).to_contain_text("满意")
@@ -250,7 +252,7 @@ def test_whistle_and_report_in_two_departments_one_leads(actors, city, tmp_path)
 
 def test_return_redispatch_and_unsatisfied_rating_rework(actors, city, tmp_path):
     case = resident_reports(actors, tmp_path, "路边流动摊贩占道", code="0203")
-    town_accepts_and_dispatches(actors, case, "水利")  # the wrong department
+    town_accepts_and_dispatches(actors, case, "水利局")  # the wrong department
 
     water = actors.page("dept_water")
     water.goto("/cases/dept/")
@@ -267,7 +269,7 @@ def test_return_redispatch_and_unsatisfied_rating_rework(actors, city, tmp_path)
     town.goto("/cases/board/?tab=to_dispatch")
     trow = town.locator(f"#case-{case.pk}")
     expect(trow).to_contain_text("已退回")
-    trow.get_by_label("承办部门").select_option(label="城管")
+    trow.get_by_label("承办部门").select_option(label="城市管理局")
     trow.get_by_role("button", name="派遣").click()
     expect(trow).to_contain_text("已派遣")
 

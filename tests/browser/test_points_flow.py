@@ -66,6 +66,8 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         page.goto("/points/boards/")
         page.locator("input[name=month]").fill(f"{today:%Y-%m}")
         page.get_by_role("button", name="生成并公示").click()
+        expect(page.locator("#confirm-dialog")).to_contain_text("A1村")
+        page.get_by_test_id("confirm-ok").click()
         expect(page.locator("#board-status")).to_have_text("公示中")
         expect(page.locator("#board-lines")).to_contain_text("张居民")
         board_url = page.url
@@ -74,9 +76,12 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         switch(page, login_as, "volunteer")
         page.goto(board_url)
         row = page.locator("#board-postings tr", has_text="清理村口河道垃圾")
-        row.locator("summary").click()
-        row.locator("input[name=reason]").fill("那天他在外地打工")
-        row.get_by_role("button", name="提交").click()
+        assert page.get_by_test_id("object-open").count() == 1  # one button, not a form on every line
+        page.get_by_test_id("object-open").click()
+        page.get_by_label("对哪一条积分记录有异议").select_option(label=page.locator(
+            "#objection-posting option", has_text="清理村口河道垃圾").inner_text())
+        page.get_by_label("异议理由").fill("那天他在外地打工")
+        page.get_by_role("button", name="提交异议").click()
         expect(row).to_contain_text("异议冻结中")
         shot("4-objected")
         switch(page, login_as, "resident")
@@ -106,6 +111,11 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         page.goto("/points/store/")
         expect(page.locator("#balance")).to_have_text("5")
         page.get_by_role("button", name="兑换").click()
+        page.get_by_test_id("confirm-cancel").click()  # cancel leaves everything as it was
+        expect(page.locator("#balance")).to_have_text("5")
+        page.get_by_role("button", name="兑换").click()
+        expect(page.locator("#confirm-dialog")).to_contain_text("将用")
+        page.get_by_test_id("confirm-ok").click()
         code = page.locator("#code").inner_text()
         qr = page.get_by_role("img", name="兑换二维码")
         expect(qr).to_be_visible()
@@ -117,7 +127,10 @@ def test_claim_approve_publish_object_finalise_redeem_confirm(page, login_as, li
         switch(page, login_as, "merchant")
         page.goto("/points/merchant/")
         page.get_by_placeholder("输入或扫描兑换码").fill(code)
-        page.get_by_role("button", name="核销").click()
+        page.get_by_role("button", name="查询兑换券").click()
+        expect(page.get_by_test_id("voucher-preview")).to_contain_text("洗衣皂")  # item, masked holder, points
+        shot("8-check")
+        page.get_by_role("button", name="确认核销").click()
         expect(page.locator("#confirmed")).to_contain_text("洗衣皂")
         expect(page.locator("body")).to_contain_text("今日核销（1）")
         shot("8-confirmed")

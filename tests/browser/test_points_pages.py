@@ -28,18 +28,22 @@ def test_cadre_scores_households_in_one_inspection_form(page, login_as, shot, ci
         p.save()
     login_as("village_cadre")
     page.goto("/points/inspection/")
-    for code in ("H-A1-000", "H-A1-001", "H-A1-002"):
-        page.get_by_label(f"{code} 庭院整洁（月度检查）").check()
-    page.get_by_label("H-A1-002 垃圾分类到位").check()
+    for n in range(3):
+        page.get_by_label(f"户主{n} 庭院整洁（月度检查）").check()
+    page.get_by_label("户主2 垃圾分类到位").check()
     shot("form")
     page.get_by_role("button", name="提交评分").click()
+    expect(page.locator("#confirm-dialog")).to_contain_text("将为 3 户记录 4 项评分（合计 +33 分）")
+    page.get_by_test_id("confirm-ok").click()
     expect(page.locator(".messages")).to_contain_text("已评分 3 户")
     assert Posting.objects.filter(source__startswith="inspection:").count() == 4
     page.goto("/points/review/")
-    page.get_by_placeholder("村民姓名").fill("户主1")
+    page.get_by_label("村民", exact=True).fill("户主1")
+    page.get_by_role("radio", name="户主1").check()
     page.get_by_label("积分项目").select_option(label="乱扔垃圾（−5）")
-    page.get_by_placeholder("事由（村民可见）").fill("垃圾倒入河道")
+    page.get_by_label("事由（村民可见）").fill("垃圾倒入河道")
     page.get_by_role("button", name="评定").click()
+    page.get_by_test_id("confirm-ok").click()
     expect(page.locator(".messages")).to_contain_text("已评定")
     assert not page.js_errors
 

@@ -66,6 +66,10 @@ def test_redeem_show_qr_and_merchant_confirms(client, login, city, items, shop):
     client.logout()
     login("merchant")
     page = client.post(reverse("points-merchant"), {"code": order.code}).content.decode()
+    assert 'data-testid="voucher-preview"' in page and "肥皂" in page and "张*" in page and "张居民" not in page
+    order.refresh_from_db()
+    assert order.status == OrderStatus.HELD  # a code entered shows the voucher first: nothing redeemed yet
+    page = client.post(reverse("points-merchant"), {"code": order.code, "confirm": "1"}).content.decode()
     assert 'id="confirmed"' in page
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
@@ -122,8 +126,9 @@ def test_points_home_sends_each_role_to_its_page(client, login, city, shop):
 
 def test_a_cadre_deducts_with_a_reason_the_villager_then_sees(client, login, city, items):
     login("village_cadre")
-    client.post(reverse("points-award"), {"name": "张居民", "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
-    client.post(reverse("points-award"), {"name": "张居民", "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
+    who = city.people["resident"].pk  # picked from the search by id (duplicate names are told apart)
+    client.post(reverse("points-award"), {"person": who, "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
+    client.post(reverse("points-award"), {"person": who, "item": "KC01", "reason": "在村口乱倒建筑垃圾", "nonce": "n1"})
     assert Posting.objects.filter(reason="在村口乱倒建筑垃圾").count() == 1  # a double submit posts once
     client.logout()
     login("resident")

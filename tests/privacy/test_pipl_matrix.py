@@ -172,7 +172,7 @@ TABLE = [
     Row("points board API", api(lambda w: f"/api/v1/points/boards/{w.board.pk}"),
         {"name": BOARD_NAME, "phone": HIDDEN}),
     Row("merchant redemption (confirming a voucher)", merchant_confirm,
-        {"name": HIDDEN, "phone": HIDDEN}),
+        {"name": expect(masked=("merchant",)), "phone": HIDDEN}),
     Row("people import template (Excel)", xlsx(lambda w: "/org/import/people-template.xlsx"),
         {"name": HIDDEN, "phone": HIDDEN, "id_number": HIDDEN}),
 ]

@@ -11,3 +11,7 @@ class CasesConfig(AppConfig):
         from jishi.cases import navigation
 
         navigation.register()  # the case pages and the inbox in the navigation
+        from jishi.cases.detail import download_of
+        from jishi.core.downloads import register_download
+
+        register_download("case", download_of)  # case files leave only through /files/case/<id>/

@@ -12,6 +12,7 @@ from jishi.cases.choices import AssignmentRole, AssignmentSource, Channel, Ratin
 from jishi.cases.lists import listing
 from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent
 from jishi.core.actor import Actor
+from jishi.core.downloads import Download
 from jishi.core.scope import holds
 from jishi.org import privacy
 from jishi.org.choices import Role
@@ -48,6 +49,14 @@ def get_attachment(actor: Actor, pk: int) -> Attachment | None:
     if att is None or not holds(actor, "view", att.case):
         return None
     return att
+
+
+def download_of(actor: Actor, pk: int):
+    """The download registry's resolver for case files (``jishi.core.downloads``, kind ``case``)."""
+    att = get_attachment(actor, pk)
+    if att is None:
+        return None
+    return Download(att.file, att.content_type, att.file.name.rsplit("/", 1)[-1])
 
 
 def attach_pending_whistles(page_cases: list[Case]) -> None:

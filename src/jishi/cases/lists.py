@@ -68,11 +68,13 @@ def role_home(actor: Actor) -> str:
 
 # --- grid worker -----------------------------------------------------------------------------
 
-def grid_lists(actor: Actor) -> dict[str, list[Case]]:
-    """The grid worker's page: to accept/resolve, to verify, in progress, recently closed."""
+def grid_lists(actor: Actor, f: CaseFilter = NO_FILTER) -> dict[str, list[Case]]:
+    """The grid worker's page: to accept/resolve, to verify, in progress, recently closed (``f``: the page's
+    search and filters, kept in its URL)."""
     grids = sorted(grid_ids(actor))  # grids, and the micro-grids of liaisons and volunteers
     base = (cases(actor).filter(Q(grid_id__in=grids) | Q(microgrid_id__in=grids)) if grids
             else listing(Case.objects.filter(reporter_user_id=actor.user_id)))
+    base = f.apply(base, timezone.now()) if f.active else base
     base = base.without_regions()  # the four sections' regions are read once, below
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     lists = {

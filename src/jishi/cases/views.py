@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,11 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import contact, lists, pickers, progress, replies, services, sql
+from jishi.cases import contact, export, lists, pickers, progress, replies, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
     attach_pending_whistles,
-    get_attachment,
     get_case,
     label_events,
     mask_reporter_rows,
@@ -43,7 +42,9 @@ from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
 from jishi.core.errors import ServiceError
+from jishi.http import files
 from jishi.http.conditional import revalidated_page
+from jishi.http.xlsx import xlsx_response
 from jishi.notify.services import BADGE_CAP, inbox_of, mark_read, unread_at_most
 from jishi.org.choices import Role
 from jishi.org.middleware import actor_of
@@ -122,6 +123,7 @@ ROW_LABELS = {
     "handler": gettext_lazy("承办"), "details": gettext_lazy("详情"),
     "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"), "accept": gettext_lazy("立案"),
     "verify_ok": gettext_lazy("核查通过"), "verify_bad": gettext_lazy("核查不通过"),
+    "verify_confirm": gettext_lazy("核查通过：事件转为待结案，并通知指挥中心结案；提交后不能撤回。"),
     "verify_reason": gettext_lazy("不通过原因"), "verify_reason_required": gettext_lazy("不通过原因（必填）"),
     "site_photos": gettext_lazy("现场照片"), "verify_bad_submit": gettext_lazy("提交：不通过，返工"),
     "handle": gettext_lazy("处置"), "handle_note": gettext_lazy("处置情况"),
@@ -145,7 +147,7 @@ def row_labels() -> dict[str, str]:
 def department_options(departments) -> str:
     """The board rows' department <option>s, built once a page (a row repeats them)."""
     return format_html_join("", '<option value="d:{}">{}</option>',
-                            ((d.pk, d.short_name or d.name) for d in departments))
+                            ((d.pk, d.name) for d in departments))  # full names, as the bulk dispatch shows
 
 
 def _channel_for(actor: Actor) -> str:
@@ -174,11 +176,45 @@ def home(request: HttpRequest) -> HttpResponse:
 @revalidated_page(page_counter)
 def grid(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    found = lists.grid_lists(actor)
-    sections = [(key, label, rows_for(actor, found[key])) for key, label in (
-        ("to_verify", _("待核查")), ("reported", _("待立案")), ("in_progress", _("办理中")), ("closed", _("近期结案")))]
-    return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections,
+    f = CaseFilter.parse(request.GET)
+    found = lists.grid_lists(actor, f)
+    sections = [(key, label, rows_for(actor, found[key])) for key, label in GRID_SECTIONS]
+    return render(request, "cases/grid.html", {"active": "cases-grid", "sections": sections, "f": _board_form("", f),
+                                               "groups": pickers.category_groups(), "query": request.GET.urlencode(),
                                                "here": request.get_full_path(), "L": row_labels()})
+
+
+GRID_SECTIONS = (("to_verify", gettext_lazy("待核查")), ("reported", gettext_lazy("待立案")),
+                 ("in_progress", gettext_lazy("办理中")), ("closed", gettext_lazy("近期结案")))
+
+
+@login_required
+def grid_export(request: HttpRequest) -> HttpResponse:
+    """The grid list as Excel, with the page's filters."""
+    found = lists.grid_lists(actor_of(request), CaseFilter.parse(request.GET))
+    return xlsx_response(f"网格事件-{timezone.localdate():%Y%m%d}.xlsx", "网格事件", ["分组", *export.HEADERS],
+                         export.sectioned_rows([(label, found[key]) for key, label in GRID_SECTIONS]),
+                         widths=[10, *export.WIDTHS])
+
+
+@login_required
+def dept_export(request: HttpRequest) -> HttpResponse:
+    """The department inbox's tab as Excel, with the page's filters."""
+    tab = request.GET.get("tab", "to_ack")
+    tab = tab if tab in dict(lists.DEPT_TABS) else "to_ack"
+    qs = lists.dept_inbox(actor_of(request), tab, CaseFilter.parse(request.GET))
+    return xlsx_response(f"部门待办-{timezone.localdate():%Y%m%d}.xlsx", "部门待办", export.HEADERS, export.rows(qs),
+                         widths=export.WIDTHS)
+
+
+@login_required
+def board_export(request: HttpRequest) -> HttpResponse:
+    """The command board's tab as Excel, with the page's filters."""
+    tab = request.GET.get("tab", "to_accept")
+    tab = tab if tab in dict(lists.BOARD_TABS) else "to_accept"
+    qs = lists.board(actor_of(request), tab, CaseFilter.parse(request.GET))
+    return xlsx_response(f"指挥调度-{timezone.localdate():%Y%m%d}.xlsx", "指挥调度", export.HEADERS, export.rows(qs),
+                         widths=export.WIDTHS)
 
 
 @login_required
@@ -266,8 +302,16 @@ def dept(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dept.html", {
         "active": "cases-dept", "tab": tab, "tabs": _with_counts(lists.DEPT_TABS, counts),
         "page": page, "rows": rows_for(actor, list(page.object_list)), "here": request.get_full_path(),
-        "L": row_labels(),
+        "L": row_labels(), "f": _board_form(tab, f), "groups": pickers.category_groups(), "states": State.choices,
+        "query": _without(request, "page"), "filters": _without(request, "page", "tab"),
     })
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _with_counts(tabs: list[tuple[str, str]], counts: dict[str, int]) -> list[tuple[str, str, int | None]]:
@@ -358,6 +402,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable 派遣单 (dispatch sheet) of a case with its timeline, A4 (print CSS; the reporter as this viewer
+    may see them)."""
+    actor = actor_of(request)
+    case = get_case(actor, pk)
+    if case is None:
+        raise Http404
+    return render(request, "cases/sheet.html", {
+        "case": case, "due": due_of(case), "reporter": _reporter(actor, case),
+        "events": label_events(mask_reporter_rows(actor, case, list(case.events.all()))),
+        "assignments": list(case.assignments.select_related("department", "assigned_by")),
+        "printed_at": timezone.now(),
+    })
+
+
 def _reporter(actor: Actor, case: Case) -> tuple[str, str]:
     """Name and phone of the reporter as this viewer may see them (PIPL: masked unless the role needs it)."""
     return reporter_as_seen(actor, case)
@@ -408,12 +468,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a case file to someone who may see the case (never by guessable public URL)."""
-    att = get_attachment(actor_of(request), pk)
-    if att is None:
-        raise Http404
-    return FileResponse(att.file.open("rb"), content_type=att.content_type)
+    return files.download(request, "case", pk)  # the one download path (jishi.http.files)
 
 
 @login_required
@@ -439,6 +496,28 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     n = mark_read(request.user)
     messages.success(request, _("已将 %(n)d 条消息标为已读") % {"n": n})
     return redirect("cases-inbox")
+
+
+def todo_entries(actor: Actor) -> list[dict]:
+    """The home page's case to-dos of ``actor`` with counts linking to the lists (a few COUNTs, one per role)."""
+    items: list[dict] = []
+    if actor.has_any(COMMAND_LEVEL):
+        counts = lists.board_counts(actor)
+        for tab, label in (("to_accept", gettext_lazy("待立案")), ("to_dispatch", gettext_lazy("待派遣")),
+                           ("to_close", gettext_lazy("待结案"))):
+            items.append({"label": label, "count": counts.get(tab) or 0, "url": f"{reverse('cases-board')}?tab={tab}"})
+    if actor.has_any(DEPARTMENT_ROLES):
+        counts = lists.dept_tab_counts(actor)
+        for tab, label, hot in (("to_ack", gettext_lazy("待签收"), False), ("whistled", gettext_lazy("吹哨报到"), False),
+                                ("near_due", gettext_lazy("即将超期"), True), ("overdue", gettext_lazy("超期"), True)):
+            items.append({"label": label, "count": counts.get(tab) or 0, "hot": hot,
+                          "url": f"{reverse('cases-dept')}?tab={tab}"})
+    if actor.has_any(GRID_SIDE_ROLES) and not actor.has_any(COMMAND_LEVEL):
+        grids = sorted(pickers.grid_ids(actor))
+        n = Case.objects.restrict(actor, "view").filter(grid_id__in=grids, state=State.HANDLED).count() if grids else 0
+        items.append({"label": gettext_lazy("待核查"), "count": n,
+                      "url": f"{reverse('cases-grid')}#sec-to_verify"})
+    return items
 
 
 def nav_entries(who, roles: list[str]) -> list[dict]:

@@ -52,6 +52,25 @@ def register_nav_provider(key: str, provider: Callable[[Any], list[dict]], *, or
     _registry[key] = NavEntry(key=key, order=order, provider=provider)
 
 
+_todos: dict[str, tuple[int, Callable[[Any], list[dict]]]] = {}
+
+
+def register_todos(key: str, provider: Callable[[Any], list[dict]], *, order: int) -> None:
+    """An app's to-dos for the home page: ``provider(actor)`` returns entry dicts (``label``, ``count``, ``url``,
+    optional ``hot`` for what is late) — only what the actor has to act on, each linking to its list."""
+    _todos[key] = (order, provider)
+
+
+def todos(actor) -> list[dict]:
+    """The to-dos of every app for ``actor``, in order; nothing for an anonymous caller."""
+    if actor is None or actor.user is None:
+        return []
+    items: list[dict] = []
+    for _order, provider in sorted(_todos.values(), key=lambda e: e[0]):
+        items += provider(actor)
+    return items
+
+
 def navigation(actor) -> list[dict]:
     """The entries ``actor`` sees, in order. Nothing for an anonymous caller."""
     if actor is None or actor.user is None:

@@ -1248,3 +1248,54 @@ EN.update({
     "工单号 %(t)s 已登记为事件，但不在您的数据范围内": "Ticket %(t)s is already a case, outside your scope",
     "短信": "Text", "回拨": "Call-back", "短信内容": "Text",
 })
+
+# --- everyday use: downloads, phone bar, confirmations, points desk ---
+EN.update({
+    "互斥组": "Exclusive group", "同组项目（如 庭院整洁 / 庭院脏乱）在一次检查中对同一户只能评定其一":
+    "Items of one group (e.g. tidy yard / untidy yard) exclude each other for a household in one inspection",
+    "未分组": "No group", "请先查找并选中要评定的村民": "Search for the villager and pick them first",
+    "请选择积分项目": "Choose a points item", "本村(镇)没有姓名含“%(q)s”的人员": "Nobody named “%(q)s” in your village",
+    "将生成 {field:village} {field:month} 的积分公示榜并立即公示 %(days)s 天：本村村民都能看到，公示期内可以提出异议，期满后榜单冻结。":
+    "This generates the points board of {field:village} for {field:month} and posts it publicly for %(days)s days: "
+    "every villager can see it and object during the notice period; then the board is frozen.",
+    "排名（按%(month)s得分；荣誉积分为截至月末的累计）":
+    "Ranked by the points of %(month)s; honour points are the running total at the month's end",
+    "%(n)s 户": "%(n)s households",
+    "将发布%(period)s排名（%(n)s 个单位）：排名冻结为快照，各单位和驾驶舱可见，发布后不能再修改。":
+    "This publishes the %(period)s ranking (%(n)s units): it is frozen as a snapshot, shown to every unit and on "
+    "the cockpit, and cannot be changed afterwards.",
+    "将用 %(price)s 分兑换“%(name)s”：积分立即扣除，生成兑换券，凭券到%(shop)s核销领取；核销前可以取消并退回积分。":
+    "This spends %(price)s points on “%(name)s”: the points are deducted now and a voucher is issued to redeem at "
+    "%(shop)s; until then you can cancel and get the points back.",
+    "核查通过：事件转为待结案，并通知指挥中心结案；提交后不能撤回。":
+    "Verified: the case goes to the command centre to be closed, and they are told. This cannot be undone.",
+    "兑换人": "Holder", "兑换码": "Voucher code", "商品": "Item", "有效期至": "Valid until",
+    "同一户在一次检查中只能评定互斥项目中的一项（如“庭院整洁”和“庭院脏乱”）。":
+    "A household gets at most one of items that exclude each other in one inspection (e.g. tidy yard / untidy yard).",
+    "对哪一条积分记录有异议": "Which posting do you object to", "异议成立前，这条记录的积分冻结；村(社区)处理后会告诉您结果。":
+    "Until the objection is decided the posting's points are frozen; the village will tell you the outcome.",
+    "户主 · 户": "Head · household", "户主": "Head of household", "提交异议": "Submit objection", "更多": "More",
+    "未登记户": "No household", "本月得分": "Month's points", "村民": "Villager", "查找": "Search", "查找户": "Find a household",
+    "查询兑换券": "Look up voucher", "确定": "Confirm", "请确认": "Please confirm", "确认核销": "Redeem",
+    "确认后积分结算给本店，商品出库，不能撤回。请当面交付商品。":
+    "Redeeming settles the points to your shop and takes the item off the shelf; it cannot be undone. Hand the item over in person.",
+    "请核对后核销": "Check before redeeming", "输入姓名查找，按户号和组区分重名。":
+    "Type a name; people with the same name are told apart by household and group.", "选择村民": "Choose the villager",
+    "例如：3月12日村民会议": "e.g. villagers' meeting on 12 March", "审核意见": "Review note",
+    "将为 {groups} 户记录 {checked} 项评分（合计 {sum} 分）：分数立即计入各户户主的积分账户，户主在“我的积分”里能看到事由；提交后只能以冲正更正。":
+    "This records {checked} marks for {groups} households ({sum} points in all): the points go to each head of "
+    "household at once, who sees the reason under “My points”; a mistake can only be reversed.",
+    "将给 {field:person} 评定“{field:item}”：分数立即计入其积分账户，本人能看到事由；更正只能冲正。":
+    "This gives {field:person} “{field:item}”: the points go to their account at once and they see the reason; "
+    "a mistake can only be reversed.",
+    "常用功能": "Main actions", "户主姓名、户号或地址": "Head's name, household number or address",
+    "输入姓名查找": "Type a name to search", "还没有勾选任何评分项目。": "No marks ticked yet.", "组": "Group",
+    "清除": "Clear", "导出积分明细": "Export postings (Excel)",
+    "派遣单": "Dispatch sheet", "返回事件": "Back to the case", "基层治理指挥中心": "Grassroots governance command centre",
+    "事件派遣单": "Case dispatch sheet", "事件标题": "Case", "问题描述": "Description", "当前状态": "State",
+    "承办单位": "Handling units", "派遣人": "Dispatched by", "签收/报到时限": "Sign-for / report-in due",
+    "签收/报到时间": "Signed for / reported in", "尚未派遣": "Not dispatched yet", "环节": "Step", "办理人": "By",
+    "意见": "Note", "承办单位签收": "Signed for by", "签收时间": "Signed at", "处置结果": "Outcome",
+    "打印时间": "Printed", "打印派遣单": "Print dispatch sheet", "待办": "To do", "待审核申报": "Claims to review",
+    "待核销": "Vouchers to redeem", "即将超期": "Due soon",
+})

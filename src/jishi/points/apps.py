@@ -8,11 +8,11 @@ class PointsConfig(AppConfig):
     verbose_name = _("村民积分")
 
     def ready(self) -> None:
-        from jishi.points import consumers, navigation
+        from jishi.core.downloads import register_download
+        from jishi.points import consumers, navigation, tasks
+        from jishi.points.claims import photo_download
 
         navigation.register()
-
         consumers.register()  # the informant award is a consumer of the case timeline
-        from jishi.points import tasks
-
         tasks.register()  # settlement and year-end reset (jishi.core.jobs)
+        register_download("claim", photo_download)  # claim photos leave only through /files/claim/<id>/

@@ -47,10 +47,18 @@ def _write_lines(board: Board) -> int:
                   .values("person").annotate(t=Sum("honour")).values_list("person", "t"))
     names = dict(Person.objects.filter(pk__in=list(totals)).values_list("pk", "name"))
     rows = {r["person"]: r for r in month}
-    ordered = sorted(totals, key=lambda pid: (-(totals[pid] or 0), names.get(pid, ""), pid))
+
+    def net(pid: int) -> int:  # the month's own points: the board ranks the period it shows
+        r = rows.get(pid) or {}
+        return (r.get("earned") or 0) + (r.get("deducted") or 0)
+
+    ordered = sorted(totals, key=lambda pid: (-net(pid), -(totals[pid] or 0), names.get(pid, ""), pid))
+    ranks: list[int] = []
+    for i, pid in enumerate(ordered):  # equal month points share a rank (1, 1, 3)
+        ranks.append(ranks[-1] if i and net(pid) == net(ordered[i - 1]) else i + 1)
     BoardLine.objects.filter(board=board).delete()
     BoardLine.objects.bulk_create([
-        BoardLine(board=board, person_id=pid, person_name=names.get(pid, ""), rank=i + 1,
+        BoardLine(board=board, person_id=pid, person_name=names.get(pid, ""), rank=ranks[i],
                   earned=(rows.get(pid) or {}).get("earned") or 0, deducted=-((rows.get(pid) or {}).get("deducted") or 0),
                   honour_total=totals[pid] or 0)
         for i, pid in enumerate(ordered)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from jishi.core.errors import ServiceError
 from jishi.org.middleware import actor_of
 from jishi.org.models import Household, Person, Region
+from jishi.org.queries import search_people
 from jishi.points import boards, claims, earning, queries
 from jishi.points.access import manages, person_of
 from jishi.points.choices import Awarder, BoardStatus
@@ -36,13 +37,37 @@ def _village(request: HttpRequest, villages) -> Region:
     return next((v for v in villages if str(v.pk) == wanted), villages[0])
 
 
+def _candidates(request: HttpRequest, villages) -> tuple[str, list[dict], str]:
+    """The award form's people picker: names in the cadre's villages matching ``q``, each with household, 组 and
+    whether they head it (the same search rule as the people page: ``org.queries.search_people``)."""
+    q = (request.GET.get("q") or "").strip()[:50]
+    if not q:
+        return q, [], ""
+    try:
+        found = list(search_people(actor_of(request), q, name_match="contains").filter(village__in=villages)
+                     .select_related("microgrid")[:20])
+    except ServiceError as exc:
+        return q, [], exc.message
+    picked = request.GET.get("person") or ""
+    return q, [{"p": p, "checked": str(p.pk) == picked or len(found) == 1} for p in found], ""
+
+
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    _managed(request)
+    villages = _managed(request)
+    q, candidates, problem = _candidates(request, villages)
     return render(request, "points/review.html", {
         "active": "points", "queue": queries.review_queue(actor_of(request))[:100], "nonce": secrets.token_hex(8),
         "cadre_items": PointItem.objects.filter(awarder=Awarder.CADRE, is_active=True),
-        "objections": queries.open_objections(actor_of(request))[:100]})
+        "objections": queries.open_objections(actor_of(request))[:100],
+        "q": q, "candidates": candidates, "problem": problem})
+
+
+@login_required
+def award_pick(request: HttpRequest) -> HttpResponse:
+    """The candidates of the award form (htmx: typed into the search box)."""
+    q, candidates, problem = _candidates(request, _managed(request))
+    return render(request, "points/_award_candidates.html", {"q": q, "candidates": candidates, "problem": problem})
 
 
 @login_required
@@ -60,21 +85,23 @@ def review_one(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def award(request: HttpRequest) -> HttpResponse:
-    """A cadre awards or deducts an item to a named villager, with the reason the villager will see."""
+    """A cadre awards or deducts an item to a villager picked from the search (by id: duplicate names are told
+    apart by household and 组), with the reason the villager will see."""
     villages = _managed(request)
-    name = (request.POST.get("name") or "").strip()
-    people = list(Person.objects.filter(name=name, village__in=villages)[:3])
+    pk = request.POST.get("person") or ""
+    person = Person.objects.filter(pk=int(pk), village__in=villages).first() if pk.isdigit() else None
     item = PointItem.objects.filter(code=request.POST.get("item") or "", is_active=True).first()
-    if not people or item is None:
-        messages.error(request, _("没有找到本村(镇)名为“%(name)s”的人员或积分项目") % {"name": name})
-    elif len(people) > 1:
-        messages.error(request, _("本村(镇)有重名的“%(name)s”，请通过接口按人员编号评定") % {"name": name})
+    if person is None:
+        messages.error(request, _("请先查找并选中要评定的村民"))
+    elif item is None:
+        messages.error(request, _("请选择积分项目"))
     else:
         try:
             actor = actor_of(request)
-            p = earning.apply_item(actor, people[0], item, key=f"page:{actor.user_id}:{request.POST.get('nonce')}",
+            p = earning.apply_item(actor, person, item, key=f"page:{actor.user_id}:{request.POST.get('nonce')}",
                                    reason=request.POST.get("reason", ""), approver=actor.user, source="page")
-            messages.success(request, _("已评定：%(name)s %(item)s %(points)+d") % {"name": name, "item": item.name, "points": p.points})
+            messages.success(request, _("已评定：%(name)s %(item)s %(points)+d") % {
+                "name": person.name, "item": item.name, "points": p.points})
         except ServiceError as exc:
             messages.error(request, exc.message)
     return redirect("points-review")
@@ -82,10 +109,14 @@ def award(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection(request: HttpRequest) -> HttpResponse:
+    """Batch inspection: the village's households grouped by 组 (micro-grid) with their head, searchable in the
+    page; one submission scores many households (confirmed first: site.js data-confirm)."""
     villages = _managed(request)
     village = _village(request, villages)
     items = list(PointItem.objects.filter(awarder=Awarder.INSPECTION, is_active=True))
-    households = list(Household.objects.filter(village=village).order_by("code")[:500])
+    households = list(Household.objects.filter(village=village).select_related("microgrid")
+                      .order_by("microgrid__code", "code")[:2000])
+    scores: dict[int, list[str]] = {}
     if request.method == "POST":
         scores = {h.pk: [i.code for i in items if request.POST.get(f"h{h.pk}_{i.code}")] for h in households}
         scores = {k: v for k, v in scores.items() if v}
@@ -98,10 +129,19 @@ def inspection(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("请填写检查日期"))
         except ServiceError as exc:
             messages.error(request, exc.message)
+    heads = dict(Person.objects.filter(household__in=households, is_household_head=True)
+                 .values_list("household_id", "name"))
+    groups: list[dict] = []
+    for h in addresses_as_seen(actor_of(request), households):
+        if not groups or groups[-1]["id"] != h.microgrid_id:
+            groups.append({"id": h.microgrid_id, "name": h.microgrid.name if h.microgrid else _("未分组"), "rows": []})
+        ticked = scores.get(h.pk, ())
+        groups[-1]["rows"].append({"h": h, "head": heads.get(h.pk, ""), "cells": [
+            {"name": f"h{h.pk}_{i.code}", "item": i, "checked": i.code in ticked} for i in items]})
     return render(request, "points/inspection.html", {
-        "active": "points", "villages": villages, "village": village, "items": items,
-        "households": addresses_as_seen(actor_of(request), households),
-        "today": timezone.localdate()})
+        "active": "points", "villages": villages, "village": village, "items": items, "groups": groups,
+        "count": len(households), "group": request.GET.get("group", ""), "today": timezone.localdate(),
+        "title": request.POST.get("title") or "", "held_on": request.POST.get("held_on") or ""})
 
 
 @login_required
@@ -119,7 +159,8 @@ def board_list(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
     return render(request, "points/boards.html", {
-        "active": "points", "boards": boards.visible_boards(actor_of(request))[:60], "villages": villages})
+        "active": "points", "boards": boards.visible_boards(actor_of(request))[:60], "villages": villages,
+        "notice_days": boards.NOTICE_DAYS, "last_month": (timezone.localdate().replace(day=1) - timedelta(days=1))})
 
 
 def _board(request: HttpRequest, board_id: int) -> Board:
@@ -133,9 +174,13 @@ def _board(request: HttpRequest, board_id: int) -> Board:
 def board_detail(request: HttpRequest, board_id: int) -> HttpResponse:
     board = _board(request, board_id)
     objected = dict(board.objections.values_list("posting_id", "status"))
+    postings = list(boards.board_postings(board))
+    lines = list(board.lines.all())
+    for line in lines:
+        line.month_net = line.earned - line.deducted
     return render(request, "points/board.html", {
-        "active": "points", "board": board, "lines": board.lines.all(),
-        "postings": boards.board_postings(board), "objected": objected,
+        "active": "points", "board": board, "lines": lines,
+        "postings": postings, "objected": objected, "objectable": [p for p in postings if p.pk not in objected],
         "objections": board.objections.select_related("posting", "raised_by"),
         "can_manage": manages(actor_of(request), board),
         "can_object": board.status == BoardStatus.PUBLISHED and timezone.now() <= board.notice_until

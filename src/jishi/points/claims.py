@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jishi.core import audit, limits
+from jishi.core.downloads import Download
 from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jishi.core.scope import holds
 from jishi.org.models import Household, Person, Region
 from jishi.org.policy import as_actor
 from jishi.points.access import clean, person_of, require_manager
@@ -32,6 +34,19 @@ def is_photo(f: UploadedFile) -> bool:
     f.seek(0)
     return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
             or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"))
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic"}
+
+
+def photo_download(actor, pk: int) -> Download | None:
+    """The download registry's resolver for claim photos (kind ``claim``): the claimant and whoever may see the
+    claim (its village's cadres and above: ``holds(actor, "view", claim)``)."""
+    claim = Claim.objects.filter(pk=pk).exclude(photo="").first()
+    if claim is None or not holds(as_actor(actor), "view", claim):
+        return None
+    ext = claim.photo.name.rsplit(".", 1)[-1].lower()
+    return Download(claim.photo, PHOTO_TYPES.get(ext, "application/octet-stream"), f"claim-{claim.pk}.{ext}")
 
 
 @transaction.atomic
@@ -56,8 +71,9 @@ def submit_claim(actor, item: PointItem, note: str, occurred_on: date, photo: Up
     claim.town_id, claim.village_id, claim.grid_id, claim.microgrid_id = (
         person.town_id, person.village_id, person.grid_id, person.microgrid_id)
     if photo is not None:
-        ext = {b"\x89P": "png", b"RI": "webp"}.get(photo.read(2), "jpg")
+        head = photo.read(12)
         photo.seek(0)
+        ext = "heic" if head[4:8] == b"ftyp" else {b"\x89P": "png", b"RI": "webp"}.get(head[:2], "jpg")
         claim.photo.save(f"{uuid.uuid4().hex}.{ext}", photo, save=False)  # never the client's file name
     claim.save()
     audit.record(actor.user, "points.claim.submit", claim, summary=f"{person.name}申报“{item.name}”")
@@ -102,6 +118,17 @@ def review_claim(actor, claim: Claim, approve: bool, note: str = "") -> Claim:
     return current
 
 
+def exclusive_clash(items: list[PointItem]) -> tuple[PointItem, PointItem] | None:
+    """The first two items of one household's marks that exclude each other (same ``exclusive_group``)."""
+    seen: dict[str, PointItem] = {}
+    for item in items:
+        if item.exclusive_group:
+            if item.exclusive_group in seen:
+                return seen[item.exclusive_group], item
+            seen[item.exclusive_group] = item
+    return None
+
+
 @transaction.atomic
 def score_inspection(actor, village: Region, title: str, held_on: date, scores: dict[int, list[str]],
                      *, key: str | None = None) -> Inspection:
@@ -141,6 +168,16 @@ def score_inspection(actor, village: Region, title: str, held_on: date, scores: 
     heads = {}
     for p in Person.objects.filter(household_id__in=list(households)).order_by("-is_household_head", "pk"):
         heads.setdefault(p.household_id, p)
+    for hid, codes in scores.items():  # everything is checked before the first point is written
+        unknown = [c for c in codes if c not in items]
+        if unknown:
+            raise ValidationFailed(f"“{unknown[0]}”不是检查评分项目", field="scores")
+        clash = exclusive_clash([items[c] for c in codes])
+        if clash:
+            who = heads.get(hid)
+            raise ValidationFailed(
+                f"户 {households[hid].code}{f'（{who.name}）' if who else ''}：“{clash[0].name}”和“{clash[1].name}”"
+                f"不能同时评定，请只选其一", field="scores", code="exclusive_items")
     tag = hashlib.sha1(title.strip().encode()).hexdigest()[:10]
     scored = 0
     for hid, codes in scores.items():

@@ -56,6 +56,8 @@ class PointItem(models.Model):
     awarder = models.CharField(_("评定方式"), max_length=12, choices=Awarder.choices, default=Awarder.CADRE)
     is_active = models.BooleanField(_("启用"), default=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    exclusive_group = models.CharField(_("互斥组"), max_length=20, blank=True, help_text=_(
+        "同组项目（如 庭院整洁 / 庭院脏乱）在一次检查中对同一户只能评定其一"))
 
     class Meta:
         verbose_name = _("积分项目")

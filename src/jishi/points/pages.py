@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jishi.core.errors import ServiceError
 from jishi.http.types import id_or_none
+from jishi.org import privacy
 from jishi.org.middleware import actor_of
 from jishi.points import claims, queries, store
 from jishi.points.access import person_of
@@ -120,17 +121,22 @@ def merchant(request: HttpRequest) -> HttpResponse:
     shops = Merchant.objects.filter(owner=person)
     if not shops:
         raise Http404(_("您不是积分超市商户"))
-    confirmed = None
-    if request.method == "POST":
+    confirmed = pending = None
+    if request.method == "POST":  # step 1 (a code typed or scanned): show what it is; step 2 (confirm): redeem
         try:
-            confirmed = store.confirm_voucher(actor_of(request), request.POST.get("code", ""))
-            messages.success(request, _("核销成功：%(item)s（%(points)s 分）") % {"item": confirmed.item.name, "points": confirmed.points})
+            if request.POST.get("confirm") == "1":
+                confirmed = store.confirm_voucher(actor_of(request), request.POST.get("code", ""))
+                messages.success(request, _("核销成功：%(item)s（%(points)s 分）") % {
+                    "item": confirmed.item.name, "points": confirmed.points})
+            else:
+                pending = store.preview_voucher(actor_of(request), request.POST.get("code", ""))
+                pending.holder = privacy.mask_name(pending.person.name)
         except ServiceError as exc:
             messages.error(request, exc.message)
     today = timezone.localdate()
     start = timezone.make_aware(timezone.datetime(today.year, today.month, today.day))
     return render(request, "points/merchant.html", {
-        "active": "points", "shops": shops, "confirmed": confirmed,
+        "active": "points", "shops": shops, "confirmed": confirmed, "pending": pending,
         "today": Order.objects.filter(merchant__in=shops, status=OrderStatus.CONFIRMED, confirmed_at__gte=start)
         .select_related("item", "person").order_by("-confirmed_at"),
         "settlements": Settlement.objects.filter(merchant__in=shops)[:12],

@@ -38,11 +38,16 @@ TEMPLATE = [
 ]
 
 
+# Items that contradict each other: one household gets at most one of a group in one inspection.
+EXCLUSIVE = {"TY01": "庭院", "TY02": "庭院"}
+
+
 def seed_template() -> list[PointItem]:
     """Create the city template items that do not exist yet (idempotent)."""
     existing = set(PointItem.objects.values_list("code", flat=True))
     PointItem.objects.bulk_create([
-        PointItem(code=c, name=n, kind=k, points=p, cap_count=cc, cap_period=cp, evidence_required=e, awarder=a, sort=i)
+        PointItem(code=c, name=n, kind=k, points=p, cap_count=cc, cap_period=cp, evidence_required=e, awarder=a, sort=i,
+                  exclusive_group=EXCLUSIVE.get(c, ""))
         for i, (c, n, k, p, cc, cp, e, a) in enumerate(TEMPLATE) if c not in existing
     ])
     return list(PointItem.objects.all())

@@ -111,6 +111,22 @@ def _merchant_of(actor, order: Order) -> None:
         _refuse(actor, order, "只有该商户可以核销此兑换券", UNKNOWN_CODE)
 
 
+def preview_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
+    """What the merchant is about to redeem (item, holder, points), checked exactly as ``confirm_voucher`` checks
+    it, changing nothing: the counter shows it before the merchant confirms."""
+    actor = as_actor(actor)
+    code = "".join(ch for ch in code if ch.isdigit())
+    order = Order.objects.select_related("merchant", "item", "person").filter(code=code).first() if code else None
+    if order is None:
+        raise NotFound(UNKNOWN_CODE)
+    _merchant_of(actor, order)
+    if order.status == OrderStatus.HELD and order.expires_at < (now or timezone.now()):
+        raise Conflict("兑换券已过期", code="voucher_expired")
+    if order.status != OrderStatus.HELD:
+        raise Conflict(f"兑换券{order.get_status_display()}，不能核销", code="voucher_closed")
+    return order
+
+
 @transaction.atomic
 def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
     """The merchant confirms a voucher at the shop: the hold settles to the merchant, stock leaves the shelf."""

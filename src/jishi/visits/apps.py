@@ -13,3 +13,7 @@ class VisitsConfig(AppConfig):
         navigation.register()
         consumers.register()  # the coverage rollup is a consumer of the visits timeline
         reminders.register()  # overdue special-group visits told to the visitors (inbox)
+        from jishi.core.downloads import register_download
+        from jishi.visits.logbook import photo_download
+
+        register_download("visit", photo_download)  # visit photos leave only through /files/visit/<id>/

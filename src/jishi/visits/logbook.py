@@ -182,6 +182,18 @@ def _write(actor, key, hh, rnd, assignment, *, method, at, people_met, met_names
     return log
 
 
+def photo_download(actor, pk: int):
+    """The download registry's resolver for visit photos (kind ``visit``): whoever may see the visit log."""
+    from jishi.core.downloads import Download
+
+    log = VisitLog.objects.filter(pk=pk).exclude(photo="").first()
+    if log is None or not holds(as_actor(actor), "view", log):
+        return None
+    ext = log.photo.name.rsplit(".", 1)[-1].lower()
+    types = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+    return Download(log.photo, types.get(ext, "application/octet-stream"), f"visit-{log.pk}.{ext}")
+
+
 def concern_to_case(actor, concern: VisitConcern, *, category_code: str | None = None) -> Case:
     """Make a concern a case through the cases intake (channel 走访), linked back on the concern. Doing it
     again returns the same case."""

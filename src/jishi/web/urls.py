@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jishi.web import people, regions, views
+from jishi.http import files
+from jishi.web import people, regions, views, views_export
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +16,8 @@ urlpatterns = [
     path("regions/<int:region_id>/children", regions.region_children, name="region-children"),
     path("people/", people.people, name="people"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
+    path("people.xlsx", views_export.people_export, name="people-export"),
+    path("files/<slug:kind>/<int:pk>/", files.download, name="download"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="web-manifest"),
 ]
