@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jishi.core.errors import NotFound, ServiceError, ValidationFailed
 from jishi.core.scope import holds
+from jishi.http.types import id_or_none
 from jishi.org.middleware import actor_of
 from jishi.org.models import Person, Region
 from jishi.org.policy import VISITOR_ROLES, may_plan_visits, may_see_personal_data
@@ -117,7 +118,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     regions = [r for r in Region.objects.restrict(actor, "manage").exclude(level__in=["grid", "microgrid"])
                .order_by("path")[:300]]
     if request.method == "POST":
-        region = Region.objects.filter(pk=request.POST.get("region") or 0).first()
+        region = Region.objects.filter(pk=id_or_none(request.POST.get("region")) or 0).first()
         try:
             if region is None:
                 raise ValidationFailed("请选择走访范围", field="region")
@@ -152,7 +153,7 @@ def _region_of(actor, rnd: VisitRound, region_id) -> Region:
     scope), else the round's region if the actor sees it, else the actor's own post region inside it."""
     inside = Region.objects.filter(path__startswith=rnd.region.path)
     if region_id:
-        region = inside.filter(pk=region_id).first()
+        region = inside.filter(pk=id_or_none(region_id) or 0).first()
         if region is None or not holds(actor, "view", region):
             raise Http404
         return region
@@ -206,12 +207,12 @@ def _visitor_choices(actor, region: Region) -> list:
 def reassign(request: HttpRequest, round_id: int) -> HttpResponse:
     actor = _planner(request)
     rnd = get_object_or_404(VisitRound.objects.restrict(actor, "view"), pk=round_id)
-    ids = [int(x) for x in request.POST.getlist("assignment") if x.isdigit()]
+    ids = [i for i in map(id_or_none, request.POST.getlist("assignment")) if i]
     chosen = list(VisitAssignment.objects.restrict(actor, "manage").filter(round=rnd, pk__in=ids).select_related("round"))
     try:
         if len(chosen) != len(set(ids)):
             raise NotFound("所选的户不存在，或不在您的管理范围内")
-        n = planning.reassign(actor, chosen, request.POST.get("visitor"), note=request.POST.get("note", ""))
+        n = planning.reassign(actor, chosen, id_or_none(request.POST.get("visitor")), note=request.POST.get("note", ""))
         messages.success(request, f"已调整 {n} 户的走访人")
     except ServiceError as exc:
         messages.error(request, exc.message)
