@@ -117,14 +117,18 @@ def test_the_500_page_renders_without_the_database(rf_page, django_assert_num_qu
 
 @pytest.mark.django_db(transaction=True)
 def test_the_500_page_renders_when_the_database_is_gone(rf_page_bare):
-    connection.close()
-    original = connection.settings_dict["NAME"]
+    # Set the open connection aside rather than closing it: closing the test run's in-memory SQLite database
+    # once its NAME no longer says "memory" would destroy it for every later test in this process.
+    original, kept = connection.settings_dict["NAME"], connection.connection
+    connection.connection = None
     connection.settings_dict["NAME"] = "/nonexistent/dir/jishi.sqlite3" if connection.vendor == "sqlite" \
         else "no_such_database_h_errors"
     try:
         response = views_errors.server_error(rf_page_bare("/cockpit/"))
     finally:
-        connection.close()
+        if connection.connection is not None:  # (a connection to the missing database cannot have opened)
+            connection.connection.close()
+        connection.connection = kept
         connection.settings_dict["NAME"] = original
     assert response.status_code == 500 and "服务器内部错误" in response.content.decode()
 
