@@ -53,7 +53,7 @@ def test_an_anonymous_resident_follows_every_step_and_the_department_calls_back(
     res.goto("/cases/mine/")
     expect(res.locator(f"#case-{case.pk}")).to_contain_text("待立案")
 
-    town_accepts_and_dispatches(actors, case, "城管")
+    town_accepts_and_dispatches(actors, case, "城市管理局")
     dept = actors.page("dept_urban")
     dept.goto(f"/cases/{case.pk}/")
     expect(dept.locator(".facts")).to_contain_text("匿名")

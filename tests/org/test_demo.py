@@ -205,7 +205,10 @@ def test_demo_command_prints_counts_and_writes_one_audit_record_per_step(db):
     actions = list(AuditRecord.objects.filter(action__in=org_steps).values_list("action", "actor_name"))
     assert sorted(a for a, _ in actions) == sorted(org_steps)
     assert {name for _, name in actions} == {"system"}
-    assert AuditRecord.objects.count() < 20 < Person.objects.count()  # one record per step, not per row
+    # bulk data (regions, people, cases, points …) is one record per step, not per row; the evaluation demo
+    # replays its workflow through the services, each step audited as a user's would be
+    bulk = AuditRecord.objects.exclude(action__startswith="evaluation.")
+    assert bulk.count() < 20 < Person.objects.count()
 
 
 def test_every_demo_login_can_log_in_and_has_its_role(small, client):
