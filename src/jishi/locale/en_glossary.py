@@ -1362,3 +1362,18 @@ _MERGE_1205 = {
 }
 for _k, _v in _MERGE_1205.items():
     EN.setdefault(_k, _v)
+
+# Per-feature glossaries (``locale/glossary/<feature>.py``, each with its own ``EN`` dict), so features built
+# side by side add their English without touching one shared block.
+def _load_feature_glossaries() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parent / "glossary").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"jishi_glossary_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        EN.update(module.EN)
+
+
+_load_feature_glossaries()
