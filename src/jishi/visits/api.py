@@ -1,6 +1,6 @@
 """Visits endpoints (/api/v1/visits): rounds, assignments (the caller's list nearest first; reassignment),
 visit logs (POST idempotent by the phone's ``client_uuid``: 201 stored, 200 already stored), a concern made a
-case, and coverage. Each endpoint calls one service or query; what a caller sees goes through ``restrict``."""
+case, a micro-wish or a need (each idempotent), and coverage. Each endpoint calls one service or query; what a caller sees goes through ``restrict``."""
 
 from __future__ import annotations
 
@@ -103,6 +103,8 @@ class ConcernOut(Schema):
     id: int
     text: str
     case_id: int | None
+    wish_id: int | None
+    need_id: int | None
 
 
 class LogOut(Schema):
@@ -138,6 +140,19 @@ class CaseLink(Schema):
     concern_id: int
     case_id: int
     case_number: str
+
+
+class WishLink(Schema):
+    concern_id: int
+    wish_id: int
+    wish_number: str
+    wish_state: str
+
+
+class NeedLink(Schema):
+    concern_id: int
+    need_id: int
+    need_state: str
 
 
 class FiguresOut(Schema):
@@ -259,6 +274,26 @@ def concern_case(request: HttpRequest, concern_id: PathId, payload: ConcernCaseI
     concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
     case = logbook.concern_to_case(actor, concern, category_code=payload.category)
     return {"concern_id": concern.pk, "case_id": case.pk, "case_number": case.number}
+
+
+@router.post("/concerns/{concern_id}/wish", response={200: WishLink},
+             summary="走访诉求转为微心愿（重复调用返回同一心愿）")
+@require_scope("visits:write", "engage:write")
+def concern_wish(request: HttpRequest, concern_id: PathId):
+    actor = actor_of(request)
+    concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
+    wish = logbook.concern_to_wish(actor, concern)
+    return {"concern_id": concern.pk, "wish_id": wish.pk, "wish_number": wish.number, "wish_state": wish.state}
+
+
+@router.post("/concerns/{concern_id}/need", response={200: NeedLink},
+             summary="走访诉求列入需求清单（重复调用返回同一需求）")
+@require_scope("visits:write", "engage:write")
+def concern_need(request: HttpRequest, concern_id: PathId):
+    actor = actor_of(request)
+    concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
+    need = logbook.concern_to_need(actor, concern)
+    return {"concern_id": concern.pk, "need_id": need.pk, "need_state": need.state}
 
 
 def _figures(f: queries.Figures) -> dict:

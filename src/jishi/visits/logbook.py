@@ -1,5 +1,6 @@
-"""Visit verbs: log a visit from a phone (idempotent by the phone's ``client_uuid``), make a concern a case,
-put a household in a special group."""
+"""Visit verbs: log a visit from a phone (idempotent by the phone's ``client_uuid``), make a concern a case, a
+micro-wish or a need on the three lists (each in one tap, idempotent, linked back), put a household in a special
+group."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ from jishi.cases.models import Case
 from jishi.core import audit
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.core.scope import holds
-from jishi.org.models import Household, Region
+from jishi.engage import projects as engage_projects
+from jishi.engage import wishes as engage_wishes
+from jishi.engage.choices import NeedSource, WishKind, WishSource
+from jishi.engage.models import Need, Wish
+from jishi.org.models import Household, Person, Region
 from jishi.org.policy import as_actor, may_plan_visits
 from jishi.visits.choices import CARE_EVERY_DAYS, CareGroup, Method
 from jishi.visits.models import CareMembership, VisitAssignment, VisitConcern, VisitLog, VisitRound
@@ -228,6 +233,84 @@ def _link(actor, concern: VisitConcern, case: Case) -> None:
          actor=actor.user, microgrid_id=concern.microgrid_id, data={"concern": concern.pk, "case": case.pk})
     audit.record(actor.user, "visits.concern_case", concern, summary=f"走访诉求转事件 {case.number}",
                  data={"case": case.pk, "visit": concern.visit_id})
+
+
+def concern_ref(concern: VisitConcern) -> str:
+    """The ``source_ref`` a wish or need made from this concern carries (also what the older prefilled forms
+    sent), so a link lost between the two transactions is found again instead of made twice."""
+    return f"visit-concern:{concern.pk}"
+
+
+def _visible(actor, concern: VisitConcern) -> VisitConcern:
+    if not holds(actor, "view", concern):
+        raise NotFound("该诉求不存在，或不在您的数据范围内", code="concern_not_found")
+    return concern
+
+
+def _when(concern: VisitConcern) -> str:
+    return f"{timezone.localtime(concern.visit.visited_at):%Y-%m-%d}"
+
+
+def concern_to_wish(actor, concern: VisitConcern) -> Wish:
+    """Make a concern a micro-wish (source 走访发现) posted for the household's head (代为提出), placed in the
+    household's micro-grid and waiting for the village's review like any wish; linked back on the concern.
+    Doing it again returns the same wish. The wish carries no address or household code (a published wish is on
+    the public wall, where engage masks the wisher's name and phone)."""
+    actor = as_actor(actor)
+    _visible(actor, concern)
+    with transaction.atomic():
+        concern = VisitConcern.objects.select_for_update().get(pk=concern.pk)
+        if concern.wish_id:
+            return concern.wish
+        wish = Wish.objects.filter(source=WishSource.VISIT, source_ref=concern_ref(concern)).first()
+        if wish is None:
+            hh = concern.visit.household
+            head = Person.objects.filter(household=hh).order_by("-is_household_head", "id").first()
+            region = Region.objects.filter(pk=hh.microgrid_id or hh.grid_id or hh.village_id).first()
+            wish = engage_wishes.post_wish(
+                actor, title=concern.text[:60], content=f"{concern.text}\n（{_when(concern)} 走访时群众反映）",
+                kind=WishKind.CARE, region=region, wisher=head, wisher_name="" if head else f"{hh.code} 户",
+                source=WishSource.VISIT, source_ref=concern_ref(concern))
+        _link_item(actor, concern, "wish", wish, summary=f"走访诉求转微心愿 {wish.number}")
+    return wish
+
+
+def concern_to_need(actor, concern: VisitConcern) -> Need:
+    """Put a concern on the needs list (source 走访发现) of the household's village, for a micro-project to take
+    up; linked back on the concern. Needs ``manage`` on the village (engage's rule for the lists). Doing it again
+    returns the same need."""
+    actor = as_actor(actor)
+    _visible(actor, concern)
+    with transaction.atomic():
+        concern = VisitConcern.objects.select_for_update().get(pk=concern.pk)
+        if concern.need_id:
+            return concern.need
+        need = Need.objects.filter(source=NeedSource.VISIT, source_ref=concern_ref(concern)).first()
+        if need is None:
+            hh = concern.visit.household
+            need = engage_projects.add_need(
+                actor, title=concern.text[:80], region=hh.village_id, source=NeedSource.VISIT,
+                description=f"{concern.text}\n（{_when(concern)} 走访时群众反映）", source_ref=concern_ref(concern))
+        _link_item(actor, concern, "need", need, summary=f"走访诉求列入需求清单：{need.title[:40]}")
+    return need
+
+
+@writer
+def _link_item(actor, concern: VisitConcern, field: str, row, *, summary: str) -> None:
+    VisitConcern.objects.filter(pk=concern.pk, **{f"{field}__isnull": True}).update(
+        **{field: row}, updated_at=timezone.now())
+    setattr(concern, field, row)
+    emit(f"concern_{field}", at=timezone.now(), round_id=concern.visit.round_id, visit_id=concern.visit_id,
+         actor=actor.user, microgrid_id=concern.microgrid_id, data={"concern": concern.pk, field: row.pk})
+    audit.record(actor.user, f"visits.concern_{field}", concern, summary=summary,
+                 data={field: row.pk, "visit": concern.visit_id})
+
+
+def may_make_need(actor, concern: VisitConcern) -> bool:
+    """Whether the actor may put this concern on the needs list (``manage`` on its village, as ``add_need``)."""
+    probe = Need(region_id=concern.village_id)
+    probe.town_id, probe.village_id = concern.town_id, concern.village_id
+    return bool(concern.village_id) and holds(as_actor(actor), "manage", probe)
 
 
 @writer

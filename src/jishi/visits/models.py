@@ -126,12 +126,17 @@ class VisitLog(TimeStampedModel, Located):
 
 
 class VisitConcern(TimeStampedModel, Located):
-    """A concern a resident raised during a visit; it may become a case (``case``) in one tap."""
+    """A concern a resident raised during a visit; it may become a case (``case``), a micro-wish (``wish``) or a
+    need on the three lists (``need``) in one tap each, linked back here."""
 
     visit = models.ForeignKey(VisitLog, verbose_name=_("走访"), on_delete=models.CASCADE, related_name="concerns")
     text = models.CharField(_("诉求"), max_length=300)
     case = models.ForeignKey("cases.Case", verbose_name=_("转成的事件"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
+    wish = models.OneToOneField("engage.Wish", verbose_name=_("转成的微心愿"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    need = models.OneToOneField("engage.Need", verbose_name=_("列入的需求"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     visitor = models.ForeignKey(Person, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="+")
 
     scope_fields = {**LOCATED_SCOPE, "person": "visitor_id"}
@@ -175,7 +180,7 @@ class VisitEvent(models.Model):
 
     round = models.ForeignKey(VisitRound, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     visit = models.ForeignKey(VisitLog, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    verb = models.CharField(max_length=20)  # round, assign, reassign, visit, concern_case
+    verb = models.CharField(max_length=20)  # round, assign, reassign, visit, concern_case/_wish/_need
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     microgrid = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

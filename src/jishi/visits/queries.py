@@ -196,7 +196,7 @@ def my_list(actor, *, lat: float | None = None, lng: float | None = None, today:
 
 def my_logs(actor, limit: int = 20):
     return (VisitLog.objects.filter(visitor_id=actor.person_id or 0).select_related("household")
-            .prefetch_related("concerns__case").order_by("-visited_at", "-id")[:limit])
+            .prefetch_related("concerns__case", "concerns__wish", "concerns__need").order_by("-visited_at", "-id")[:limit])
 
 
 @dataclass

@@ -21,7 +21,7 @@ from jishi.core.scope import holds
 from jishi.http.types import id_or_none
 from jishi.org.middleware import actor_of
 from jishi.org.models import Person, Region
-from jishi.org.policy import VISITOR_ROLES, may_plan_visits, may_see_personal_data
+from jishi.org.policy import REGION_STAFF_ROLES, VISITOR_ROLES, may_plan_visits, may_see_personal_data
 from jishi.org.privacy import mask_name
 from jishi.visits import export, logbook, planning, queries
 from jishi.visits.choices import Method, Rule, Target
@@ -50,10 +50,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise Http404
     lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
     rows = queries.my_list(actor, lat=lat, lng=lng)
+    logs = list(queries.my_logs(actor))
+    for v in logs:
+        for c in v.concerns.all():
+            c.may_need = logbook.may_make_need(actor, c)
     context = {
         "active": "visits", "rows": rows, "near": lat is not None and lng is not None,
         "done": sum(1 for a in rows if a.last_visited_at), "due": queries.care_due(actor),
-        "logs": queries.my_logs(actor), "planner": may_plan_visits(actor),
+        "logs": logs, "planner": may_plan_visits(actor), "may_wish": actor.has_any(REGION_STAFF_ROLES),
     }
     return render(request, "visits/mine.html", context)
 
@@ -100,7 +104,43 @@ def concern_case(request: HttpRequest, concern_id: int) -> HttpResponse:
                                               case.number))
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "visits-mine")
+    return redirect(_next(request))
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else reverse("visits-mine")
+
+
+@login_required
+@require_POST
+def concern_wish(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """One tap: the concern becomes a micro-wish (or the one it already became)."""
+    actor = actor_of(request)
+    concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
+    try:
+        wish = logbook.concern_to_wish(actor, concern)
+        messages.success(request, format_html('已转为微心愿 <a href="{}">{}</a>（{}）',
+                                              reverse("engage-wish", args=[wish.pk]), wish.number,
+                                              wish.get_state_display()))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(_next(request))
+
+
+@login_required
+@require_POST
+def concern_need(request: HttpRequest, concern_id: int) -> HttpResponse:
+    """One tap: the concern goes onto the village's needs list (or is already there)."""
+    actor = actor_of(request)
+    concern = get_object_or_404(VisitConcern.objects.restrict(actor, "view"), pk=concern_id)
+    try:
+        need = logbook.concern_to_need(actor, concern)
+        messages.success(request, format_html('已列入<a href="{}">需求清单</a>（{}）', reverse("engage-needs"),
+                                              need.get_state_display()))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(_next(request))
 
 
 # --- planners ------------------------------------------------------------------------------------------------
