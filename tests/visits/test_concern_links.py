@@ -137,3 +137,18 @@ def test_the_api_makes_each_once_and_says_not_found_out_of_scope(client, login, 
     login("town_commander_b")
     assert client.post(f"{url}/wish", {}, content_type="application/json").status_code == 404
     assert Wish.objects.count() == 1 and Need.objects.count() == 1
+
+
+def test_a_visitor_outside_their_own_micro_grid_is_offered_the_case_not_the_wish(village, rnd):
+    city = village.city
+    far = village.households["A1a2-1"]  # a micro-grid without staff: the volunteer covers it by assignment
+    a = VisitAssignment.objects.get(round=rnd, household=far)
+    planning.reassign(city.user("village_cadre"), [a], city.people["volunteer"].pk)
+    log = logbook.log_visit(city.user("volunteer"), client_uuid=uuid.uuid4(), household_id=far.pk, method="phone",
+                            concerns=["想要一台轮椅"])
+    concern = log.concerns.get()
+    assert not logbook.may_make_wish(city.user("volunteer"), concern)
+    assert logbook.may_make_wish(city.user("grid_worker"), concern)
+    with pytest.raises(NotFound):  # engage's rule: staff post a wish for a resident in their own region
+        logbook.concern_to_wish(city.user("volunteer"), concern)
+    assert logbook.concern_to_wish(city.user("grid_worker"), concern).microgrid_id == far.microgrid_id

@@ -151,6 +151,11 @@ class DecisionOut(Schema):
     case_id: int | None
     case_number: str | None = None
     case_state: str | None = None
+    wish_id: int | None = None
+    wish_number: str | None = None
+    wish_state: str | None = None
+    need_id: int | None = None
+    need_state: str | None = None
 
 
 class MeetingIn(Schema):
@@ -290,10 +295,14 @@ def follow_up_create(request: HttpRequest, dispute_id: PathId, payload: FollowUp
 def _meeting_out(m: Meeting) -> dict:
     return {"id": m.pk, "kind": m.kind, "topic": m.topic, "held_on": m.held_on, "region_id": m.region_id,
             "place": m.place, "participants": m.participants, "minutes": m.minutes, "created_at": m.created_at,
-            "decisions": [{"id": x.pk, "text": x.text, "case_id": x.case_id,
-                           "case_number": x.case.number if x.case_id else None,
-                           "case_state": x.case.state if x.case_id else None}
-                          for x in m.decisions.select_related("case")]}
+            "decisions": [_decision_out(x) for x in m.decisions.select_related("case", "wish", "need")]}
+
+
+def _decision_out(x: Decision) -> dict:
+    return {"id": x.pk, "text": x.text, "case_id": x.case_id, "case_number": x.case.number if x.case_id else None,
+            "case_state": x.case.state if x.case_id else None, "wish_id": x.wish_id,
+            "wish_number": x.wish.number if x.wish_id else None, "wish_state": x.wish.state if x.wish_id else None,
+            "need_id": x.need_id, "need_state": x.need.state if x.need_id else None}
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="党群议事会、民情帮帮团会议（最近200次）")
@@ -330,6 +339,31 @@ def decision_case(request: HttpRequest, decision_id: PathId, payload: DecisionCa
     x = meetings.decision_to_case(actor, decision, category_code=payload.category)
     return {"id": x.pk, "text": x.text, "case_id": x.case_id, "case_number": x.case.number,
             "case_state": x.case.state}
+
+
+def _decision(request: HttpRequest, decision_id: int) -> Decision:
+    decision = Decision.objects.select_related("meeting", "meeting__region").filter(pk=decision_id).first()
+    if decision is None:
+        raise NotFound("决议不存在")
+    access.meeting_for(_actor(request), decision.meeting_id)
+    return decision
+
+
+@router.post("/decisions/{decision_id}/wish", response=DecisionOut, summary="决议转为微心愿（一键；重复调用返回同一心愿）")
+@require_scope("mediation:write", "engage:write")
+def decision_wish(request: HttpRequest, decision_id: PathId):
+    decision = _decision(request, decision_id)
+    meetings.decision_to_wish(_actor(request), decision)
+    return _decision_out(Decision.objects.select_related("case", "wish", "need").get(pk=decision.pk))
+
+
+@router.post("/decisions/{decision_id}/need", response=DecisionOut,
+             summary="决议列入需求清单（微项目揭榜解决；重复调用返回同一需求）")
+@require_scope("mediation:write", "engage:write")
+def decision_need(request: HttpRequest, decision_id: PathId):
+    decision = _decision(request, decision_id)
+    meetings.decision_to_need(_actor(request), decision)
+    return _decision_out(Decision.objects.select_related("case", "wish", "need").get(pk=decision.pk))
 
 
 @router.get("/stats", summary="调处统计：分级化解占比（小事不出村）、化解用时、重复纠纷、按工作室")

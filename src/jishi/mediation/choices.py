@@ -92,3 +92,5 @@ class Verb(models.TextChoices):
     FOLLOW_UP = "follow_up", _("回访")
     MEETING = "meeting", _("议事会议")
     DECISION_CASE = "decision_case", _("决议转事件")
+    DECISION_WISH = "decision_wish", _("决议转微心愿")
+    DECISION_NEED = "decision_need", _("决议列入需求清单")

@@ -1,10 +1,12 @@
 """Co-governance meetings (党群议事会, 民情帮帮团): record a meeting and its decisions; a decision becomes a
-case in one tap through the case intake (``cases.intake.report_case``) and shows that case's state."""
+case in one tap through the case intake (``cases.intake.report_case``), a micro-wish (``engage.wishes.post_wish``)
+or a need for a micro-project (``engage.projects.add_need``), and shows the linked row's state."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
 
 from jishi.cases.choices import Channel
@@ -13,6 +15,10 @@ from jishi.cases.models import Category
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, ValidationFailed
 from jishi.core.scope import holds
+from jishi.engage import projects as engage_projects
+from jishi.engage import wishes as engage_wishes
+from jishi.engage.choices import NeedSource, WishKind, WishSource
+from jishi.engage.models import Need, Wish
 from jishi.mediation.choices import MeetingKind
 from jishi.mediation.models import Decision, Meeting
 from jishi.mediation.timeline import emit, writer
@@ -87,3 +93,70 @@ def _link(actor, decision: Decision, case) -> Decision:
     audit.record(actor.user, "mediation.decision_case", decision.meeting,
                  summary=f"决议转事件 {case.number}", data={"decision": decision.pk, "case": case.pk})
     return decision
+
+
+def decision_ref(decision: Decision) -> str:
+    """The ``source_ref`` of a wish or need made from this decision (found again if the link was lost)."""
+    return f"meeting-decision:{decision.pk}"
+
+
+def _managed(actor, decision: Decision) -> Meeting:
+    meeting = decision.meeting
+    if not holds(actor, "manage", meeting):
+        raise NotFound("会议不存在或不在您的范围内")
+    return meeting
+
+
+def _describe(meeting: Meeting, decision: Decision) -> str:
+    return f"{meeting.get_kind_display()}（{meeting.held_on:%Y-%m-%d}，{meeting.topic}）决议：{decision.text}"
+
+
+def decision_to_wish(actor, decision: Decision) -> Wish:
+    """Make the decision a micro-wish (one tap) put down by the cadre for the residents (代为提出: the wisher is
+    the meeting), in the meeting's village, waiting for review like any wish. Idempotent per decision."""
+    actor = as_actor(actor)
+    meeting = _managed(actor, decision)
+    if not meeting.village_id:
+        raise ValidationFailed("镇(街道)的会议决议请列入需求清单；微心愿须落到村(社区)", field="decision")
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.wish_id:
+            return decision.wish
+        wish = Wish.objects.filter(source_ref=decision_ref(decision)).first()
+        if wish is None:
+            wish = engage_wishes.post_wish(
+                actor, title=decision.text[:60], content=_describe(meeting, decision), kind=WishKind.SERVICE,
+                region=meeting.region, wisher_name=f"{meeting.region.name}{meeting.get_kind_display()}"[:50],
+                source=WishSource.PROXY, source_ref=decision_ref(decision))
+        _link_item(actor, decision, meeting, "wish", wish, note=wish.number or "",
+                   summary=f"决议转微心愿 {wish.number}")
+    return wish
+
+
+def decision_to_need(actor, decision: Decision) -> Need:
+    """Put the decision on the needs list of the meeting's village or town (one tap), for a micro-project (揭榜挂帅)
+    to take up. Idempotent per decision."""
+    actor = as_actor(actor)
+    meeting = _managed(actor, decision)
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.need_id:
+            return decision.need
+        need = Need.objects.filter(source_ref=decision_ref(decision)).first()
+        if need is None:
+            need = engage_projects.add_need(
+                actor, title=decision.text[:80], region=meeting.region, description=_describe(meeting, decision),
+                source=NeedSource.RESIDENT, source_ref=decision_ref(decision))
+        _link_item(actor, decision, meeting, "need", need, note=need.title[:200],
+                   summary=f"决议列入需求清单：{need.title[:40]}")
+    return need
+
+
+@writer
+def _link_item(actor, decision: Decision, meeting: Meeting, field: str, row, *, note: str, summary: str) -> None:
+    Decision.objects.filter(pk=decision.pk, **{f"{field}__isnull": True}).update(**{field: row})
+    setattr(decision, field, row)
+    emit(f"decision_{field}", meeting=meeting, actor=actor.user, actor_name=_name(actor), at=timezone.now(),
+         note=note, data={"decision": decision.pk, field: row.pk})
+    audit.record(actor.user, f"mediation.decision_{field}", meeting, summary=summary,
+                 data={"decision": decision.pk, field: row.pk})

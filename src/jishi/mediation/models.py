@@ -225,13 +225,18 @@ class Meeting(TimeStampedModel, Located):
 
 
 class Decision(models.Model):
-    """A decision of a meeting; it may become a case (tracked through the case's state)."""
+    """A decision of a meeting; it may become a case, a micro-wish or a need on the three lists (each tracked
+    through the linked row's state)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.CharField(_("决议事项"), max_length=300)
     owner = models.CharField(_("责任人"), max_length=50, blank=True)
     case = models.OneToOneField(Case, verbose_name=_("转办事件"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
+    wish = models.OneToOneField("engage.Wish", verbose_name=_("转成的微心愿"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    need = models.OneToOneField("engage.Need", verbose_name=_("列入的需求"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("议事决议")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="mediation-meetings"),
     path("meetings/<int:pk>/", views.meeting_detail, name="mediation-meeting"),
     path("decisions/<int:pk>/case", views.decision_case, name="mediation-decision-case"),
+    path("decisions/<int:pk>/<str:kind>", views.decision_link, name="mediation-decision-link"),
 ]

@@ -300,7 +300,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     m = _meeting(request, pk)
     return render(request, "mediation/meeting.html", {
-        "active": "mediation", "m": m, "decisions": m.decisions.select_related("case"),
+        "active": "mediation", "m": m, "decisions": m.decisions.select_related("case", "wish", "need"),
         "may_manage": holds(actor, "manage", m), "categories": pickers.case_categories()})
 
 
@@ -320,4 +320,27 @@ def decision_case(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("决议已转为事件 %(n)s") % {"n": decision.case.number})
+    return redirect("mediation-meeting", decision.meeting_id)
+
+
+@login_required
+@require_POST
+def decision_link(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One tap: the decision becomes a micro-wish (``kind`` wish) or a need on the three lists (``need``)."""
+    actor = _actor(request)
+    decision = Decision.objects.select_related("meeting", "meeting__region").filter(pk=pk).first()
+    if decision is None or kind not in ("wish", "need"):
+        raise Http404
+    _meeting(request, decision.meeting_id)
+    try:
+        if kind == "wish":
+            wish = meetings.decision_to_wish(actor, decision)
+            messages.success(request, _("决议已转为微心愿 %(n)s") % {"n": wish.number})
+        else:
+            need = meetings.decision_to_need(actor, decision)
+            messages.success(request, _("决议已列入需求清单：%(t)s") % {"t": need.title})
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
     return redirect("mediation-meeting", decision.meeting_id)

@@ -25,8 +25,8 @@ from jishi.engage import projects as engage_projects
 from jishi.engage import wishes as engage_wishes
 from jishi.engage.choices import NeedSource, WishKind, WishSource
 from jishi.engage.models import Need, Wish
-from jishi.org.models import Household, Person, Region
-from jishi.org.policy import as_actor, may_plan_visits
+from jishi.org.models import LOCATED_SCOPE, Household, Person, Region
+from jishi.org.policy import REGION_STAFF_ROLES, as_actor, may_plan_visits
 from jishi.visits.choices import CARE_EVERY_DAYS, CareGroup, Method
 from jishi.visits.models import CareMembership, VisitAssignment, VisitConcern, VisitLog, VisitRound
 from jishi.visits.timeline import emit, writer
@@ -304,6 +304,19 @@ def _link_item(actor, concern: VisitConcern, field: str, row, *, summary: str) -
          actor=actor.user, microgrid_id=concern.microgrid_id, data={"concern": concern.pk, field: row.pk})
     audit.record(actor.user, f"visits.concern_{field}", concern, summary=summary,
                  data={field: row.pk, "visit": concern.visit_id})
+
+
+def may_make_wish(actor, concern: VisitConcern) -> bool:
+    """Whether the actor may post a wish for this concern's household: engage's rule for a wish posted for a
+    resident (a region staff role, the micro-grid in one's own region). A visitor assigned a household outside
+    their region (a department cadre through 联群, a volunteer covering a micro-grid without staff) may make the
+    concern a case, not a wish."""
+    actor = as_actor(actor)
+    if not actor.has_any(REGION_STAFF_ROLES):
+        return False
+    probe = VisitConcern(town_id=concern.town_id, village_id=concern.village_id, grid_id=concern.grid_id,
+                         microgrid_id=concern.microgrid_id)
+    return actor.scope("view").contains_row(LOCATED_SCOPE, probe)
 
 
 def may_make_need(actor, concern: VisitConcern) -> bool:

@@ -21,7 +21,7 @@ from jishi.core.scope import holds
 from jishi.http.types import id_or_none
 from jishi.org.middleware import actor_of
 from jishi.org.models import Person, Region
-from jishi.org.policy import REGION_STAFF_ROLES, VISITOR_ROLES, may_plan_visits, may_see_personal_data
+from jishi.org.policy import VISITOR_ROLES, may_plan_visits, may_see_personal_data
 from jishi.org.privacy import mask_name
 from jishi.visits import export, logbook, planning, queries
 from jishi.visits.choices import Method, Rule, Target
@@ -53,11 +53,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     logs = list(queries.my_logs(actor))
     for v in logs:
         for c in v.concerns.all():
-            c.may_need = logbook.may_make_need(actor, c)
+            c.may_wish, c.may_need = logbook.may_make_wish(actor, c), logbook.may_make_need(actor, c)
     context = {
         "active": "visits", "rows": rows, "near": lat is not None and lng is not None,
         "done": sum(1 for a in rows if a.last_visited_at), "due": queries.care_due(actor),
-        "logs": logs, "planner": may_plan_visits(actor), "may_wish": actor.has_any(REGION_STAFF_ROLES),
+        "logs": logs, "planner": may_plan_visits(actor),
     }
     return render(request, "visits/mine.html", context)
 
