@@ -113,3 +113,24 @@ def test_the_ledger_and_a_dispute_on_a_phone(page, login_as, live_server, shot, 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page is {width}px wide on a 390px phone"
     shot("dispute")
+
+
+def test_a_meeting_decision_becomes_a_wish_and_a_need_in_one_tap_each(page, login_as, live_server, shot, city):
+    from django.utils import timezone
+
+    from jishi.mediation import meetings
+
+    m = meetings.record_meeting(city.user("village_cadre"), kind="council", topic="A1村民生议事",
+                                held_on=timezone.localdate(), region=city.regions["A1"],
+                                decisions=["为独居老人配助行器", "建设电动车充电棚"])
+    login_as("village_cadre")
+    page.goto(f"/mediation/meetings/{m.pk}/")
+    first, second = (page.locator("#decisions tbody tr").nth(i) for i in (0, 1))
+    first.get_by_role("button", name="转为微心愿").click()
+    expect(page.locator(".messages")).to_contain_text("决议已转为微心愿")
+    page.locator("#decisions tbody tr").nth(1).get_by_role("button", name="列入需求清单").click()
+    expect(page.locator(".messages")).to_contain_text("决议已列入需求清单")
+    expect(first.get_by_test_id("decision-wish-state")).to_have_text("待审核")
+    expect(second.get_by_test_id("decision-need-state")).to_have_text("待解决")
+    shot("meeting-links")
+    assert not page.js_errors
