@@ -53,3 +53,15 @@ def test_report_picker_and_case_map_draw_the_offline_tiles(page, login_as, live_
     page.locator("#case-map").scroll_into_view_if_needed()
     shot("case-map")
     assert page.js_errors == []
+
+
+def test_cockpit_map_draws_the_offline_tiles_under_the_areas(page, login_as, city, package, shot):
+    login_as("city_commander")
+    page.goto("/cockpit/map/")
+    page.wait_for_selector("#cockpit-map[data-ready]", state="attached")
+    page.locator("#cockpit-map img.leaflet-tile-loaded").nth(3).wait_for()
+    loaded = page.evaluate(LOADED_TILES, "#cockpit-map")
+    assert len(loaded) >= 4 and all(p.startswith("/map/tiles/") for p in loaded)
+    expect(page.locator("#cockpit-map .leaflet-control-attribution")).to_contain_text("测绘院")
+    shot("cockpit-map")
+    assert page.js_errors == []
