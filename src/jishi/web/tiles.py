@@ -164,11 +164,15 @@ def install(source: Path, *, who: str = "") -> dict:
     name = f"package-{facts['sha256'][:12]}-{uuid.uuid4().hex[:6]}"
     target = root / (name if facts["kind"] == "xyz" else f"{name}.mbtiles")
     tmp = root / f".{name}.tmp"
-    if facts["kind"] == "xyz":
-        shutil.copytree(source, tmp)
-    else:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    try:
+        if facts["kind"] == "xyz":
+            shutil.copytree(source, tmp)
+        else:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:  # a full disk or a read error half-way: leave nothing behind, keep the old package
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        raise TileError(f"复制瓦片包失败：{exc}") from exc
     old = current()
     record = {**facts, "file": target.name, "source": str(source), "imported_at": timezone.now().isoformat(),
               "imported_by": who}
