@@ -16,6 +16,7 @@ def _own_files_and_fresh_caches(settings, tmp_path):
     reused across tests), and a working-day calendar cache that no earlier test filled."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.JISHI_RATE_LIMIT_FILE = str(tmp_path / "ratelimit.sqlite3")
+    settings.JISHI_MAP_TILES_DIR = str(tmp_path / "tiles")  # no offline map package unless a test installs one
     calendar.clear_cache()
     yield
     calendar.clear_cache()

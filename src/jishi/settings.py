@@ -254,6 +254,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Jishi -----------------------------------------------------------------------------------
 JISHI_MAP_TILE_URL = env_str("JISHI_MAP_TILE_URL")  # e.g. a 天地图 tile URL; empty: boundaries only
 JISHI_MAP_TILE_ATTRIBUTION = env_str("JISHI_MAP_TILE_ATTRIBUTION")
+# Where `jishi import-tiles` keeps the offline tile package (MBTiles or z/x/y folder); used before the tile URL
+JISHI_MAP_TILES_DIR = env_path("JISHI_MAP_TILES_DIR", DATA_DIR / "tiles")
 JISHI_CITY_NAME = env_str("JISHI_CITY_NAME", "澄江市")
 JISHI_LOCATOR_CHECK_SECONDS = 0 if TESTING else env_int("JISHI_LOCATOR_CHECK_SECONDS", 10, 0, 3600)
 JISHI_AUDIT_SEAL_SECONDS = env_int("JISHI_AUDIT_SEAL_SECONDS", 2, 1, 3600)

@@ -88,6 +88,7 @@ def test_the_circle_page_maps_the_households_outside(client, login, city, street
     data = json.loads(html.split('id="circle-data" type="application/json">', 1)[1].split("</script>", 1)[0])
     assert sorted(p[0] for p in data["outside"]) == sorted([street[600].pk, street[2000].pk])
     assert len(data["venues"]) == 1 and data["reach_m"] == pytest.approx(640 / 1.3)
+    assert data["venues"][0]["kind_label"] == "邻里服务点"  # the map's venue tooltip names the kind
     assert "服务圈参数与道路网络" not in html  # the city sets them
     assert client.get(f"/venues/circle/?region={city.regions['B1'].pk}").status_code == 404
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -124,8 +123,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     return render(request, "cockpit/map.html", {
         "region": region, "ancestors": [r for r in (region.town, region.village) if r and r.pk != region.pk],
-        "tile_url": settings.JISHI_MAP_TILE_URL,
-        "tile_attribution": settings.JISHI_MAP_TILE_ATTRIBUTION, "active": "cockpit",
+        "active": "cockpit",
         "data_url": f"{reverse('cockpit-map-data')}?region={region.pk}",
     })
 

@@ -176,7 +176,8 @@ def venues_in(actor, region: Region, kind: str = ""):
 
 def venue_points(actor, region: Region, limit: int = 3000) -> list[dict]:
     rows = venues_in(actor, region).exclude(venue_profile__is_open=False).values("id", "name", "kind", "lng", "lat")[:limit]
-    return list(rows)
+    labels = dict(VenueKind.choices)
+    return [{**r, "kind_label": str(labels.get(r["kind"], r["kind"]))} for r in rows]
 
 
 def bookings_of(venue: Venue, *, upcoming_from=None, limit: int = 50):

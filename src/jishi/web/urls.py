@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from jishi.http import files
-from jishi.web import people, regions, views, views_export
+from jishi.web import people, regions, views, views_export, views_tiles
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("people.xlsx", views_export.people_export, name="people-export"),
     path("files/<slug:kind>/<int:pk>/", files.download, name="download"),
+    path("map/tiles/<int:z>/<int:x>/<int:y>.<slug:ext>", views_tiles.tile, name="map-tile"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("manifest.webmanifest", views.manifest, name="web-manifest"),
 ]

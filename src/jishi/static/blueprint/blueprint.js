@@ -9,8 +9,7 @@
   var points = JSON.parse(data.textContent);
   var colours = { red: "#b91c1c", yellow: "#d97706", blue: "#2563eb", green: "#15803d", grey: "#9ca3af" };
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
-  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
-  else el.classList.add("no-tiles");
+  window.jishiBaseLayer(map, el);
   var bounds = null;
   var order = { grey: 0, green: 1, blue: 2, yellow: 3, red: 4 };
   points.sort(function (a, b) { return order[a.c] - order[b.c]; });  // red on top

@@ -5,8 +5,7 @@
   if (!el || !window.L) return;
   var ll = L.latLng(+el.dataset.lat, +el.dataset.lng);
   var map = L.map(el, { zoomControl: true, attributionControl: !!el.dataset.tiles }).setView(ll, 16);
-  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
-  else el.classList.add("no-tiles");
+  window.jishiBaseLayer(map, el);
   L.circle(ll, { radius: 200, color: "#9b1c1c", weight: 1, fillOpacity: 0.06 }).addTo(map);
   L.circleMarker(ll, { radius: 9, color: "#fff", weight: 3, fillColor: "#9b1c1c", fillOpacity: 1 }).addTo(map);
   el.setAttribute("data-ready", "1");

@@ -8,11 +8,7 @@
   var status = document.getElementById("pick-status");
   var t = el.dataset;  // translated messages: data-t-picked, data-t-here, …
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
-  } else {
-    el.classList.add("no-tiles");
-  }
+  window.jishiBaseLayer(map, el);
   var data = JSON.parse(document.getElementById("pick-boundaries").textContent || "{}");
   var layer = L.geoJSON(data, {
     style: { color: "#9b1c1c", weight: 1.5, fillColor: "#9b1c1c", fillOpacity: 0.08 },

@@ -8,9 +8,7 @@
   if (!node || !window.L) return;
   var t = node.dataset;
   var map = L.map(node, { preferCanvas: true, maxZoom: 19, minZoom: 3, attributionControl: !!node.dataset.tiles });
-  if (node.dataset.tiles) {
-    L.tileLayer(node.dataset.tiles, { attribution: node.dataset.attribution || "" }).addTo(map);
-  }
+  window.jishiBaseLayer(map, node);
   function colour(rate) {
     if (rate === null || rate === undefined) return "#9ca3af";
     return rate >= 95 ? "#15803d" : rate >= 80 ? "#d97706" : "#b91c1c";

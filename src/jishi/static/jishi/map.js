@@ -5,11 +5,7 @@
   var el = document.getElementById("map");
   if (!el || !window.L) return;
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
-  } else {
-    el.classList.add("no-tiles");
-  }
+  window.jishiBaseLayer(map, el);
   var detail = el.dataset.detail || "";
   var palette = ["#9b1c1c", "#1d4ed8", "#047857", "#b45309", "#6d28d9", "#be185d", "#0f766e", "#4d7c0f"];
   var urls = (el.dataset.geojson || "").split(" ").filter(Boolean);

@@ -7,13 +7,12 @@
   if (!el || !data || !window.L) return;
   var d = JSON.parse(data.textContent || "{}");
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
-  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
-  else el.classList.add("no-tiles");
+  window.jishiBaseLayer(map, el);
   var all = L.featureGroup();
   (d.venues || []).forEach(function (v) {
     if (d.reach_m) L.circle([v.lat, v.lng], { radius: d.reach_m, weight: 0, fillColor: "#1d4ed8", fillOpacity: 0.06, interactive: false }).addTo(map);
     L.circleMarker([v.lat, v.lng], { radius: 5, weight: 1, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 0.95, className: "venue-dot" })
-      .bindTooltip(v.name).addTo(all);
+      .bindTooltip(v.name + (v.kind_label ? " · " + v.kind_label : "")).addTo(all);
   });
   (d.outside || []).forEach(function (p) {
     L.circleMarker([p[2], p[1]], { radius: 3, weight: 0, fillColor: "#b91c1c", fillOpacity: 0.8, className: "outside-dot" })

@@ -6,8 +6,7 @@
   if (!el || !data || !window.L) return;
   var points = JSON.parse(data.textContent || "[]");
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: !!el.dataset.tiles });
-  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
-  else el.classList.add("no-tiles");
+  window.jishiBaseLayer(map, el);
   var layer = L.featureGroup();
   points.forEach(function (p) {
     L.circleMarker([p.lat, p.lng], { radius: 6, weight: 1, color: "#fff", fillOpacity: 0.9,

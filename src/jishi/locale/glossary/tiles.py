@@ -1,0 +1,5 @@
+"""Offline base maps: the case map's navigation link."""
+
+EN = {
+    "导航到这里": "Navigate here",
+}
