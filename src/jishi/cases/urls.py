@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jishi.cases import follow_views, views
+from jishi.cases import follow_views, map_views, views
 
 urlpatterns = [
     path("", views.home, name="cases-home"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("board.xlsx", views.board_export, name="cases-board-export"),
     path("dept.xlsx", views.dept_export, name="cases-dept-export"),
     path("grid.xlsx", views.grid_export, name="cases-grid-export"),
+    path("board/map/", map_views.case_list_map, {"source": "board"}, name="cases-board-map"),
+    path("dept/map/", map_views.case_list_map, {"source": "dept"}, name="cases-dept-map"),
+    path("grid/map/", map_views.case_list_map, {"source": "grid"}, name="cases-grid-map"),
     path("inbox/", views.inbox, name="cases-inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="cases-inbox-read-all"),
     path("inbox/<int:pk>/", views.inbox_open, name="cases-inbox-open"),
