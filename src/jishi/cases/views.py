@@ -37,7 +37,7 @@ from jishi.cases.detail import (
 from jishi.cases.due import Due, due_of
 from jishi.cases.duplicates import duplicates_for
 from jishi.cases.filters import CaseFilter
-from jishi.cases.forms import VERB_FORMS, ReportForm, first_error
+from jishi.cases.forms import VERB_FORMS, NoteForm, ReportForm, first_error
 from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
@@ -371,6 +371,29 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     for msg in failed[:10]:
         messages.error(request, msg)
     return redirect(_safe_next(request, reverse("cases-board")))
+
+
+@login_required
+@require_POST
+def bulk_supervise(request: HttpRequest) -> HttpResponse:
+    """督办 the selected rows with one note (``services.supervise_many``): the cases refused are listed."""
+    form = NoteForm({"note": request.POST.get("supervise_note", "")})
+    back = redirect(_safe_next(request, reverse("cases-board")))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back
+    ids = [i for i in request.POST.getlist("ids") if i.isdigit()][:PAGE_SIZE]
+    try:
+        result = services.supervise_many(actor_of(request), ids, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return back
+    if result.done:
+        messages.success(request, _("已督办 %(n)d 件") % {"n": len(result.done)})
+    if result.skipped:
+        messages.error(request, _("%(n)d 件未督办：") % {"n": len(result.skipped)}
+                       + "；".join(f"{number}：{msg}" for number, msg in result.skipped[:10]))
+    return back
 
 
 @login_required
