@@ -72,6 +72,16 @@ def attach_pending_whistles(page_cases: list[Case]) -> None:
         c._pending_whistled = pending.get(c.pk, set())
 
 
+def state_label(case: Case) -> str:
+    """The state as its viewers read it: a whistled case whose lead department has not reported in waits for
+    报到 (待报到), not for 签收 — its button says 报到. Reads ``case._pending_whistled`` when a page filled it."""
+    from jishi.cases.guards import awaits_report_in
+
+    if case.state == State.DISPATCHED and awaits_report_in(case):
+        return _("待报到")
+    return str(State(case.state).label) if case.state in State.values else case.state
+
+
 # timeline rows that are not steps of the loop (no state change): the follow-up of the reporter and of a 督办
 NOTE_VERBS = {"contact": "联系上报人", "reveal": "查看上报人号码", "supervise_reply": "回复督办"}
 

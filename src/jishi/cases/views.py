@@ -33,6 +33,7 @@ from jishi.cases.detail import (
     mask_reporter_rows,
     openable,
     reporter_as_seen,
+    state_label,
 )
 from jishi.cases.due import Due, due_of
 from jishi.cases.duplicates import duplicates_for
@@ -110,7 +111,8 @@ def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) 
         due = due_of(c, now)
         due_local = timezone.localtime(due.at) if due else None
         out.append(Row(c, verbs_for(actor, c), due, dups.get(c.pk, []), f"{detail}{c.pk}/do/", f"{detail}{c.pk}/",
-                       states.get(c.state, c.state), channels.get(c.channel, c.channel),
+                       state_label(c) if c.state == State.DISPATCHED else states.get(c.state, c.state),
+                       channels.get(c.channel, c.channel),
                        f"{timezone.localtime(c.reported_at):%m-%d %H:%M}",
                        f"{due_local:%m-%d %H:%M}" if due else "", f"{due_local:%Y-%m-%d %H:%M}" if due else ""))
     return out
@@ -121,7 +123,9 @@ def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) 
 ROW_LABELS = {
     "overdue": gettext_lazy("超期"), "near": gettext_lazy("临期"), "supervised": gettext_lazy("督办"),
     "handler": gettext_lazy("承办"), "details": gettext_lazy("详情"),
-    "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"), "accept": gettext_lazy("立案"),
+    "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"),
+    "report_in_note": gettext_lazy("报到说明"), "report_in_note_hint": gettext_lazy("报到说明（选填），如到场人员、联系电话"),
+    "accept": gettext_lazy("立案"),
     "verify_ok": gettext_lazy("核查通过"), "verify_bad": gettext_lazy("核查不通过"),
     "verify_confirm": gettext_lazy("核查通过：事件转为待结案，并通知指挥中心结案；提交后不能撤回。"),
     "verify_reason": gettext_lazy("不通过原因"), "verify_reason_required": gettext_lazy("不通过原因（必填）"),
@@ -411,7 +415,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress.steps(case, events, viewer_is_reporter=is_reporter), "is_reporter": is_reporter,
         "may_contact": contact.may_contact(actor, case), "may_reveal": not case.anonymous and bool(case.reporter_phone),
         "to_reply": replies.open_supervisions(case) if replies.may_reply(actor, case) else [],
-        "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
+        "active": "", "case": case, "state_label": state_label(case), "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
         "due": due_of(case), "events": events,
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],

@@ -12,4 +12,7 @@ EN = {
     "还没有勾选任何事件。": "No case is ticked yet.",
     "已督办 %(n)d 件": "Supervised %(n)d case(s)",
     "%(n)d 件未督办：": "%(n)d case(s) not supervised: ",
+    "待报到": "Awaiting report-in",
+    "报到说明": "Report-in note",
+    "报到说明（选填），如到场人员、联系电话": "Report-in note (optional), e.g. who is on site, a contact number",
 }
