@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from jishi.cases import contact, export, lists, pickers, progress, replies, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
+    action_label,
     attach_pending_whistles,
     get_case,
     label_events,
@@ -67,7 +68,10 @@ DONE = {"accept": gettext_lazy("已立案"), "dispatch": gettext_lazy("已派遣
         "return": gettext_lazy("已退回"), "handle": gettext_lazy("已提交处置结果"),
         "verify": gettext_lazy("已提交核查结果"), "close": gettext_lazy("已结案"), "rate": gettext_lazy("感谢您的评价"),
         "report_in": gettext_lazy("已报到"), "supervise": gettext_lazy("已督办"),
-        "request_extension": gettext_lazy("已申请延期")}
+        "request_extension": gettext_lazy("已申请延期"), "reject": gettext_lazy("已不予立案"),
+        "extend": gettext_lazy("已提交延期审批"), "suspend": gettext_lazy("已挂起"), "resume": gettext_lazy("已恢复办理"),
+        "reopen": gettext_lazy("已返工"), "resolve_on_spot": gettext_lazy("已自行处置并结案"),
+        "whistle": gettext_lazy("已吹哨"), "escalate": gettext_lazy("已上报上级")}
 
 
 @dataclass
@@ -415,7 +419,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress.steps(case, events, viewer_is_reporter=is_reporter), "is_reporter": is_reporter,
         "may_contact": contact.may_contact(actor, case), "may_reveal": not case.anonymous and bool(case.reporter_phone),
         "to_reply": replies.open_supervisions(case) if replies.may_reply(actor, case) else [],
-        "active": "", "case": case, "state_label": state_label(case), "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
+        "active": "", "case": case, "state_label": state_label(case), "verbs": verbs, "actions": [(v, action_label(v)) for v in verbs],
         "due": due_of(case), "events": events,
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],
