@@ -220,19 +220,22 @@ def test_whistle_and_report_in_two_departments_one_leads(actors, city, tmp_path)
     form.get_by_label("吹哨事由").fill("涉及河道管理和违建拆除，需联合处置")
     actors.shot("town_commander", "whistle-form")
     form.get_by_role("button", name="吹哨").click()
-    state_is(town, "待签收")
+    state_is(town, "待报到")  # the lead department reports in (报到); nobody signs for a whistled case
 
     for key in ("dept_urban", "dept_water"):
         dept = actors.page(key)
         dept.goto("/cases/dept/?tab=whistled")
         row = dept.locator(f"#case-{case.pk}")
         expect(row).to_contain_text(case.title)
+        expect(row).to_contain_text("待报到")
         if key == "dept_water":
+            row.get_by_label("报到说明").fill("水利站两人到场，联系人李站长")
             actors.shot(key, "whistled-tab")
         row.get_by_role("button", name="报到").click()
         expect(row).to_contain_text("已报到")
     case.refresh_from_db()
     assert case.state == "in_progress" and case.handling_department == city.departments["water"]
+    assert case.events.get(verb="report_in", department=city.departments["water"]).note == "水利站两人到场，联系人李站长"
 
     dept_handles(actors, "dept_water", case, "已会同城管拆除违建棚屋，清理河岸", tmp_path)
     grid_worker_verifies(actors, case)

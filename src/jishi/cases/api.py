@@ -23,9 +23,16 @@ from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from jishi.cases import contact, intake, replies, services, sql
-from jishi.cases.choices import Channel, Priority, Rating, State
+from jishi.cases.choices import Channel, Priority, Rating
+from jishi.cases.detail import (
+    attach_pending_whistles,
+    mask_reporter_rows,
+    openable,
+    reporter_as_seen,
+    state_label,
+    verb_label,
+)
 from jishi.cases.detail import get_case as get_case_detail
-from jishi.cases.detail import mask_reporter_rows, openable, reporter_as_seen, verb_label
 from jishi.cases.due import due_of
 from jishi.cases.filters import CaseFilter
 from jishi.cases.lists import api_cases
@@ -224,7 +231,7 @@ def _summary(case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
     dept = case.handling_department
     return {
         "id": case.pk, "number": case.number, "title": case.title, "channel": case.channel, "state": case.state,
-        "state_label": str(State(case.state).label), "priority": case.priority,
+        "state_label": state_label(case), "priority": case.priority,
         "category_code": case.category.code, "category_name": str(case.category),
         "command_level": case.command_level, "town_id": case.town_id, "village_id": case.village_id,
         "grid_id": case.grid_id, "handling_department_id": case.handling_department_id,
@@ -345,6 +352,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     now = timezone.now()
     qs = api_cases(actor, CaseFilter.parse(filters.dict(exclude={"cursor", "limit"}), strict=True))
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
+    attach_pending_whistles(page["items"])  # 待报到 for a whistled case: one query a page
     page["items"] = [_summary(c, actor, now) for c in page["items"]]
     return page
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from jishi.cases.choices import AssignmentRole, AssignmentSource, Channel, Rating, State
 from jishi.cases.lists import listing
@@ -72,8 +73,56 @@ def attach_pending_whistles(page_cases: list[Case]) -> None:
         c._pending_whistled = pending.get(c.pk, set())
 
 
+def state_label(case: Case) -> str:
+    """The state as its viewers read it: a whistled case whose lead department has not reported in waits for
+    报到 (待报到), not for 签收 — its button says 报到. Reads ``case._pending_whistled`` when a page filled it."""
+    from jishi.cases.guards import awaits_report_in
+
+    if case.state == State.DISPATCHED and awaits_report_in(case):
+        return _("待报到")
+    return str(State(case.state).label) if case.state in State.values else case.state
+
+
 # timeline rows that are not steps of the loop (no state change): the follow-up of the reporter and of a 督办
 NOTE_VERBS = {"contact": "联系上报人", "reveal": "查看上报人号码", "supervise_reply": "回复督办"}
+
+
+# The case loop's verbs as the page's buttons name them (imperative: "Supervise", not "Supervision"), in the
+# viewer's language; the Chinese is the transition table's label (``workflow.TRANSITIONS``).
+ACTION_LABELS = {
+    "report": pgettext_lazy("case action", "上报"), "accept": pgettext_lazy("case action", "立案"),
+    "reject": pgettext_lazy("case action", "不予立案"), "dispatch": pgettext_lazy("case action", "派遣"),
+    "acknowledge": pgettext_lazy("case action", "签收"), "return": pgettext_lazy("case action", "退回"),
+    "handle": pgettext_lazy("case action", "处置"), "request_extension": pgettext_lazy("case action", "申请延期"),
+    "extend": pgettext_lazy("case action", "延期审批"), "suspend": pgettext_lazy("case action", "挂起"),
+    "resume": pgettext_lazy("case action", "恢复"), "verify": pgettext_lazy("case action", "核查"),
+    "close": pgettext_lazy("case action", "结案"), "rate": pgettext_lazy("case action", "评价"),
+    "reopen": pgettext_lazy("case action", "返工"), "resolve_on_spot": pgettext_lazy("case action", "自行处置"),
+    "whistle": pgettext_lazy("case action", "吹哨"), "report_in": pgettext_lazy("case action", "报到"),
+    "supervise": pgettext_lazy("case action", "督办"), "escalate": pgettext_lazy("case action", "上报上级"),
+}
+# … and as the timeline names what happened ("Supervised")
+EVENT_LABELS = {
+    "report": pgettext_lazy("case event", "上报"), "accept": pgettext_lazy("case event", "立案"),
+    "reject": pgettext_lazy("case event", "不予立案"), "dispatch": pgettext_lazy("case event", "派遣"),
+    "acknowledge": pgettext_lazy("case event", "签收"), "return": pgettext_lazy("case event", "退回"),
+    "handle": pgettext_lazy("case event", "处置"), "request_extension": pgettext_lazy("case event", "申请延期"),
+    "extend": pgettext_lazy("case event", "延期审批"), "suspend": pgettext_lazy("case event", "挂起"),
+    "resume": pgettext_lazy("case event", "恢复"), "verify": pgettext_lazy("case event", "核查"),
+    "close": pgettext_lazy("case event", "结案"), "rate": pgettext_lazy("case event", "评价"),
+    "reopen": pgettext_lazy("case event", "返工"), "resolve_on_spot": pgettext_lazy("case event", "自行处置"),
+    "whistle": pgettext_lazy("case event", "吹哨"), "report_in": pgettext_lazy("case event", "报到"),
+    "supervise": pgettext_lazy("case event", "督办"), "escalate": pgettext_lazy("case event", "上报上级"),
+    "contact": pgettext_lazy("case event", "联系上报人"), "reveal": pgettext_lazy("case event", "查看上报人号码"),
+    "supervise_reply": pgettext_lazy("case event", "回复督办"),
+}
+
+
+def action_label(verb: str) -> str:
+    """The button of ``verb`` in the active language."""
+    from jishi.cases.workflow import TRANSITIONS
+
+    return str(ACTION_LABELS[verb]) if verb in ACTION_LABELS else TRANSITIONS[verb].label
 
 
 def verb_label(verb: str) -> str:
@@ -90,7 +139,7 @@ def label_events(events) -> list[CaseEvent]:
     states = dict(State.choices)
     out = list(events)
     for e in out:
-        e.verb_label = _(verb_label(e.verb))
+        e.verb_label = str(EVENT_LABELS[e.verb]) if e.verb in EVENT_LABELS else _(verb_label(e.verb))
         e.from_label = states.get(e.from_state, e.from_state)
         e.to_label = states.get(e.to_state, e.to_state)
         e.role_label = roles.get(e.actor_role, e.actor_role)

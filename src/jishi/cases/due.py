@@ -31,7 +31,8 @@ def due_of(case, now: datetime | None = None) -> Due | None:
     if case.state in FINAL_STATES or case.state in (State.HANDLED, State.SUSPENDED):
         return None
     if case.state == State.DISPATCHED and case.ack_due_at:
-        label, at, start = _("签收时限"), case.ack_due_at, case.dispatched_at
+        label = _("报到时限") if _awaits_report_in(case) else _("签收时限")
+        at, start = case.ack_due_at, case.dispatched_at
     elif case.handle_due_at:
         label, at, start = _("处置时限"), case.handle_due_at, case.acknowledged_at or case.dispatched_at or case.reported_at
     else:
@@ -43,6 +44,13 @@ def due_of(case, now: datetime | None = None) -> Due | None:
     else:
         status = "ok"
     return Due(label, at, status)
+
+
+def _awaits_report_in(case) -> bool:
+    """A whistled case waiting for its lead's 报到 (its ack limit is the report-in limit) — known only when the
+    page or the case's verbs already read its pending whistles (``case._pending_whistled``): no query here."""
+    pending = getattr(case, "_pending_whistled", None)
+    return bool(pending) and case.handling_department_id in pending
 
 
 def overdue_q(now: datetime) -> Q:

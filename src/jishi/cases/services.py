@@ -43,6 +43,8 @@ Public functions (``case`` is a ``Case``; ``files`` are UploadedFile / bytes / (
     whistle(actor, case, *, departments, lead=None, reason) -> Case   (departments: ids/codes/objects)
     report_in(actor, case, *, department=None, note="") -> Case
     supervise(actor, case, *, note) -> Case
+    supervise_many(actor, ids, *, note) -> BulkResult                 (督办 a selection: ``supervise`` once a case;
+        the cases refused — not in scope, not open, not a commander's — are skipped and reported)
     escalate(actor, case, *, reason) -> Case                           (village → town → city)
     act(actor, case, verb, **data) -> Case                             (dispatcher used by the API)
     available_verbs(actor, case) -> list[str]                          (verbs the actor may do now)
@@ -53,6 +55,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import F
@@ -80,14 +83,14 @@ from jishi.cases.permissions import (
 from jishi.cases.timeline import emit, writer
 from jishi.cases.workflow import SAME, TRANSITIONS
 from jishi.core import audit, calendar, limits
-from jishi.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jishi.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from jishi.org.models import Department, Region
 from jishi.org.policy import COMMAND_LEVEL, as_actor
 
 __all__ = [
     "accept", "acknowledge", "act", "available_verbs", "close", "dispatch", "escalate", "extend", "handle",
     "find_resident", "likely_duplicates", "reject", "reopen", "report_case", "report_in", "request_extension", "resolve_on_spot",
-    "resume", "return_case", "rate", "supervise", "suspend", "verify", "whistle",
+    "resume", "return_case", "rate", "supervise", "supervise_many", "suspend", "verify", "whistle",
 ]
 
 
@@ -477,6 +480,36 @@ def supervise(actor, case: Case, *, note: str) -> Case:
                                by=actor.user, created_at=now)
     _apply(actor, case, "supervise", role, note=note, bump=False, department=case.handling_department)
     return case
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the cases done, and each case skipped with why (in Chinese)."""
+    done: list[Case] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (case number or id, message)
+
+
+def supervise_many(actor, ids, *, note: str, limit: int = 100) -> BulkResult:
+    """督办 each selected case with one note: one ``supervise`` (one timeline row, one transaction) a case, so a
+    case refused never stops the others. Ids the actor cannot see are skipped as not found."""
+    actor = as_actor(actor)
+    _require(note, "请填写督办意见", "note")
+    limits.check(note, limits.NOTE, field="note", label="说明")
+    wanted = list(dict.fromkeys(int(i) for i in ids))[:limit]
+    if not wanted:
+        raise ValidationFailed("请先勾选要督办的事件", field="ids")
+    found = {c.pk: c for c in Case.objects.restrict(actor, "view").filter(pk__in=wanted)}
+    result = BulkResult()
+    for pk in wanted:
+        case = found.get(pk)
+        if case is None:
+            result.skipped.append((str(pk), "事件不存在或不在您的范围内"))
+            continue
+        try:
+            result.done.append(supervise(actor, case, note=note))
+        except ServiceError as exc:
+            result.skipped.append((case.number, exc.message))
+    return result
 
 
 @_verb

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dept/", views.dept, name="cases-dept"),
     path("board/", views.board, name="cases-board"),
     path("board/dispatch/", views.bulk_dispatch, name="cases-bulk-dispatch"),
+    path("board/supervise/", views.bulk_supervise, name="cases-bulk-supervise"),
     path("board.xlsx", views.board_export, name="cases-board-export"),
     path("dept.xlsx", views.dept_export, name="cases-dept-export"),
     path("grid.xlsx", views.grid_export, name="cases-grid-export"),

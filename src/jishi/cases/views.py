@@ -27,17 +27,19 @@ from django.views.decorators.http import require_POST
 from jishi.cases import contact, export, lists, pickers, progress, replies, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
+    action_label,
     attach_pending_whistles,
     get_case,
     label_events,
     mask_reporter_rows,
     openable,
     reporter_as_seen,
+    state_label,
 )
 from jishi.cases.due import Due, due_of
 from jishi.cases.duplicates import duplicates_for
 from jishi.cases.filters import CaseFilter
-from jishi.cases.forms import VERB_FORMS, ReportForm, first_error
+from jishi.cases.forms import VERB_FORMS, NoteForm, ReportForm, first_error
 from jishi.cases.models import Case
 from jishi.cases.workflow import TRANSITIONS
 from jishi.core.actor import Actor
@@ -66,7 +68,10 @@ DONE = {"accept": gettext_lazy("已立案"), "dispatch": gettext_lazy("已派遣
         "return": gettext_lazy("已退回"), "handle": gettext_lazy("已提交处置结果"),
         "verify": gettext_lazy("已提交核查结果"), "close": gettext_lazy("已结案"), "rate": gettext_lazy("感谢您的评价"),
         "report_in": gettext_lazy("已报到"), "supervise": gettext_lazy("已督办"),
-        "request_extension": gettext_lazy("已申请延期")}
+        "request_extension": gettext_lazy("已申请延期"), "reject": gettext_lazy("已不予立案"),
+        "extend": gettext_lazy("已提交延期审批"), "suspend": gettext_lazy("已挂起"), "resume": gettext_lazy("已恢复办理"),
+        "reopen": gettext_lazy("已返工"), "resolve_on_spot": gettext_lazy("已自行处置并结案"),
+        "whistle": gettext_lazy("已吹哨"), "escalate": gettext_lazy("已上报上级")}
 
 
 @dataclass
@@ -110,7 +115,8 @@ def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) 
         due = due_of(c, now)
         due_local = timezone.localtime(due.at) if due else None
         out.append(Row(c, verbs_for(actor, c), due, dups.get(c.pk, []), f"{detail}{c.pk}/do/", f"{detail}{c.pk}/",
-                       states.get(c.state, c.state), channels.get(c.channel, c.channel),
+                       state_label(c) if c.state == State.DISPATCHED else states.get(c.state, c.state),
+                       channels.get(c.channel, c.channel),
                        f"{timezone.localtime(c.reported_at):%m-%d %H:%M}",
                        f"{due_local:%m-%d %H:%M}" if due else "", f"{due_local:%Y-%m-%d %H:%M}" if due else ""))
     return out
@@ -121,7 +127,9 @@ def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) 
 ROW_LABELS = {
     "overdue": gettext_lazy("超期"), "near": gettext_lazy("临期"), "supervised": gettext_lazy("督办"),
     "handler": gettext_lazy("承办"), "details": gettext_lazy("详情"),
-    "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"), "accept": gettext_lazy("立案"),
+    "acknowledge": gettext_lazy("签收"), "report_in": gettext_lazy("报到"),
+    "report_in_note": gettext_lazy("报到说明"), "report_in_note_hint": gettext_lazy("报到说明（选填），如到场人员、联系电话"),
+    "accept": gettext_lazy("立案"),
     "verify_ok": gettext_lazy("核查通过"), "verify_bad": gettext_lazy("核查不通过"),
     "verify_confirm": gettext_lazy("核查通过：事件转为待结案，并通知指挥中心结案；提交后不能撤回。"),
     "verify_reason": gettext_lazy("不通过原因"), "verify_reason_required": gettext_lazy("不通过原因（必填）"),
@@ -374,6 +382,29 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def bulk_supervise(request: HttpRequest) -> HttpResponse:
+    """督办 the selected rows with one note (``services.supervise_many``): the cases refused are listed."""
+    form = NoteForm({"note": request.POST.get("supervise_note", "")})
+    back = redirect(_safe_next(request, reverse("cases-board")))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return back
+    ids = [i for i in request.POST.getlist("ids") if i.isdigit()][:PAGE_SIZE]
+    try:
+        result = services.supervise_many(actor_of(request), ids, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return back
+    if result.done:
+        messages.success(request, _("已督办 %(n)d 件") % {"n": len(result.done)})
+    if result.skipped:
+        messages.error(request, _("%(n)d 件未督办：") % {"n": len(result.skipped)}
+                       + "；".join(f"{number}：{msg}" for number, msg in result.skipped[:10]))
+    return back
+
+
+@login_required
 @revalidated_page(page_counter)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
@@ -388,7 +419,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress.steps(case, events, viewer_is_reporter=is_reporter), "is_reporter": is_reporter,
         "may_contact": contact.may_contact(actor, case), "may_reveal": not case.anonymous and bool(case.reporter_phone),
         "to_reply": replies.open_supervisions(case) if replies.may_reply(actor, case) else [],
-        "active": "", "case": case, "verbs": verbs, "actions": [(v, TRANSITIONS[v].label) for v in verbs],
+        "active": "", "case": case, "state_label": state_label(case), "verbs": verbs, "actions": [(v, action_label(v)) for v in verbs],
         "due": due_of(case), "events": events,
         "photos": [a for a in case.attachments.all() if a.content_type.startswith("image/")],
         "documents": [a for a in case.attachments.all() if not a.content_type.startswith("image/")],

@@ -43,6 +43,9 @@ def fill(po_text: str) -> tuple[str, list[str]]:
         if not msgid:
             out.append(entry)
             continue
+        c = re.search(r'^msgctxt ((?:".*"\n?)+)', entry, re.M)
+        if c:  # a msgid with a context (pgettext) is looked up as "context\x04msgid", gettext's own key
+            msgid = _unquote(c.group(1)) + "\x04" + msgid
         fuzzy = bool(re.search(r"^#,.*\bfuzzy\b", entry, re.M))
         if fuzzy and msgid in EN:  # a guess by msgmerge: replace it with the glossary's English
             entry = re.sub(r"^#, fuzzy\n", "", entry, flags=re.M)

@@ -34,9 +34,11 @@
   // Confirm before what cannot be undone: <form data-confirm="…"> (or a submit button with data-confirm) opens
   // the page's <dialog id="confirm-dialog"> stating what will happen; 取消 leaves everything as it was.
   // Placeholders in the text: {field:NAME} the value (a <select>: its chosen label) of a field of the form;
-  // {checked} the ticked boxes, {groups} the distinct data-group of the ticked boxes, {sum} their data-points.
+  // {checked} the ticked boxes, {groups} the distinct data-group of the ticked boxes, {sum} their data-points,
+  // {list:KEY} the distinct data-KEY values of the ticked boxes ("、"-joined).
   function confirmText(form, text) {
-    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]:checked"));
+    // form.elements: the form's own fields and those outside it that name it (<input form="…">, a table's rows)
+    var boxes = Array.prototype.filter.call(form.elements, function (el) { return el.type === "checkbox" && el.checked; });
     var groups = {}, sum = 0;
     boxes.forEach(function (b) { groups[b.dataset.group || b.name] = 1; sum += Number(b.dataset.points || 0); });
     return text.replace(/\{field:([\w-]+)\}/g, function (_, name) {
@@ -50,7 +52,12 @@
       }
       return f.value;
     }).replace(/\{checked\}/g, String(boxes.length)).replace(/\{groups\}/g, String(Object.keys(groups).length))
-      .replace(/\{sum\}/g, (sum > 0 ? "+" : "") + String(sum));
+      .replace(/\{sum\}/g, (sum > 0 ? "+" : "") + String(sum))
+      .replace(/\{list:([\w-]+)\}/g, function (_, key) {  // the distinct data-KEY of the ticked boxes
+        var seen = [];
+        boxes.forEach(function (b) { var v = b.dataset[key]; if (v && seen.indexOf(v) < 0) seen.push(v); });
+        return seen.length ? seen.join("、") : "—";
+      });
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -65,7 +72,7 @@
     event.preventDefault();
     event.stopImmediatePropagation();  // htmx listens to submit too: nothing is sent before the answer
     var need = form.getAttribute("data-confirm-needs");
-    if (need && !form.querySelector(need)) {
+    if (need && !Array.prototype.some.call(form.elements, function (el) { return el.matches(need); })) {
       dialog.querySelector("[data-confirm-text]").textContent = form.getAttribute("data-confirm-empty") || text;
       dialog.querySelector("[data-confirm-ok]").hidden = true;
     } else {
