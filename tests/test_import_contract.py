@@ -39,7 +39,11 @@ CROSS = {
     # a visit's concern becomes a case through the intake (linked back by its id); its photo is checked and
     # handed over with the cases' upload rules
     ("visits", "cases"): {"models", "choices", "intake", "files"},
-    ("visits", "notify"): {"services"},  # the overdue-visit reminder, a consumer of the visits timeline
+    ("visits", "notify"): {"services"},
+    # a visit concern or a meeting decision becomes a micro-wish or a three-list need through engage's named
+    # services (post_wish, add_need), linked back by row
+    ("visits", "engage"): {"wishes", "projects", "choices", "models"},
+    ("mediation", "engage"): {"wishes", "projects", "choices", "models"},  # the overdue-visit reminder, a consumer of the visits timeline
     # mediation: disputes linked to their case (rows), the consumer of the case timeline that registers a taken-up
     # 矛盾纠纷 case as a dispute, and a meeting's decision made a case through the intake service
     ("mediation", "cases"): {"models", "choices", "intake"},
