@@ -28,6 +28,7 @@ from jishi.mediation.api import router as mediation_router
 from jishi.notify.api import router as notify_router
 from jishi.open311.formats import error_for as open311_error
 from jishi.org.api import router as org_router
+from jishi.party.api import router as party_router
 from jishi.points.api import router as points_router
 from jishi.scoring.api import router as scoring_router
 from jishi.venues.api import router as venues_router
@@ -71,6 +72,7 @@ api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/blueprint", blueprint_router, tags=["blueprint"])
 api.add_router("/funds", funds_router, tags=["funds"])
 api.add_router("/alliances", alliances_router, tags=["alliances"])
+api.add_router("/party", party_router, tags=["party"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -93,6 +95,7 @@ urlpatterns = [
     path("evaluation/", include("jishi.evaluation.urls")),
     path("engage/", include("jishi.engage.urls")),
     path("blueprint/", include("jishi.blueprint.urls")),
+    path("party/", include("jishi.party.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

@@ -23,4 +23,6 @@ SCOPES: dict[str, str] = {
     "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
     "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
     "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
+    "party:read": gettext_noop("读取党组织、组织生活和在职党员报到"),
+    "party:write": gettext_noop("记录组织生活，在职党员报到、服务登记和核实"),
 }

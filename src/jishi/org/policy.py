@@ -308,3 +308,15 @@ def evaluation_level_of(actor: Actor) -> str | None:
 
 def may_keep_evaluation_schemes(actor: Actor) -> bool:
     return actor.is_system or actor.has_any(EVALUATION_SCHEME_ROLES)
+
+
+# --- added by party ---
+
+# Party organisations at work (jishi.party): record 主题党日 and 三会一课 of an organisation, accept in-service
+# members' reports to their residential community (三报到三服务), keep its service list and verify the hours
+# served. The region's party secretaries: city, town, village cadres; a grid leader (the grid party
+# organisation's secretary) for its grid's organisation. The member acts on their own registration as themselves;
+# the employer department reads its members' reports through ``view`` (the department dimension).
+GRANTS = MappingProxyType({**GRANTS, "party": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town",
+                                               R.VILLAGE_CADRE: "village", R.GRID_LEADER: "grid"}})
+ACTIONS = tuple(GRANTS)

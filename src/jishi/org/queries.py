@@ -108,7 +108,61 @@ def figures(actor, region: Region | None = None) -> Figures:
 
 
 def party_orgs(region: Region) -> list[PartyOrganization]:
-    return list(PartyOrganization.objects.filter(region=region).select_related("secretary").order_by("code"))
+    """The party organisations of ``region`` itself, each with ``members_direct`` and ``members_total``
+    (``party_member_counts``)."""
+    orgs = list(PartyOrganization.objects.filter(region=region).select_related("secretary").order_by("code"))
+    counts = party_member_counts(orgs)
+    for o in orgs:
+        o.members_direct, o.members_total = counts[o.pk]
+    return orgs
+
+
+def org_level(org: PartyOrganization) -> str:
+    """The level of the region an organisation sits in, from its ancestor columns (no query)."""
+    for lv in ("microgrid", "grid", "village", "town"):
+        if getattr(org, f"{lv}_id"):
+            return lv
+    return Level.CITY
+
+
+def party_members_of(org: PartyOrganization, *, direct: bool = False) -> QuerySet:
+    """The party members of ``org`` and the organisations below it (``direct``: of the org alone) — the rows
+    behind ``party_member_counts``."""
+    members = Person.objects.filter(is_party_member=True)
+    if direct:
+        return members.filter(party_org=org)
+    level = org_level(org)
+    if level == Level.CITY:
+        return members.filter(party_org__isnull=False)
+    return members.filter(**{f"party_org__{level}_id": org.region_id})
+
+
+def party_member_counts(orgs) -> dict[int, tuple[int, int]]:
+    """The ONE member count of party organisations: ``{org id: (direct, total)}``. ``direct``: party members
+    whose organisation is the org itself; ``total``: party members whose organisation is the org or any
+    organisation below it (the org tree follows the region tree: an organisation below sits in the org's region
+    — a village organisation's total is every member of its grid party organisations). One query per level.
+    On the generated city a village organisation's total equals its village's party-member figure."""
+    orgs = list(orgs)
+    members = Person.objects.filter(is_party_member=True)
+    ids = [o.pk for o in orgs]
+    direct = dict(members.filter(party_org_id__in=ids).values_list("party_org_id").annotate(n=Count("id")).order_by())
+    by_level: dict[str, dict[int, list[int]]] = {}
+    for o in orgs:
+        by_level.setdefault(org_level(o), {}).setdefault(o.region_id, []).append(o.pk)
+    total: dict[int, int] = {}
+    for level, regions in by_level.items():
+        if level == Level.CITY:
+            n = members.filter(party_org__isnull=False).count()
+            rows = {rid: n for rid in regions}
+        else:
+            column = f"party_org__{level}_id"
+            rows = dict(members.filter(**{f"{column}__in": sorted(regions)}).values_list(column)
+                        .annotate(n=Count("id")).order_by())
+        for rid, org_ids in regions.items():
+            for oid in org_ids:
+                total[oid] = rows.get(rid, 0)
+    return {o.pk: (direct.get(o.pk, 0), total.get(o.pk, 0)) for o in orgs}
 
 
 def venues(actor, region: Region, limit: int = 12) -> tuple[list[Venue], int]:
