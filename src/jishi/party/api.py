@@ -285,7 +285,7 @@ def _reg_out(actor, r: Registration, hours: Decimal | None = None) -> dict:
             "department_id": r.department_id, "employer": r.employer,
             "phone": r.phone if own or may_see_personal_data(actor) else mask_phone(r.phone), "state": r.state,
             "registered_at": r.registered_at, "decided_at": r.decided_at, "reject_reason": r.reject_reason,
-            "verified_hours": hours, "version": r.version}
+            "verified_hours": queries.tenths(hours), "version": r.version}
 
 
 @router.get("/registrations", response=page_of(RegistrationOut), summary="在职党员报到：我范围内（社区、工作单位、本人）")

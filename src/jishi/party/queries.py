@@ -19,7 +19,7 @@ from jishi.party.models import Activity, ServiceChoice, ServiceRecord
 MEETING_KINDS = ("committee", "village_committee", "grid_org")  # organisations with a life of meetings
 
 __all__ = ["activity_figures", "attendance_by_org", "member_counts", "members_of", "missing_theme_day",
-           "org_rows", "party_orgs_in", "reportin_by_community", "reportin_by_unit", "reportin_totals", "roots"]
+           "org_rows", "party_orgs_in", "reportin_by_community", "reportin_by_unit", "reportin_totals", "roots", "tenths"]
 
 member_counts = party_member_counts  # {org id: (direct, total)}: the one count, kept by org (region pages)
 members_of = party_members_of
@@ -92,8 +92,14 @@ def missing_theme_day(visible: QuerySet, first: date, last: date) -> QuerySet:
 
 # --- 三报到三服务 --------------------------------------------------------------------------------------------------
 
+def tenths(value) -> Decimal:
+    """Hours to one decimal place, whatever the database's sum returns (SQLite: a float or an integer)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+
+
 def _hours(records: QuerySet, key: str) -> dict:
-    return dict(records.filter(state=RecordState.VERIFIED).values_list(key).annotate(h=Sum("hours")).order_by())
+    rows = records.filter(state=RecordState.VERIFIED).values_list(key).annotate(h=Sum("hours")).order_by()
+    return {k: tenths(h) for k, h in rows}
 
 
 def _group(registrations: QuerySet, key: str, label: str) -> list[dict]:
@@ -106,7 +112,7 @@ def _group(registrations: QuerySet, key: str, label: str) -> list[dict]:
     pending = dict(registrations.filter(state=RegistrationState.SUBMITTED).values_list(key).annotate(n=Count("id"))
                    .order_by())
     return [{"key": r[key], "label": r[label], "members": r["members"], "services": services.get(r[key], 0),
-             "hours": hours.get(r[key]) or Decimal(0), "pending": pending.get(r[key], 0)} for r in rows]
+             "hours": hours.get(r[key]) or tenths(0), "pending": pending.get(r[key], 0)} for r in rows]
 
 
 def reportin_by_unit(registrations: QuerySet) -> list[dict]:
@@ -124,7 +130,7 @@ def reportin_totals(registrations: QuerySet) -> dict:
     hours = ServiceRecord.objects.filter(registration__in=regs, state=RecordState.VERIFIED).aggregate(h=Sum("hours"))
     return {"members": regs.count(), "pending": registrations.filter(state=RegistrationState.SUBMITTED).count(),
             "services": ServiceChoice.objects.filter(registration__in=regs).count(),
-            "hours": hours["h"] or Decimal(0),
+            "hours": tenths(hours["h"]),
             "records": ServiceRecord.objects.filter(registration__in=regs, state=RecordState.VERIFIED).count()}
 
 

@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     .values_list("registration_id").annotate(h=Sum("hours")).order_by())
     person = Person.objects.filter(pk=actor.person_id or -1).only("is_party_member").first()
     return render(request, "party/reportin_home.html", {
-        "active": "reportin", "rows": [{"r": r, "verified": verified.get(r.pk, 0)} for r in mine],
+        "active": "reportin", "rows": [{"r": r, "verified": queries.tenths(verified.get(r.pk))} for r in mine],
         "member": bool(person and person.is_party_member), "cadre": _communities(actor).exists(),
         "unit": actor.has_any(DEPARTMENT_ROLES) or actor.scope("view").everything})
 
@@ -93,7 +93,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     accepted = reg.state == RegistrationState.ACCEPTED
     phone = reg.phone if own or may_see_personal_data(actor) else mask_phone(reg.phone)
     records = list(ServiceRecord.objects.filter(registration=reg).select_related("choice").order_by("-date", "-id"))
-    verified = sum((r.hours for r in records if r.state == RecordState.VERIFIED), 0)
+    verified = queries.tenths(sum((r.hours for r in records if r.state == RecordState.VERIFIED), 0))
     return render(request, "party/registration.html", {
         "active": "reportin", "reg": reg, "own": own, "may_decide": may_decide, "phone": phone,
         "choices": ServiceChoice.objects.filter(registration=reg).order_by("id"), "records": records,
@@ -217,6 +217,6 @@ def units(request: HttpRequest) -> HttpResponse:
     page = Paginator(regs.order_by("-registered_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "party/units.html", {
         "active": "reportin", "page": page,
-        "rows": [{**row, "hours": hours.get(row["r"].pk, 0)} for row in _people(actor, page)],
+        "rows": [{**row, "hours": queries.tenths(hours.get(row["r"].pk))} for row in _people(actor, page)],
         "totals": queries.reportin_totals(regs), "by_unit": queries.reportin_by_unit(regs)[:50],
         "by_community": queries.reportin_by_community(regs)[:50]})
