@@ -80,7 +80,8 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     households = in_region(Household.objects.filter(is_party_household=True), org.region).select_related("microgrid")
     acts = Activity.objects.filter(org=org).order_by("-date", "-id")[:20]
     return render(request, "party/org.html", {
-        "active": "party", "org": org, "row": row, "children": queries.org_rows(children, first, last),
+        "active": "party", "org": org, "row": row,
+        "parent_visible": org.parent is not None and holds(actor, "view", org.parent), "children": queries.org_rows(children, first, last),
         "members": members, "member_rows": member_rows, "posts": posts.select_related("person", "region")[:50],
         "households": households.order_by("code")[:50], "household_total": row["households"], "activities": acts,
         "rates": queries.attendance_by_org(Activity.objects.filter(org=org, date__range=(first, last))),

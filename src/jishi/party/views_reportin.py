@@ -157,6 +157,8 @@ def record_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(reverse("party-registration", args=[rec.registration_id]) + "#records")
     messages.success(request, _(DONE[verb]))
+    if request.POST.get("next") == "community":
+        return redirect(reverse("party-community") + f"?community={rec.village_id}")
     return redirect(reverse("party-registration", args=[rec.registration_id]) + "#records")
 
 
