@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jishi.core.errors import NotFound, ServiceError
@@ -103,8 +104,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": PartyEvent.objects.filter(registration=reg).order_by("id")})
 
 
-DONE = {"accept": "已接收报到", "reject": "已退回报到", "choose": "已认领服务", "serve": "服务记录已提交，等待社区(村)核实",
-        "verify": "已核实", "refuse": "已退回服务记录"}
+DONE = {"accept": gettext_noop("已接收报到"), "reject": gettext_noop("已退回报到"), "choose": gettext_noop("已认领服务"),
+        "serve": gettext_noop("服务记录已提交，等待社区(村)核实"), "verify": gettext_noop("已核实"),
+        "refuse": gettext_noop("已退回服务记录")}
 
 
 @login_required
