@@ -23,4 +23,6 @@ SCOPES: dict[str, str] = {
     "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
     "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
     "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
+    "cadres:read": gettext_noop("读取干部队伍建设：招录、储备库、墩苗、学看比拼和干部档案"),
+    "cadres:write": gettext_noop("办理招录、储备人员评价和使用、墩苗挂职、学看比拼评分"),
 }

@@ -308,3 +308,17 @@ def evaluation_level_of(actor: Actor) -> str | None:
 
 def may_keep_evaluation_schemes(actor: Actor) -> bool:
     return actor.is_system or actor.has_any(EVALUATION_SCHEME_ROLES)
+
+
+# --- added by cadres ---
+
+# The cadre pipeline (青苗/苗圃 recruitment, the reserve pool, 墩苗 secondments, 学看比拼): the organisation staff of
+# the city run it everywhere, a town's in its town (action ``cadres``); village cadres read their village's
+# applicants and reserve (``view``); everyone reads their own record (``view``: their person).
+GRANTS = MappingProxyType({**GRANTS, "cadres": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"}})
+ACTIONS = tuple(GRANTS)
+CADRES_READER_ROLES = COMMAND_ROLES  # who opens the pipeline's pages (in their ``view`` scope)
+
+
+def reads_cadres(actor: Actor) -> bool:
+    return actor.has_any(CADRES_READER_ROLES)
