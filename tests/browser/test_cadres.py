@@ -32,6 +32,7 @@ def test_a_round_scored_ranked_one_placed_one_to_reserve(page, login_as, live_se
     expect(page.locator("#rounds")).to_contain_text("A镇青苗计划招录")
     shot("rounds")
     page.get_by_role("link", name="A镇青苗计划招录").click()
+    expect(page).to_have_url(f"{live_server.url}/cadres/rounds/{rnd.pk}/")
     for name, birth in (("陈青苗", "2001-04-02"), ("林储备", "1999-09-09")):
         page.get_by_label("姓名", exact=True).fill(name)
         page.get_by_label("出生日期").fill(birth)
