@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party", "cadres"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")

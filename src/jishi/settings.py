@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jishi.engage",
     "jishi.blueprint",
     "jishi.party",
+    "jishi.cadres",
 ]
 
 MIDDLEWARE = [

@@ -25,4 +25,6 @@ SCOPES: dict[str, str] = {
     "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
     "party:read": gettext_noop("读取党组织、组织生活和在职党员报到"),
     "party:write": gettext_noop("记录组织生活，在职党员报到、服务登记和核实"),
+    "cadres:read": gettext_noop("读取干部队伍建设：招录、储备库、墩苗、学看比拼和干部档案"),
+    "cadres:write": gettext_noop("办理招录、储备人员评价和使用、墩苗挂职、学看比拼评分"),
 }

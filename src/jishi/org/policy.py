@@ -320,3 +320,16 @@ def may_keep_evaluation_schemes(actor: Actor) -> bool:
 GRANTS = MappingProxyType({**GRANTS, "party": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town",
                                                R.VILLAGE_CADRE: "village", R.GRID_LEADER: "grid"}})
 ACTIONS = tuple(GRANTS)
+
+# --- added by cadres ---
+
+# The cadre pipeline (青苗/苗圃 recruitment, the reserve pool, 墩苗 secondments, 学看比拼): the organisation staff of
+# the city run it everywhere, a town's in its town (action ``cadres``); village cadres read their village's
+# applicants and reserve (``view``); everyone reads their own record (``view``: their person).
+GRANTS = MappingProxyType({**GRANTS, "cadres": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"}})
+ACTIONS = tuple(GRANTS)
+CADRES_READER_ROLES = COMMAND_ROLES  # who opens the pipeline's pages (in their ``view`` scope)
+
+
+def reads_cadres(actor: Actor) -> bool:
+    return actor.has_any(CADRES_READER_ROLES)
