@@ -23,4 +23,6 @@ SCOPES: dict[str, str] = {
     "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
     "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
     "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
+    "bees:read": gettext_noop("读取小蜜蜂驿站、登记、爱心商家和关爱基金"),
+    "bees:write": gettext_noop("小蜜蜂登记与审核、公益积分兑换、关爱救助申请与发放"),
 }
