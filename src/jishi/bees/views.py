@@ -13,10 +13,24 @@ from django.views.decorators.http import require_POST
 from jishi.bees import access, caring, fund, queries, riders
 from jishi.bees.choices import GrantReason, Platform, RiderState
 from jishi.bees.models import Grant, Station
-from jishi.core.errors import ServiceError
+from jishi.core.errors import NotFound, ServiceError
 from jishi.org.choices import Level
 from jishi.org.middleware import actor_of
 from jishi.org.models import Person, Region
+
+
+def _pages(view):
+    """A page: "not found" from a service (out of scope) is the 404 page."""
+    import functools
+
+    @functools.wraps(view)
+    def run(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+
+    return run
 
 
 def _actor(request: HttpRequest):
@@ -27,6 +41,7 @@ def _actor(request: HttpRequest):
 
 
 @login_required
+@_pages
 def home(request: HttpRequest) -> HttpResponse:
     """Staff land on the registrations to approve; everyone else on their own page."""
     actor = _actor(request)
@@ -36,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 def me(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     rider = riders.mine(actor)
@@ -55,6 +71,7 @@ def _grids(station: Station | None):
 
 
 @login_required
+@_pages
 def register(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     mine = riders.mine(actor)
@@ -84,6 +101,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 def merchants(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     person = Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
@@ -104,6 +122,7 @@ def merchants(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 @require_POST
 def redeem(request: HttpRequest, item: int) -> HttpResponse:
     actor = _actor(request)
@@ -116,6 +135,7 @@ def redeem(request: HttpRequest, item: int) -> HttpResponse:
 
 
 @login_required
+@_pages
 def care(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     rider = riders.mine(actor)

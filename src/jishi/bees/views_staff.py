@@ -18,9 +18,23 @@ from jishi.bees.choices import FundEntryKind, GrantState, RiderState
 from jishi.bees.models import FundEntry, Rider
 from jishi.cases.choices import Channel
 from jishi.cases.models import Case
-from jishi.core.errors import ServiceError
+from jishi.core.errors import NotFound, ServiceError
 from jishi.org.middleware import actor_of
 from jishi.org.models import Region
+
+
+def _pages(view):
+    """A page: "not found" from a service (out of scope) is the 404 page."""
+    import functools
+
+    @functools.wraps(view)
+    def run(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+
+    return run
 
 
 def _actor(request: HttpRequest):
@@ -31,6 +45,7 @@ def _actor(request: HttpRequest):
 
 
 @login_required
+@_pages
 def registrations(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     state = request.GET.get("state", RiderState.PENDING)
@@ -48,6 +63,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 @require_POST
 def decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     actor = _actor(request)
@@ -66,6 +82,7 @@ def decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @login_required
+@_pages
 def stations(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     qs = access.stations(actor).select_related("venue")
@@ -81,6 +98,7 @@ def stations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 def station(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     s = access.station_for(actor, pk)
@@ -103,6 +121,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@_pages
 def funds(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     rows = list(access.funds(actor).select_related("town").order_by("name"))
@@ -119,6 +138,7 @@ def funds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_pages
 @require_POST
 def income(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
@@ -133,6 +153,7 @@ def income(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@_pages
 @require_POST
 def grant_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     actor = _actor(request)
