@@ -18,7 +18,7 @@
     bounds = bounds ? bounds.extend(ll) : L.latLngBounds(ll, ll);
   });
   function done() {
-    if (bounds) map.fitBounds(bounds.pad(0.15));
+    if (bounds) map.fitBounds(bounds.pad(0.15), { maxZoom: 15 });
     else map.setView([31.8, 120.3], 10);
     el.setAttribute("data-ready", "1");
   }
