@@ -23,8 +23,8 @@ def narrow(page):
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
-def test_a_rider_registers_the_town_approves_the_rider_sees_station_and_points(  # noqa: F811
-        page, login_as, live_server, shot, city, courier, station, caring, fund_a):
+def test_a_rider_registers_the_town_approves_the_rider_sees_station_and_points(
+        page, login_as, live_server, shot, city, courier, station, caring, fund_a):  # noqa: F811
     seed_template()
     login_as("courier")
     page.goto(live_server.url + "/bees/")

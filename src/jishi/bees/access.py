@@ -17,13 +17,24 @@ from jishi.org.policy import as_actor, may_see_personal_data
 from jishi.org.privacy import mask_phone
 
 
+def row_id(pk) -> int:
+    """A row id (1 … 2⁶³−1), else the "not found" of an unknown row (no query: it could not name a row)."""
+    try:
+        n = int(pk)
+    except (TypeError, ValueError):
+        n = 0
+    if not 0 < n < 2**63:
+        raise NotFound("不存在或不在您的范围内")
+    return n
+
+
 def stations(actor):
     return Station.objects.restrict(as_actor(actor), "view")
 
 
 def station_for(actor, pk) -> Station:
     actor = as_actor(actor)
-    s = Station.objects.select_related("venue", "manager", "town", "village").filter(pk=pk).first()
+    s = Station.objects.select_related("venue", "manager", "town", "village").filter(pk=row_id(pk)).first()
     if s is None or not (holds(actor, "view", s) or is_member(actor, s)):
         raise NotFound("驿站不存在或不在您的范围内")
     return s
@@ -40,7 +51,7 @@ def riders(actor):
 
 
 def rider_for(actor, pk) -> Rider:
-    r = Rider.objects.select_related("station", "person").filter(pk=pk).first()
+    r = Rider.objects.select_related("station", "person").filter(pk=row_id(pk)).first()
     if r is None or not holds(as_actor(actor), "view", r):
         raise NotFound("登记不存在或不在您的范围内")
     return r
@@ -77,7 +88,7 @@ def funds(actor, action: str = "view"):
 
 
 def fund_for(actor, pk, action: str = "view") -> Fund:
-    f = Fund.objects.filter(pk=pk).first()
+    f = Fund.objects.filter(pk=row_id(pk)).first()
     if f is None or not holds(as_actor(actor), action, f):
         raise NotFound("基金不存在或不在您的范围内")
     return f
@@ -88,7 +99,7 @@ def grants(actor):
 
 
 def grant_for(actor, pk) -> Grant:
-    g = Grant.objects.select_related("fund", "rider", "rider__station").filter(pk=pk).first()
+    g = Grant.objects.select_related("fund", "rider", "rider__station").filter(pk=row_id(pk)).first()
     if g is None or not holds(as_actor(actor), "view", g):
         raise NotFound("救助申请不存在或不在您的范围内")
     return g

@@ -94,7 +94,8 @@ def register(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             error = exc
     stations = Station.objects.select_related("town").order_by("town__path", "name")
-    chosen = stations.filter(pk=values.get("station")).first() if str(values.get("station", "")).isdigit() else None
+    picked = str(values.get("station") or "")
+    chosen = stations.filter(pk=int(picked)).first() if picked.isdigit() and 0 < int(picked) < 2**63 else None
     return render(request, "bees/register.html", {
         "active": "bees", "tab": "me", "v": values, "error": error, "platforms": Platform.choices,
         "stations": stations, "grids": _grids(chosen), "chosen": chosen}, status=422 if error else 200)

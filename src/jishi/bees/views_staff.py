@@ -69,7 +69,7 @@ def decide(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     actor = _actor(request)
     if verb not in ("approve", "reject"):
         raise Http404
-    rider = Rider.objects.select_related("station").filter(pk=pk).first()
+    rider = Rider.objects.select_related("station").filter(pk=access.row_id(pk)).first()
     if rider is None or not (access.may_approve(actor, rider) or access.riders(actor).filter(pk=pk).exists()):
         raise Http404
     try:
