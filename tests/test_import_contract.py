@@ -70,7 +70,7 @@ CROSS = {
     # balance and history from its rows, redemption through the store's order service); the registration
     # takes the phone rule of the entrance
     ("bees", "cases"): {"models", "choices"},
-    ("bees", "points"): {"models", "choices", "store"},
+    ("bees", "points"): {"models", "choices", "store", "ledger"},  # ledger: the demo's invented history only
     ("bees", "accounts"): {"codes"},
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge

@@ -12,7 +12,6 @@ store's own order and confirmation services, so ``jishi reconcile-points`` still
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,10 +32,8 @@ from jishi.bees.choices import (
 from jishi.bees.models import BeesEvent, CaringMerchant, Fund, Grant, Rider, Station
 from jishi.core import audit
 from jishi.core.calendar import TZ
-from jishi.core.errors import ServiceError
 from jishi.org.choices import Role, VenueKind
 from jishi.org.models import Person, Region, StaffAssignment, Venue
-from jishi.org.policy import system_actor
 
 
 @dataclass(frozen=True)
@@ -234,11 +231,17 @@ def _merchants(rng: random.Random, plan: Plan) -> list[CaringMerchant]:
 
 
 def _award(rng: random.Random, stations: list[Station], riders: list[Rider]) -> int:
-    """The informant-channel reports of a station's town become its riders' reports; accepted ones earn 公益积分."""
+    """The informant-channel reports of a station's town become its riders' reports; each accepted one earns the
+    template's 小蜜蜂 points in the 公益积分 programme under the consumer's own key (``case-accept:<id>``: the
+    consumer, if it ever reads these rows, finds them awarded). Written through ``ledger.post`` (the demo's
+    invented history is one audit record, not one per row)."""
     from jishi.cases.choices import Channel
     from jishi.cases.models import Case
-    from jishi.points.earning import award_informant
+    from jishi.points import ledger
+    from jishi.points.choices import AccountKind, PostingKind
+    from jishi.points.models import PointItem
 
+    item = PointItem.objects.filter(code="XMF01").first()
     by_town: dict[int, list[Rider]] = {}
     for r in riders:
         if r.person_id:
@@ -249,79 +252,128 @@ def _award(rng: random.Random, stations: list[Station], riders: list[Rider]) -> 
         for c in cases:
             r = rng.choice(folk)
             c.reporter_id, c.reporter_name, c.reporter_phone = r.person_id, r.name, r.phone
+            c.rider = r
         Case.objects.bulk_update(cases, ["reporter", "reporter_name", "reporter_phone"], batch_size=2000)
+        if item is None:
+            continue
         for c in cases:
             if c.accepted_at is None:
                 continue
-            try:
-                with transaction.atomic():
-                    p = award_informant(c)
-                n += bool(p and not p.replayed)
-            except ServiceError:
-                continue  # the village's rules say no (not adopted, cap reached)
+            person = c.rider.person
+            src = ledger.system_account(AccountKind.WELFARE_SOURCE, person.village_id)
+            own = ledger.person_account(person, AccountKind.WELFARE)
+            with transaction.atomic():
+                p = ledger.post(key=f"case-accept:{c.pk}", kind=PostingKind.WELFARE, legs=[(src, -item.points),
+                                (own, item.points)], reason=f"小蜜蜂上报事件被立案（{c.number}）", person=person,
+                                points=item.points, item=item, source=f"case:{c.pk}", at=c.accepted_at)
+            n += not p.replayed
     return n
 
 
 def _redeem(rng: random.Random, plan: Plan, riders: list[Rider], merchants: list[CaringMerchant]) -> int:
-    from jishi.points import store
-    from jishi.points.choices import AccountKind
-    from jishi.points.models import Account, StoreItem
+    """A few riders redeem at caring merchants: the order, its hold and (mostly) its settlement, as the store does."""
+    from django.db.models import F
+
+    from jishi.points import ledger
+    from jishi.points.choices import AccountKind, OrderStatus, PostingKind
+    from jishi.points.models import Account, Order, StoreItem
 
     rich = list(Account.objects.filter(kind=AccountKind.WELFARE, balance__gte=10).select_related("person")
                 .order_by("-balance", "id")[:plan.redemptions])
     items = list(StoreItem.objects.filter(merchant__programme="welfare", stock__gt=5).select_related("merchant"))
+    now = timezone.now()
     n = 0
     for acc in rich:
         affordable = [i for i in items if i.price <= acc.balance]
         if not affordable:
             continue
-        item = rng.choice(affordable)
-        try:
-            order = store.place_order(system_actor(), item, person=acc.person, key=f"demo-bees:{acc.person_id}")
-            if rng.random() < 0.8:
-                owner = dataclasses.replace(system_actor(), person_id=item.merchant.owner_id)
-                store.confirm_voucher(owner, order.code)
-            n += 1
-        except ServiceError:
-            continue
+        item, person = rng.choice(affordable), acc.person
+        with transaction.atomic():
+            key = f"demo-bees:{person.pk}"
+            if Order.objects.filter(key=key).exists():
+                continue
+            hold = ledger.system_account(AccountKind.WELFARE_HOLD, person.village_id)
+            ledger.post(key=f"hold:{key}", kind=PostingKind.HOLD, legs=[(acc, -item.price), (hold, item.price)],
+                        reason=f"兑换{item.name}", person=person, points=-item.price, source=f"item:{item.pk}")
+            confirmed = rng.random() < 0.8
+            order = Order(key=key, person=person, item=item, merchant=item.merchant, points=item.price,
+                          code=f"{rng.randrange(10**10):010d}", expires_at=now + timedelta(days=30),
+                          status=OrderStatus.CONFIRMED if confirmed else OrderStatus.HELD,
+                          confirmed_at=now if confirmed else None)
+            order.town_id, order.village_id, order.grid_id, order.microgrid_id = (
+                person.town_id, person.village_id, person.grid_id, person.microgrid_id)
+            order.save()
+            if confirmed:
+                StoreItem.objects.filter(pk=item.pk).update(stock=F("stock") - 1)
+                ledger.post(key=f"settle:{order.pk}", kind=PostingKind.SETTLE,
+                            legs=[(hold, -item.price), (ledger.merchant_account(item.merchant), item.price)],
+                            reason=f"{item.merchant.name}核销{item.name}", person=person, source=f"order:{order.pk}",
+                            region=order, at=now)
+            else:
+                StoreItem.objects.filter(pk=item.pk).update(reserved=F("reserved") + 1)
+        n += 1
     return n
 
 
+@transaction.atomic
 def _fund(rng: random.Random, plan: Plan, stations: list[Station], riders: list[Rider], end: datetime) -> tuple[int, int]:
-    from jishi.bees import fund as fund_services
+    """A fund per town with an allocation and a donation; grants applied for, approved, refused and paid (the
+    balance never below zero: a grant is paid only while the balance covers it)."""
+    from jishi.bees.models import FundEntry
 
-    admin = system_actor()
     towns = sorted({s.town_id for s in stations if s.town_id})
-    funds = {}
+    funds, balance = {}, {}
+    entries, events = [], []
     for t in towns:
         town = Region.objects.get(pk=t)
         f, created = Fund.objects.get_or_create(town=town, village=None, defaults={"name": f"{town.name}小蜜蜂关爱基金"})
-        funds[t] = f
+        funds[t], balance[t] = f, f.balance
         if created:
-            fund_services.receive(admin, f, kind=FundEntryKind.ALLOCATION, amount=Decimal(rng.choice([20000, 30000, 50000])),
-                                  source=f"{town.name}财政划拨")
-            fund_services.receive(admin, f, kind=FundEntryKind.DONATION, amount=Decimal(rng.choice([5000, 10000, 20000])),
-                                  source=rng.choice(["美团党建共建捐赠", "顺丰公益基金捐赠", "本地企业爱心捐赠", "党员干部爱心捐款"]))
+            for kind, amount, source in (
+                    (FundEntryKind.ALLOCATION, rng.choice([20000, 30000, 50000]), f"{town.name}财政划拨"),
+                    (FundEntryKind.DONATION, rng.choice([5000, 10000, 20000]),
+                     rng.choice(["美团党建共建捐赠", "顺丰公益基金捐赠", "本地企业爱心捐赠", "党员干部爱心捐款"]))):
+                at = end - timedelta(days=rng.randint(200, 300))
+                entries.append(FundEntry(fund=f, kind=kind, amount=Decimal(amount), at=at, source=source))
+                events.append(BeesEvent(fund=f, verb=Verb.INCOME, at=at, note=source,
+                                        data={"kind": kind, "amount": str(amount)}))
+                balance[t] += Decimal(amount)
     with_person = [r for r in riders if r.person_id and r.town_id in funds]
     n = 0
     for r in rng.sample(with_person, min(plan.grants, len(with_person))):
         reason = rng.choice(GrantReason.values)
-        g = Grant(fund=funds[r.town_id], rider=r, person_id=r.person_id, reason=reason, story=STORIES[reason],
+        f = funds[r.town_id]
+        applied = end - timedelta(days=rng.randint(3, 150))
+        g = Grant(fund=f, rider=r, person_id=r.person_id, reason=reason, story=STORIES[reason],
                   requested=Decimal(rng.choice([1000, 2000, 3000, 5000])))
         g.place_in(r.station.venue.region)
-        g.save()
-        BeesEvent.objects.create(grant=g, fund=g.fund, rider=r, verb=Verb.APPLY, at=timezone.now(),
-                                 to_state=GrantState.APPLIED, data={"reason": reason, "requested": str(g.requested)})
         x = rng.random()
-        try:
-            if x < 0.6:
-                fund_services.review(admin, g, approve=True, amount=g.requested, note="情况属实")
-                fund_services.pay(admin, g)
-            elif x < 0.75:
-                fund_services.review(admin, g, approve=True, amount=g.requested / 2, note="按标准批准")
-            elif x < 0.85:
-                fund_services.review(admin, g, approve=False, note="不符合救助条件")
-        except ServiceError:
-            pass  # the fund ran dry: the grant stays approved, unpaid
+        if x < 0.85:
+            g.reviewed_at = applied + timedelta(days=2)
+            if x < 0.75:
+                g.amount = g.requested if x < 0.6 else g.requested / 2
+                g.state, g.review_note = GrantState.APPROVED, "情况属实"
+                if x < 0.6 and balance[r.town_id] >= g.amount:
+                    g.state, g.paid_at = GrantState.PAID, applied + timedelta(days=5)
+                    balance[r.town_id] -= g.amount
+            else:
+                g.state, g.review_note = GrantState.REJECTED, "不符合救助条件"
+        g.save()
+        events.append(BeesEvent(grant=g, fund=f, rider=r, verb=Verb.APPLY, at=applied, to_state=GrantState.APPLIED,
+                                data={"reason": reason, "requested": str(g.requested)}))
+        if g.reviewed_at:
+            verb = Verb.GRANT_REJECT if g.state == GrantState.REJECTED else Verb.GRANT_APPROVE
+            to = GrantState.REJECTED if g.state == GrantState.REJECTED else GrantState.APPROVED
+            events.append(BeesEvent(grant=g, fund=f, rider=r, verb=verb, at=g.reviewed_at, from_state=GrantState.APPLIED,
+                                    to_state=to, note=g.review_note))
+        if g.paid_at:
+            entries.append(FundEntry(fund=f, kind=FundEntryKind.GRANT, amount=-g.amount, at=g.paid_at,
+                                     source=f"{r.name} {g.get_reason_display()}", grant=g))
+            events.append(BeesEvent(grant=g, fund=f, rider=r, verb=Verb.PAY, at=g.paid_at,
+                                    from_state=GrantState.APPROVED, to_state=GrantState.PAID))
         n += 1
+    FundEntry.objects.bulk_create(entries)
+    BeesEvent.objects.bulk_create(events)
+    for t, f in funds.items():
+        Fund.objects.filter(pk=f.pk).update(balance=balance[t])
     return len(funds), n
