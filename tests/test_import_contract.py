@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party", "cadres"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party", "cadres", "bees"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -67,6 +67,12 @@ CROSS = {
     ("blueprint", "notify"): {"services"},
     ("cockpit", "blueprint"): {"queries"},  # the blueprint progress tile
     ("party", "engage"): {"models", "choices"},  # 三报到三服务: a member takes up an open need of the community
+    # 小蜜蜂: reports counted from the case rows; 公益积分 are a programme of the points ledger (the rider's
+    # balance and history from its rows, redemption through the store's order service); the registration
+    # takes the phone rule of the entrance
+    ("bees", "cases"): {"models", "choices"},
+    ("bees", "points"): {"models", "choices", "store", "ledger"},  # ledger: the demo's invented history only
+    ("bees", "accounts"): {"codes"},
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

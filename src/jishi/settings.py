@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jishi.blueprint",
     "jishi.party",
     "jishi.cadres",
+    "jishi.bees",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from jishi.accounts import api as accounts_api
+from jishi.bees.api import router as bees_router
 from jishi.blueprint.api import alliances_router, funds_router
 from jishi.blueprint.api import router as blueprint_router
 from jishi.cadres.api import router as cadres_router
@@ -75,6 +76,7 @@ api.add_router("/funds", funds_router, tags=["funds"])
 api.add_router("/alliances", alliances_router, tags=["alliances"])
 api.add_router("/party", party_router, tags=["party"])
 api.add_router("/cadres", cadres_router, tags=["cadres"])
+api.add_router("/bees", bees_router, tags=["bees"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -99,6 +101,7 @@ urlpatterns = [
     path("blueprint/", include("jishi.blueprint.urls")),
     path("party/", include("jishi.party.urls")),
     path("cadres/", include("jishi.cadres.urls")),
+    path("bees/", include("jishi.bees.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

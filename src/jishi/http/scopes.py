@@ -27,4 +27,6 @@ SCOPES: dict[str, str] = {
     "party:write": gettext_noop("记录组织生活，在职党员报到、服务登记和核实"),
     "cadres:read": gettext_noop("读取干部队伍建设：招录、储备库、墩苗、学看比拼和干部档案"),
     "cadres:write": gettext_noop("办理招录、储备人员评价和使用、墩苗挂职、学看比拼评分"),
+    "bees:read": gettext_noop("读取小蜜蜂驿站、登记、爱心商家和关爱基金"),
+    "bees:write": gettext_noop("小蜜蜂登记与审核、公益积分兑换、关爱救助申请与发放"),
 }

@@ -1,5 +1,7 @@
 """Choices of the points domain (codes in English, labels in Chinese)."""
 
+from typing import NamedTuple
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,10 +32,37 @@ class AccountKind(models.TextChoices):
     HOLD = "hold", _("兑换冻结")
     FROZEN = "frozen", _("异议冻结")
     MERCHANT = "merchant", _("商户")
+    # the 公益积分 programme (jishi.bees): informants' points, redeemed only at 爱心商家
+    WELFARE = "welfare", _("公益积分")
+    WELFARE_SOURCE = "welfare_src", _("公益积分发放来源")
+    WELFARE_HOLD = "welfare_hold", _("公益积分兑换冻结")
+    WELFARE_MERCHANT = "welfare_shop", _("爱心商家")
 
 
 # Account kinds whose balance must never go below zero (also enforced by a database constraint).
-NON_NEGATIVE = (AccountKind.REDEEMABLE, AccountKind.HOLD, AccountKind.FROZEN, AccountKind.MERCHANT)
+NON_NEGATIVE = (AccountKind.REDEEMABLE, AccountKind.HOLD, AccountKind.FROZEN, AccountKind.MERCHANT,
+                AccountKind.WELFARE, AccountKind.WELFARE_HOLD, AccountKind.WELFARE_MERCHANT)
+
+
+class Programme(models.TextChoices):
+    """A points programme: its own balances, issued from its own source and redeemed only at its own merchants."""
+
+    VILLAGE = "village", _("村民积分")
+    WELFARE = "welfare", _("公益积分")
+
+
+class ProgrammeKinds(NamedTuple):
+    own: str  # the person's spendable balance
+    source: str  # where the programme issues from (negative: issued, net)
+    hold: str  # held by open vouchers
+    merchant: str  # redeemed at the programme's merchants
+
+
+PROGRAMME_KINDS = {
+    Programme.VILLAGE: ProgrammeKinds(AccountKind.REDEEMABLE, AccountKind.ISSUANCE, AccountKind.HOLD, AccountKind.MERCHANT),
+    Programme.WELFARE: ProgrammeKinds(AccountKind.WELFARE, AccountKind.WELFARE_SOURCE, AccountKind.WELFARE_HOLD,
+                                      AccountKind.WELFARE_MERCHANT),
+}
 
 
 class PostingKind(models.TextChoices):
@@ -47,6 +76,7 @@ class PostingKind(models.TextChoices):
     UNFREEZE = "unfreeze", _("异议解冻")
     REVERSE = "reverse", _("冲正")
     RESET = "reset", _("年度清零")
+    WELFARE = "welfare", _("公益积分")
 
 
 class ClaimStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
 from jishi.points import ledger
 from jishi.points.access import clean, require_manager, user_of
-from jishi.points.choices import AccountKind, CapPeriod, ItemKind, PostingKind
+from jishi.points.choices import PROGRAMME_KINDS, AccountKind, CapPeriod, ItemKind, PostingKind, Programme
 from jishi.points.models import PointItem, Posting
 from jishi.points.rules import INFORMANT_ITEM, EffectiveItem, effective_item, template_item, village_policy
 
@@ -58,8 +58,10 @@ def _effective(place, item: PointItem, stamp: str | None) -> EffectiveItem:
 @transaction.atomic
 def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str = "", approver=None,
                source: str = "", at: datetime | None = None, region: Region | None = None,
-               check_permission: bool = True) -> Posting:
-    """Award (positive item) or deduct (negative item) the village's effective points for ``item``."""
+               check_permission: bool = True, programme: str = Programme.VILLAGE) -> Posting:
+    """Award (positive item) or deduct (negative item) the village's effective points for ``item``.
+    ``programme`` 公益积分 (welfare): into the person's 公益积分 from the village's welfare source, without honour
+    (honour ranks villagers; 公益积分 are spent only at 爱心商家)."""
     limits.check(reason, limits.POINTS_REASON, field="reason", label="事由")
     place = person if person.village_id or region is None else region
     if check_permission:
@@ -71,16 +73,19 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
     # retry of the posting that reached the cap still returns that posting. Without a cap, the posting's own
     # INSERT … ON CONFLICT DO NOTHING (ledger.post) detects the retry; nothing else is read.
     accounts, balances, stamp = ledger.lock_for_award(person, place.village_id, region,
-                                                      policy_of=(place.village_id, place.town_id, item.pk))
+                                                      policy_of=(place.village_id, place.town_id, item.pk),
+                                                      programme=programme)
     eff = _effective(place, item, stamp)
     if not eff.enabled:
         raise ValidationFailed(f"本村未采用积分项目“{item.name}”", field="item")
-    redeemable, honour = accounts[AccountKind.REDEEMABLE], accounts[AccountKind.HONOUR]
-    issuance, honour_src = accounts[AccountKind.ISSUANCE], accounts[AccountKind.HONOUR_SOURCE]
+    welfare = programme != Programme.VILLAGE
+    kinds = PROGRAMME_KINDS[programme]
+    redeemable, issuance = accounts[kinds.own], accounts[kinds.source]
+    honour, honour_src = accounts.get(AccountKind.HONOUR), accounts.get(AccountKind.HONOUR_SOURCE)
     start = _period_start(at, item.cap_period)
     if eff.cap_count and start is not None:
         counted = Q(person=person, item=item, at__gte=start, reversal__isnull=True,
-                    kind__in=[PostingKind.EARN, PostingKind.DEDUCT])
+                    kind__in=[PostingKind.EARN, PostingKind.DEDUCT, PostingKind.WELFARE])
         seen = Posting.objects.filter(counted | Q(key=key)).aggregate(
             used=Count("pk", filter=counted), replay=Max("pk", filter=Q(key=key)))
         if seen["replay"] is not None:  # a retried request: the posting already exists
@@ -89,7 +94,12 @@ def apply_item(actor, person: Person, item: PointItem, *, key: str, reason: str 
             return existing
         if seen["used"] >= eff.cap_count:
             raise Conflict(f"“{item.name}”本{CapPeriod(item.cap_period).label[1:]}已达上限 {eff.cap_count} 次", code="cap_reached")
-    if item.kind == ItemKind.POSITIVE:
+    if welfare:  # 公益积分: no honour, and only awards (nothing is deducted from an informant's 公益积分)
+        if item.kind != ItemKind.POSITIVE:
+            raise ValidationFailed("公益积分只能发放，不能扣减", field="item")
+        points, kind, honour_delta = eff.points, PostingKind.WELFARE, 0
+        legs = [(issuance, -points), (redeemable, points)]
+    elif item.kind == ItemKind.POSITIVE:
         points, kind = eff.points, PostingKind.EARN
         legs = [(issuance, -points), (redeemable, points), (honour_src, -points), (honour, points)]
         honour_delta = points
@@ -150,14 +160,16 @@ def reverse(actor, posting: Posting, reason: str, *, key: str | None = None, sub
 
 
 def award_informant(case, actor=None) -> Posting | None:
-    """The informant's points for a report that became an accepted case (called from the cases signal)."""
+    """The informant's 公益积分 for a report that became an accepted case (a consumer of the case timeline):
+    the village's rules for ``XMF01`` (adopted, points, cap), posted in the 公益积分 programme (docs/bees.md)."""
     person = getattr(case, "reporter", None)
     if person is None or getattr(case, "channel", "") != "informant":
         return None
     region = Region.objects.filter(pk=case.village_id).first() if getattr(case, "village_id", None) else None
     return apply_item(None, person, template_item(INFORMANT_ITEM), key=f"case-accept:{case.pk}",
                       reason=f"小蜜蜂上报事件被立案（{getattr(case, 'number', '') or case.pk}）",
-                      approver=actor, source=f"case:{case.pk}", region=region, check_permission=False)
+                      approver=actor, source=f"case:{case.pk}", region=region, check_permission=False,
+                      programme=Programme.WELFARE)
 
 
 @transaction.atomic

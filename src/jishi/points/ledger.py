@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from jishi.core.errors import Conflict, ValidationFailed
 from jishi.org.models import Person, Region
-from jishi.points.choices import NON_NEGATIVE, AccountKind
+from jishi.points.choices import NON_NEGATIVE, PROGRAMME_KINDS, AccountKind, Programme
 from jishi.points.models import Account, Entry, Merchant, Policy, PolicyItem, Posting
 
 SYSTEM_KINDS = (AccountKind.ISSUANCE, AccountKind.HONOUR_SOURCE, AccountKind.HOLD, AccountKind.FROZEN)
@@ -64,28 +64,35 @@ def system_account(kind: str, village_id: int | None) -> Account:
 
 
 def merchant_account(merchant: Merchant) -> Account:
-    acc = Account.objects.filter(kind=AccountKind.MERCHANT, merchant=merchant).first()
+    """The merchant's takings, in the kind of the merchant's programme (村民积分 or 公益积分)."""
+    kind = PROGRAMME_KINDS[merchant.programme].merchant
+    acc = Account.objects.filter(kind=kind, merchant=merchant).first()
     if acc is None:
-        acc = Account(kind=AccountKind.MERCHANT, merchant=merchant)
+        acc = Account(kind=kind, merchant=merchant)
         acc.place_in(merchant.region)
         try:
             with transaction.atomic():
                 acc.save()
         except IntegrityError:
-            acc = Account.objects.get(kind=AccountKind.MERCHANT, merchant=merchant)
+            acc = Account.objects.get(kind=kind, merchant=merchant)
     return acc
 
 
 def lock_for_award(person: Person, village_id: int | None, region: Region | None = None, *,
-                   policy_of: tuple[int | None, int | None, int] | None = None,
+                   policy_of: tuple[int | None, int | None, int] | None = None, programme: str = Programme.VILLAGE,
                    ) -> tuple[dict[str, Account], dict[int, int], str | None]:
     """The person's redeemable and honour accounts and the village's issuance and honour-source accounts,
     found and locked (in id order) in one query. Returns ({kind: account}, {account id: balance}, stamp).
 
     ``policy_of`` = (village id, town id, item id): the same statement also reads a stamp of the policies that
     decide the item's effective values there (count and newest id of the two regions' policies and of their
-    rows for the item; policies are append-only, so any new version changes it). ``stamp`` is None without it."""
-    kinds = (AccountKind.REDEEMABLE, AccountKind.HONOUR, AccountKind.ISSUANCE, AccountKind.HONOUR_SOURCE)
+    rows for the item; policies are append-only, so any new version changes it). ``stamp`` is None without it.
+    ``programme`` 公益积分: the person's welfare account and the village's welfare source (no honour)."""
+    if programme == Programme.VILLAGE:
+        kinds = (AccountKind.REDEEMABLE, AccountKind.HONOUR, AccountKind.ISSUANCE, AccountKind.HONOUR_SOURCE)
+    else:
+        kinds = (AccountKind.WELFARE, AccountKind.WELFARE, AccountKind.WELFARE_SOURCE, AccountKind.WELFARE_SOURCE)
+    wanted = len(set(kinds))
     # Hand-written (the ORM spent more time building this query than the database spent running it); the
     # same rows as Q(person=person, kind__in=kinds[:2]) | Q(person=None, merchant=None, village_id=village_id,
     # kind__in=kinds[2:]), locked in id order.
@@ -106,7 +113,7 @@ def lock_for_award(person: Person, village_id: int | None, region: Region | None
     for _ in range(2):
         rows = list(Account.objects.raw(sql, params))
         found = {a.kind: a for a in rows}
-        if len(found) == 4:
+        if len(found) == wanted:
             return found, {a.pk: a.balance for a in rows}, rows[0].policy_stamp
         for kind in kinds[:2]:  # first award: open the missing accounts, then lock again
             person_account(person, kind, region)

@@ -27,6 +27,7 @@ from jishi.points.choices import (
     ObjectionStatus,
     OrderStatus,
     PostingKind,
+    Programme,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -126,6 +127,8 @@ class Merchant(TimeStampedModel, Located):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     yuan_per_point = models.DecimalField(_("结算标准(元/分)"), max_digits=6, decimal_places=3, default="0.100")
     is_active = models.BooleanField(_("启用"), default=True)
+    programme = models.CharField(_("积分类别"), max_length=10, choices=Programme.choices, default=Programme.VILLAGE,
+                                 help_text=_("村民积分超市只收村民积分；爱心商家只收公益积分"))
 
     scope_fields = {**LOCATED_SCOPE, "person": "owner_id"}
 

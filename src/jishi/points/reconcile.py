@@ -6,6 +6,7 @@
 4. issued − redeemed − held = outstanding, where issued is what the issuance accounts gave out (net),
    redeemed what merchants received, held what vouchers and objections hold, outstanding the sum of
    the people's redeemable balances. (Honour points balance against the honour-source accounts.)
+5. the same for the 公益积分 programme on its own accounts (welfare source, welfare holds, 爱心商家, welfare).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class ReconcileReport:
     outstanding: int = 0
     honour_issued: int = 0
     honour_outstanding: int = 0
+    welfare_issued: int = 0  # the 公益积分 programme balances on its own (docs/bees.md)
+    welfare_redeemed: int = 0
+    welfare_held: int = 0
+    welfare_outstanding: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -59,6 +64,13 @@ def reconcile() -> ReconcileReport:
     if r.issued - r.redeemed - r.held != r.outstanding:
         r.problems.append(f"发放 {r.issued} − 兑换 {r.redeemed} − 冻结 {r.held} = {r.issued - r.redeemed - r.held} ≠ "
                           f"村民可兑换积分合计 {r.outstanding} / issued − redeemed − held != outstanding")
+    r.welfare_issued = -_kind_sum(AccountKind.WELFARE_SOURCE)
+    r.welfare_redeemed = _kind_sum(AccountKind.WELFARE_MERCHANT)
+    r.welfare_held = _kind_sum(AccountKind.WELFARE_HOLD)
+    r.welfare_outstanding = _kind_sum(AccountKind.WELFARE)
+    if r.welfare_issued - r.welfare_redeemed - r.welfare_held != r.welfare_outstanding:
+        r.problems.append(f"公益积分发放 {r.welfare_issued} − 兑换 {r.welfare_redeemed} − 冻结 {r.welfare_held} ≠ "
+                          f"公益积分合计 {r.welfare_outstanding} / welfare: issued − redeemed − held != outstanding")
     r.honour_issued = -_kind_sum(AccountKind.HONOUR_SOURCE)
     r.honour_outstanding = _kind_sum(AccountKind.HONOUR)
     if r.honour_issued != r.honour_outstanding:

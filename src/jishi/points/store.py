@@ -23,7 +23,7 @@ from jishi.org.policy import as_actor
 from jishi.points import ledger
 from jishi.points.access import manages, person_of
 from jishi.points.boards import month_bounds
-from jishi.points.choices import AccountKind, OrderStatus, PostingKind
+from jishi.points.choices import PROGRAMME_KINDS, OrderStatus, PostingKind, Programme
 from jishi.points.models import Merchant, Order, Settlement, StoreItem
 
 VOUCHER_DAYS = 30
@@ -33,13 +33,15 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**10):010d}"
 
 
-def store_items_for(person: Person):
-    """What this villager may buy: items of their village's and their town's stores."""
+def store_items_for(person: Person, programme: str = Programme.VILLAGE):
+    """What this person may buy: 村民积分 — items of their village's and their town's stores; 公益积分 — items of
+    every 爱心商家 of the city (informants work across the city)."""
     from django.db.models import Q
 
-    return (StoreItem.objects.filter(is_active=True, merchant__is_active=True)
-            .filter(Q(village_id=person.village_id) | Q(village__isnull=True, town_id=person.town_id))
-            .select_related("merchant"))
+    qs = StoreItem.objects.filter(is_active=True, merchant__is_active=True, merchant__programme=programme)
+    if programme == Programme.VILLAGE:
+        qs = qs.filter(Q(village_id=person.village_id) | Q(village__isnull=True, town_id=person.town_id))
+    return qs.select_related("merchant")
 
 
 @transaction.atomic
@@ -53,8 +55,10 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
         raise PermissionDenied("只有登记的村民可以兑换")
     if person.pk != actor.person_id and not manages(actor, person):
         raise PermissionDenied("只能为自己兑换")
-    if not item.is_active or not store_items_for(person).filter(pk=item.pk).exists():
+    programme = item.merchant.programme
+    if not item.is_active or not store_items_for(person, programme).filter(pk=item.pk).exists():
         raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
+    kinds = PROGRAMME_KINDS[programme]
     key = key or f"order:{person.pk}:{secrets.token_hex(8)}"
     # Lock order: the store item row first, everywhere (place, confirm, cancel). A retry racing the first call
     # waits here for it, then finds its order (each statement reads what is committed) and returns it.
@@ -66,8 +70,8 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
     hold_key = f"hold:{key}"
     if StoreItem.objects.filter(pk=item.pk, stock__gt=F("reserved"), is_active=True).update(reserved=F("reserved") + 1) != 1:
         raise Conflict(f"“{item.name}”已兑完", code="out_of_stock")
-    redeemable = ledger.person_account(person)
-    hold = ledger.system_account(AccountKind.HOLD, person.village_id)
+    redeemable = ledger.person_account(person, kinds.own)
+    hold = ledger.system_account(kinds.hold, person.village_id)
     posting = ledger.post(key=hold_key, kind=PostingKind.HOLD, legs=[(redeemable, -item.price), (hold, item.price)],
                           reason=f"兑换{item.name}", person=person, points=-item.price, actor=user, source=f"item:{item.pk}")
     if posting.replayed:  # the same request is being processed concurrently; this copy rolls back
@@ -146,7 +150,7 @@ def confirm_voucher(actor, code: str, *, now: datetime | None = None) -> Order:
         raise Conflict(f"兑换券{order.get_status_display()}，不能核销", code="voucher_closed")
     # Lock order: store item row before accounts, everywhere (place, confirm, cancel), so none deadlock.
     StoreItem.objects.filter(pk=order.item_id).update(stock=F("stock") - 1, reserved=F("reserved") - 1)
-    hold = ledger.system_account(AccountKind.HOLD, order.village_id)
+    hold = ledger.system_account(PROGRAMME_KINDS[order.merchant.programme].hold, order.village_id)
     ledger.post(key=f"settle:{order.pk}", kind=PostingKind.SETTLE,
                 legs=[(hold, -order.points), (ledger.merchant_account(order.merchant), order.points)],
                 reason=f"{order.merchant.name}核销{order.item.name}", person=order.person, points=0, actor=user,
@@ -170,9 +174,10 @@ def cancel_order(actor, order: Order, *, expired: bool = False, now: datetime | 
         order.refresh_from_db()
         raise Conflict(f"兑换券{order.get_status_display()}，不能取消", code="voucher_closed")
     StoreItem.objects.filter(pk=order.item_id).update(reserved=F("reserved") - 1)
-    hold = ledger.system_account(AccountKind.HOLD, order.village_id)
+    kinds = PROGRAMME_KINDS[order.merchant.programme]
+    hold = ledger.system_account(kinds.hold, order.village_id)
     ledger.post(key=f"release:{order.pk}", kind=PostingKind.RELEASE,
-                legs=[(hold, -order.points), (ledger.person_account(order.person), order.points)],
+                legs=[(hold, -order.points), (ledger.person_account(order.person, kinds.own), order.points)],
                 reason=f"{'过期' if expired else '取消'}兑换，退回积分", person=order.person, points=order.points,
                 actor=user, source=f"order:{order.pk}", region=order, at=now)
     order.refresh_from_db()

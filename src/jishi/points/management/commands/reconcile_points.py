@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         r = reconcile()
         self.stdout.write(f"账户 {r.accounts}，积分记录 {r.postings}；发放 {r.issued}，兑换 {r.redeemed}，"
-                          f"冻结 {r.held}，村民可兑换 {r.outstanding}；荣誉积分 {r.honour_outstanding}")
+                          f"冻结 {r.held}，村民可兑换 {r.outstanding}；荣誉积分 {r.honour_outstanding}；"
+                          f"公益积分发放 {r.welfare_issued}，兑换 {r.welfare_redeemed}，冻结 {r.welfare_held}，"
+                          f"可用 {r.welfare_outstanding}")
         if not r.ok:
             for p in r.problems[:200]:
                 self.stderr.write(p)
