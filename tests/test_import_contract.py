@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "burden"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -66,6 +66,7 @@ CROSS = {
     # the blueprint: supervision notices, a consumer of its own timeline, go through the inbox service
     ("blueprint", "notify"): {"services"},
     ("cockpit", "blueprint"): {"queries"},  # the blueprint progress tile
+    ("burden", "notify"): {"services"},  # a new data request told to the villages' cadres
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

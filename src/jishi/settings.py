@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jishi.evaluation",
     "jishi.engage",
     "jishi.blueprint",
+    "jishi.burden",
 ]
 
 MIDDLEWARE = [

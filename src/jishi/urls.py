@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from jishi.accounts import api as accounts_api
 from jishi.blueprint.api import alliances_router, funds_router
 from jishi.blueprint.api import router as blueprint_router
+from jishi.burden.api import data_requests_router, ledgers_router
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
 from jishi.cockpit.api import router as cockpit_router
@@ -71,6 +72,8 @@ api.add_router("/projects", projects_router, tags=["projects"])
 api.add_router("/blueprint", blueprint_router, tags=["blueprint"])
 api.add_router("/funds", funds_router, tags=["funds"])
 api.add_router("/alliances", alliances_router, tags=["alliances"])
+api.add_router("/ledgers", ledgers_router, tags=["burden"])
+api.add_router("/data-requests", data_requests_router, tags=["burden"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -93,6 +96,7 @@ urlpatterns = [
     path("evaluation/", include("jishi.evaluation.urls")),
     path("engage/", include("jishi.engage.urls")),
     path("blueprint/", include("jishi.blueprint.urls")),
+    path("burden/", include("jishi.burden.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

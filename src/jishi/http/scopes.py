@@ -23,4 +23,6 @@ SCOPES: dict[str, str] = {
     "engage:write": gettext_noop("提出和办理微心愿，登记需求资源，发布和揭榜微项目"),
     "blueprint:read": gettext_noop("读取书记项目、共富基金和毗邻党建联盟"),
     "blueprint:write": gettext_noop("办理书记项目、共富基金和联盟问题"),
+    "burden:read": gettext_noop("读取自动台账、数据填报需求和填报情况"),
+    "burden:write": gettext_noop("发起和催报数据填报需求、村里填报和提交"),
 }

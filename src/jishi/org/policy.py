@@ -86,6 +86,11 @@ GRANTS: MappingProxyType = MappingProxyType({
                   R.DEPARTMENT_HANDLER: "department"},
     # 12345 hotline entry (cases): enter a caller's complaint on their behalf, located in the scope
     "hotline": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"},
+    # data requests (减负, jishi.burden): a department asks villages for figures — its handlers create, remind and
+    # read the answers of its own requests; the city's commanders and the admin reach every request
+    "datarequest": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.DEPARTMENT_HANDLER: "department"},
+    # answer a data request: the village's cadres, for their village
+    "answer": {R.VILLAGE_CADRE: "village"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
@@ -308,3 +313,24 @@ def evaluation_level_of(actor: Actor) -> str | None:
 
 def may_keep_evaluation_schemes(actor: Actor) -> bool:
     return actor.is_system or actor.has_any(EVALUATION_SCHEME_ROLES)
+
+
+# --- added by burden ---
+
+# Who creates data requests to villages (数据填报需求) in their "datarequest" scope: a department's handlers and
+# the city's roles; who answers them: a village's cadres ("answer" scope); who reads the burden page (减负): the city.
+DATA_REQUEST_ROLES = frozenset({R.DEPARTMENT_HANDLER, R.CITY_COMMANDER, R.ADMIN})
+ANSWER_ROLES = frozenset({R.VILLAGE_CADRE})
+BURDEN_ROLES = CITY_ROLES
+
+
+def may_request_data(actor: Actor) -> bool:
+    return actor.has_any(DATA_REQUEST_ROLES)
+
+
+def may_answer_data(actor: Actor) -> bool:
+    return actor.has_any(ANSWER_ROLES)
+
+
+def may_read_burden(actor: Actor) -> bool:
+    return actor.has_any(BURDEN_ROLES)
