@@ -38,7 +38,7 @@ def completion(req: DataRequest, today=None) -> dict:
     filled = dict(Answer.objects.filter(reply__request=req).exclude(value="").values_list("reply_id")
                   .annotate(n=Count("id")).order_by())
     nfields = req.fields.count()
-    for r in req.replies.select_related("village", "town").order_by("town__path", "village__path"):
+    for r in req.replies.select_related("village", "town").order_by("town__code", "village__code"):
         counts[r.state] += 1
         rows.append({"reply": r, "village": r.village, "town": r.town, "state": r.state,
                      "state_label": r.get_state_display(), "saved_at": r.saved_at, "submitted_at": r.submitted_at,
@@ -62,7 +62,7 @@ def combined(req: DataRequest) -> tuple[list[RequestField], list[dict]]:
                                                                                          "value"):
         values[reply_id][field_id] = value
     rows = []
-    for r in req.replies.select_related("village", "town").order_by("town__path", "village__path"):
+    for r in req.replies.select_related("village", "town").order_by("town__code", "village__code"):
         got = values.get(r.pk, {})
         rows.append({"town": r.town.name if r.town_id else "", "village": r.village.name, "state": r.get_state_display(),
                      "submitted_at": timezone.localtime(r.submitted_at) if r.submitted_at else None,
