@@ -145,7 +145,7 @@ def test_completion_remind_combined_sheet_and_burden_figures(city):
     ws = load_workbook(BytesIO(combined_xlsx(req, fields, rows))).active
     sheet = [list(r) for r in ws.iter_rows(values_only=True)]
     assert sheet[0][:4] == ["镇(街道)", "村(社区)", "状态", "提交时间"]
-    assert sheet[1][1] == "A1村" and sheet[1][4:] == [1, 1, 3, None]
+    assert sheet[1][1] == "A1村" and sheet[1][4:] == [1, 0, 3, None]
     b = queries.burden()
     d = b["departments"][0]
     assert (d.name, d.requests, d.villages, d.fields_asked) == ("城市管理局", 1, 2, 8)

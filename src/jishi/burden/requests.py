@@ -59,10 +59,11 @@ def _fields(raw: list) -> list[RequestField]:
     for i, f in enumerate(raw, 1):
         if not isinstance(f, dict):
             raise ValidationFailed(f"第{i}个字段格式不正确", field="fields")
-        label = _text(f.get("label"), 60, "fields", f"第{i}个字段的名称", required=True)
         source = _text(f.get("source"), 40, "fields", f"第{i}个字段的数据来源")
         if source and source not in sources.SOURCES:
             raise ValidationFailed(f"第{i}个字段的数据来源“{source}”不存在", field="fields")
+        label = _text(f.get("label") or (str(sources.SOURCES[source].label) if source else ""), 60, "fields",
+                      f"第{i}个字段的名称", required=True)
         key = _text(f.get("key"), 40, "fields", f"第{i}个字段的代码") or (source.replace(".", "_") if source else f"f{i}")
         if not KEY_RE.match(key):
             raise ValidationFailed(f"第{i}个字段的代码只能用小写字母、数字和下划线，并以字母开头", field="fields")
