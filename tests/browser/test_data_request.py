@@ -100,7 +100,7 @@ def test_a_department_asks_two_villages_answer_and_the_city_counts_it(page, logi
     dl.value.save_as(path)
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0] == ("镇(街道)", "村(社区)", "状态", "提交时间", "户数（户）", "党员人数（人）", "养老服务点数")
-    assert [(r[1], r[2], r[4], r[6]) for r in rows[1:]] == [("A1村", "已提交", 12, 2), ("A2村", "已提交", 1, 3)]
+    assert [(r[1], r[2], r[4], r[6]) for r in rows[1:]] == [("A1村", "已提交", 12, 2), ("A2村", "已提交", 0, 3)]
 
     # 5. The city's burden page counts it.
     page.context.clear_cookies()
