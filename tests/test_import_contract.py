@@ -22,7 +22,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "jishi"
 WIRING = {"urls", "settings", "cli", "wsgi", "benchviews", "__main__", "env"}
-DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party", "cadres", "bees"}
+DOMAINS = {"cases", "notify", "points", "scoring", "cockpit", "security", "visits", "mediation", "accounts", "venues", "evaluation", "engage", "blueprint", "party", "cadres", "bees", "burden"}
 PLATFORM = {"platform", "webhooks", "open311"}
 SURFACES = {"api.py", "views.py", "pages.py", "urls.py", "forms.py", "admin.py", "navigation.py", "apps.py"}
 SURFACE_PREFIXES = ("views_", "pages_")
@@ -73,6 +73,7 @@ CROSS = {
     ("bees", "cases"): {"models", "choices"},
     ("bees", "points"): {"models", "choices", "store", "ledger"},  # ledger: the demo's invented history only
     ("bees", "accounts"): {"codes"},
+    ("burden", "notify"): {"services"},  # a new data request told to the villages' cadres
 }
 CASES_PAGES_MAY = {("notify", "services")}  # the case pages' inbox and badge
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jishi.party",
     "jishi.cadres",
     "jishi.bees",
+    "jishi.burden",
 ]
 
 MIDDLEWARE = [

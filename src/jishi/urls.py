@@ -17,6 +17,7 @@ from jishi.accounts import api as accounts_api
 from jishi.bees.api import router as bees_router
 from jishi.blueprint.api import alliances_router, funds_router
 from jishi.blueprint.api import router as blueprint_router
+from jishi.burden.api import data_requests_router, ledgers_router
 from jishi.cadres.api import router as cadres_router
 from jishi.cases.api import categories_router
 from jishi.cases.api import router as cases_router
@@ -77,6 +78,8 @@ api.add_router("/alliances", alliances_router, tags=["alliances"])
 api.add_router("/party", party_router, tags=["party"])
 api.add_router("/cadres", cadres_router, tags=["cadres"])
 api.add_router("/bees", bees_router, tags=["bees"])
+api.add_router("/ledgers", ledgers_router, tags=["burden"])
+api.add_router("/data-requests", data_requests_router, tags=["burden"])
 
 # Error answers: framed pages, problem+json under /api/, the GeoReport error list under /open311/
 views_errors.FORMATS["/open311/"] = open311_error
@@ -102,6 +105,7 @@ urlpatterns = [
     path("party/", include("jishi.party.urls")),
     path("cadres/", include("jishi.cadres.urls")),
     path("bees/", include("jishi.bees.urls")),
+    path("burden/", include("jishi.burden.urls")),
     path("open311/v2/", include("jishi.open311.urls")),
     path("webhooks/", include("jishi.webhooks.urls")),
     path("ports/", include("jishi.platform.pages")),

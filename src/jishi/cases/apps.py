@@ -15,3 +15,6 @@ class CasesConfig(AppConfig):
         from jishi.core.downloads import register_download
 
         register_download("case", download_of)  # case files leave only through /files/case/<id>/
+        from jishi.cases import ledgers
+
+        ledgers.register()  # the monthly case ledger (台账), listed and exported by jishi.burden

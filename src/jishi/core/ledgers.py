@@ -101,3 +101,33 @@ def build(code: str, actor, region, first: date, last: date) -> LedgerTable | No
     it; None when no app offers ``code``."""
     led = _REGISTRY.get(code)
     return None if led is None else led.build(actor, region, first, last)
+
+
+# --- helpers for the apps that build ledgers (added by burden; the registry above is unchanged) --------------
+
+def bounds(first: date, last: date):
+    """The half-open range ``[first 00:00, the day after last 00:00)`` in the city's time zone: what a ledger of
+    ``first``..``last`` (inclusive dates) filters its timestamps by."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    tz = timezone.get_default_timezone()
+    return (datetime.combine(first, time.min, tzinfo=tz), datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz))
+
+
+def where(region, prefix: str = "") -> dict:
+    """Filter keywords for located rows (``town``/``village``/``grid``/``microgrid`` columns) inside ``region``;
+    the city: no filter."""
+    level = getattr(region, "level", "city")
+    if level == "city" or region is None:
+        return {}
+    return {f"{prefix}{level}_id": region.pk}
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last day of ``month``'s calendar month."""
+    import calendar
+
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])

@@ -29,4 +29,6 @@ SCOPES: dict[str, str] = {
     "cadres:write": gettext_noop("办理招录、储备人员评价和使用、墩苗挂职、学看比拼评分"),
     "bees:read": gettext_noop("读取小蜜蜂驿站、登记、爱心商家和关爱基金"),
     "bees:write": gettext_noop("小蜜蜂登记与审核、公益积分兑换、关爱救助申请与发放"),
+    "burden:read": gettext_noop("读取自动台账、数据填报需求和填报情况"),
+    "burden:write": gettext_noop("发起和催报数据填报需求、村里填报和提交"),
 }

@@ -12,3 +12,6 @@ class MediationConfig(AppConfig):
 
         navigation.register()
         consumers.register()  # a taken-up 矛盾纠纷 case becomes a dispute
+        from jishi.mediation import ledgers
+
+        ledgers.register()  # the mediation ledger (台账), listed and exported by jishi.burden

@@ -86,6 +86,11 @@ GRANTS: MappingProxyType = MappingProxyType({
                   R.DEPARTMENT_HANDLER: "department"},
     # 12345 hotline entry (cases): enter a caller's complaint on their behalf, located in the scope
     "hotline": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.TOWN_COMMANDER: "town"},
+    # data requests (减负, jishi.burden): a department asks villages for figures — its handlers create, remind and
+    # read the answers of its own requests; the city's commanders and the admin reach every request
+    "datarequest": {R.ADMIN: "*", R.CITY_COMMANDER: "*", R.DEPARTMENT_HANDLER: "department"},
+    # answer a data request: the village's cadres, for their village
+    "answer": {R.VILLAGE_CADRE: "village"},
 })
 OWN_RECORDS_ACTIONS = frozenset({"view", "visit", "mediate"})  # actions that reach one's own records (person, account)
 ACTIONS = tuple(GRANTS)
@@ -333,3 +338,22 @@ CADRES_READER_ROLES = COMMAND_ROLES  # who opens the pipeline's pages (in their 
 
 def reads_cadres(actor: Actor) -> bool:
     return actor.has_any(CADRES_READER_ROLES)
+# --- added by burden ---
+
+# Who creates data requests to villages (数据填报需求) in their "datarequest" scope: a department's handlers and
+# the city's roles; who answers them: a village's cadres ("answer" scope); who reads the burden page (减负): the city.
+DATA_REQUEST_ROLES = frozenset({R.DEPARTMENT_HANDLER, R.CITY_COMMANDER, R.ADMIN})
+ANSWER_ROLES = frozenset({R.VILLAGE_CADRE})
+BURDEN_ROLES = CITY_ROLES
+
+
+def may_request_data(actor: Actor) -> bool:
+    return actor.has_any(DATA_REQUEST_ROLES)
+
+
+def may_answer_data(actor: Actor) -> bool:
+    return actor.has_any(ANSWER_ROLES)
+
+
+def may_read_burden(actor: Actor) -> bool:
+    return actor.has_any(BURDEN_ROLES)

@@ -16,3 +16,6 @@ class PointsConfig(AppConfig):
         consumers.register()  # the informant award is a consumer of the case timeline
         tasks.register()  # settlement and year-end reset (jishi.core.jobs)
         register_download("claim", photo_download)  # claim photos leave only through /files/claim/<id>/
+        from jishi.points import ledgers
+
+        ledgers.register()  # the points ledger (台账), listed and exported by jishi.burden

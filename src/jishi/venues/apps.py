@@ -13,3 +13,6 @@ class VenuesConfig(AppConfig):
         navigation.register()
         indicators.register()  # offered to the smart-community evaluation
         consumers.register()  # the 8-minute coverage is a consumer of the venues timeline
+        from jishi.venues import ledgers
+
+        ledgers.register()  # the venue-use ledger (台账), listed and exported by jishi.burden

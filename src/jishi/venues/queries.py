@@ -185,3 +185,13 @@ def bookings_of(venue: Venue, *, upcoming_from=None, limit: int = 50):
     if upcoming_from is not None:
         qs = qs.filter(Q(ends_at__gte=upcoming_from))
     return qs.order_by("starts_at")[:limit]
+
+
+def booking_totals(region: Region, start, end) -> dict[str, int]:
+    """Bookings of the region's rooms starting in ``[start, end)``: held (not cancelled), cancelled, the people
+    expected at the held ones, and the venues used — the venue-use ledger's figures."""
+    qs = in_region(Booking.objects.all(), region).filter(starts_at__gte=start, starts_at__lt=end)
+    held = qs.exclude(state="cancelled")
+    agg = held.aggregate(n=Count("id"), people=Sum("attendees"), venues=Count("venue_id", distinct=True))
+    return {"bookings": agg["n"], "cancelled": qs.filter(state="cancelled").count(), "attendees": agg["people"] or 0,
+            "venues_used": agg["venues"]}

@@ -17,3 +17,6 @@ class VisitsConfig(AppConfig):
         from jishi.visits.logbook import photo_download
 
         register_download("visit", photo_download)  # visit photos leave only through /files/visit/<id>/
+        from jishi.visits import ledgers
+
+        ledgers.register()  # the visit ledger (台账), listed and exported by jishi.burden
