@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +24,33 @@ class Result:
     def ratio(self) -> float:
         return self.value / self.baseline if self.baseline else float("nan")
 
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is met; None for a row without one (a baseline, a figure for reference)."""
+        return target_met(self.target, self.value, self.ratio, self.unit)
+
     def row(self) -> str:
+        mark = {True: " ✔", False: " ✘", None: ""}[self.met]
         return (f"| {self.bench} | {self.measure} | {self.value:,.1f} {self.unit} | {self.baseline:,.1f} {self.unit} "
-                f"| {self.ratio:.{2 if self.ratio >= 0.1 else 3}f} | {self.target} |")
+                f"| {self.ratio:.{2 if self.ratio >= 0.1 else 3}f} | {self.target}{mark} |")
+
+
+_TARGET = re.compile(r"(≥|≤|>=|<=)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)")
+
+
+def target_met(target: str, value: float, ratio: float, unit: str) -> bool | None:
+    """Check a target string: its first comparison (``≥``/``≤``) and number. The number is compared with the
+    value when the unit follows it ("≥ 1,000,000 points/s"), else with the ratio ("ratio ≥ 0.10", "≤ 2",
+    "≥ 0.5 of pgbench TPC-B", "≥ 1 (the city in ≤ 5 s)"). No comparison in it (a baseline): None."""
+    found = _TARGET.search(target or "")
+    if found is None:
+        return None
+    op, number, rest = found.groups()
+    bound = float(number.replace(",", ""))
+    measured = value if unit and rest.strip().startswith(unit) else ratio
+    if measured is None or math.isnan(measured):
+        return False
+    return measured >= bound if op in ("≥", ">=") else measured <= bound
 
 
 def setup_django(db_url: str | None = None) -> None:

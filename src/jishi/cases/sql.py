@@ -16,3 +16,13 @@ def api_counter(request) -> tuple:
     with connection.cursor() as cur:
         cur.execute(f"SELECT MAX(id) FROM {CaseEvent._meta.db_table}")
         return tuple(cur.fetchone())
+
+
+
+def page_counter(user_id: int | None, unread: str, cap: int) -> tuple:
+    """The case pages' change counter in one statement: the newest timeline row id (``api_counter``) and the
+    viewer's unread notifications up to ``cap`` — ``unread`` is their scalar subquery, given by the inbox's owner
+    (``notify.services.UNREAD_AT_MOST_SQL``: parameters user id, cap)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT (SELECT MAX(id) FROM {CaseEvent._meta.db_table}), {unread}", [user_id, cap])
+        return tuple(cur.fetchone())

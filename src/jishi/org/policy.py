@@ -25,6 +25,7 @@ from django.db import connection
 from jishi.core.actor import ANONYMOUS, OPEN311, PORT, SESSION, SYSTEM, TOKEN, Actor, Post
 from jishi.core.scope import EVERYTHING, NOTHING, REGION_DIMENSIONS, Scope
 from jishi.org.choices import Role
+from jishi.org.signin import known_posts
 
 R = Role
 
@@ -150,7 +151,7 @@ def actor_for_user(user, *, kind: str = SESSION, token_scopes=None) -> Actor:
     """The Actor of a signed-in user (a page session, or a token's user before any port narrowing)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return anonymous_actor()
-    person_id, posts = _posts_of(user)
+    person_id, posts = known_posts(user) or _posts_of(user)  # read with the user by org.signin, or now
     posts = posts + ((Post(R.ADMIN, None, None),) if user.is_superuser else ())
     return Actor(kind=kind, user=user, person_id=person_id, posts=posts,
                  roles=_roles(person_id, posts, user.is_superuser),
