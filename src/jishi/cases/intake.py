@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -49,7 +50,15 @@ def _existing(channel: str, external_ref: str | None, idempotency_key: str | Non
 
 
 def _person(actor: Actor) -> Person | None:
-    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
+    """The actor's person: the one a token's row brought with its user (``platform.tokens.authenticate``), else read."""
+    if not actor.person_id:
+        return None
+    try:
+        person = actor.user.person if actor.user is not None else None
+    except ObjectDoesNotExist:
+        person = None
+    return person if person is not None and person.pk == actor.person_id else (
+        Person.objects.filter(pk=actor.person_id).first())
 
 
 def report_case(actor, *, channel: str, category_code: str, title: str, description: str = "",

@@ -1,6 +1,7 @@
 """Reference data intake reads on every call, held once per process instead of queried per request (issue 16).
 
     category(code) -> Category | None   the category with this code (its parent loaded), active or not
+    category_by_id(pk) -> Category | None
     place_of(lng, lat) -> Place | None  the finest region (micro-grid or grid) containing the point, as the
                                         ancestor ids a case is placed by (``town_id`` … ``microgrid_id``)
 
@@ -30,7 +31,7 @@ from jishi.org.geo import locator, validate_point
 from jishi.org.models import Region
 
 _lock = threading.Lock()
-_categories: dict[str, Category] | None = None
+_categories: tuple[dict[str, Category], dict[int, Category]] | None = None
 _read_at = 0.0
 
 
@@ -39,16 +40,25 @@ def _ttl() -> float:
     return getattr(settings, "JISHI_LOCATOR_CHECK_SECONDS", 10) if ttl is None else ttl
 
 
-def category(code: str) -> Category | None:
-    """The category with ``code`` (active or not; its ``parent`` loaded), or None."""
+def _table() -> tuple[dict[str, Category], dict[int, Category]]:
     global _categories, _read_at
     table, now = _categories, time.monotonic()
     if table is None or now - _read_at >= _ttl():
         rows = list(Category.objects.select_related("parent"))
-        table = {c.code: c for c in rows}
+        table = ({c.code: c for c in rows}, {c.pk: c for c in rows})
         with _lock:
             _categories, _read_at = table, now
-    return table.get(code)
+    return table
+
+
+def category(code: str) -> Category | None:
+    """The category with ``code`` (active or not; its ``parent`` loaded), or None."""
+    return _table()[0].get(code)
+
+
+def category_by_id(pk: int) -> Category | None:
+    """The category with id ``pk`` (its ``parent`` loaded), or None (one made a moment ago in another process)."""
+    return _table()[1].get(pk)
 
 
 def forget(**_kwargs) -> None:
