@@ -355,8 +355,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     # the categories are reference data held per process (cases.reference): not joined, not built per row
     qs = qs.select_related(None).select_related("handling_department").only(*LIST_ROW_FIELDS)
     page = paginate(qs, cursor=filters.cursor, limit=filters.limit)
+    categories = reference.categories_by_id()
     for case in page["items"]:
-        category = reference.category_by_id(case.category_id)
+        category = categories.get(case.category_id)
         if category is not None:  # else (made a moment ago in another process) read as the relation is
             case.category = category
     attach_pending_whistles(page["items"])  # 待报到 for a whistled case: one query a page

@@ -1,7 +1,7 @@
 """Reference data intake reads on every call, held once per process instead of queried per request (issue 16).
 
     category(code) -> Category | None   the category with this code (its parent loaded), active or not
-    category_by_id(pk) -> Category | None
+    categories_by_id() -> {id: Category}
     place_of(lng, lat) -> Place | None  the finest region (micro-grid or grid) containing the point, as the
                                         ancestor ids a case is placed by (``town_id`` … ``microgrid_id``)
 
@@ -56,9 +56,9 @@ def category(code: str) -> Category | None:
     return _table()[0].get(code)
 
 
-def category_by_id(pk: int) -> Category | None:
-    """The category with id ``pk`` (its ``parent`` loaded), or None (one made a moment ago in another process)."""
-    return _table()[1].get(pk)
+def categories_by_id() -> dict[int, Category]:
+    """Every category by id (its ``parent`` loaded): take it once for a page of cases, then look up each row's."""
+    return _table()[1]
 
 
 def forget(**_kwargs) -> None:
