@@ -8,14 +8,21 @@ server (``jishi serve --workers 2 --no-worker``, granian WSGI) over loopback:
     (c) POST /api/v1/cases        a full intake: validate, locate (a real household point of the demo city),
                                   route to the grid's command level, time limits, notifications, audit
 
-Target: intake/insert ≥ 0.5 (a full intake costs at most twice a bare insert). On SQLite, and on
+    (d) POST /open311/v2/requests.json   the same report as a GeoReport v2 form (api_key)
+    (e) GET  /api/v1/cases?limit=50, /api/v1/cases/{id}, /open311/v2/requests.json: fresh (no-cache) and
+        revalidated (If-None-Match → 304)
+
+Targets (issue 16): intake and Open311 POST / insert ≥ 0.35; a fresh list's items/s ÷ 50 and a fresh detail
+≥ 0.12 of the minimal view; a revalidated repeat view (304) ≥ 0.30 of the minimal view. On SQLite, and on
 PostgreSQL when JISHI_BENCH_DATABASE_URL or JISHI_DATABASE_URL names one (a scratch database is created
 and dropped). Also the server's peak RSS (VmHWM of the granian processes).
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import urllib.request
 
 from bench.common import Result
 from bench.server import VAR, Load, Server, kinds, serving, wrk, wrk_installed
@@ -35,14 +42,42 @@ def write_intake_data(server: Server) -> str:
     return str(path)
 
 
-def measure(server: Server) -> dict[str, Load]:
+LIST = "/api/v1/cases?limit=50"
+OPEN311_LIST = "/open311/v2/requests.json"
+
+
+def _rows(server: Server, path: str, headers: dict[str, str]) -> int:
+    """How many items a list answers (the API's page, or Open311's array of requests)."""
+    req = urllib.request.Request(server.url + path, headers=headers)
+    with urllib.request.urlopen(req, timeout=60) as answer:
+        body = json.loads(answer.read())
+    return len(body["items"]) if isinstance(body, dict) else len(body)
+
+
+def measure(server: Server) -> tuple[dict[str, Load], dict[str, int]]:
     data = write_intake_data(server)
     auth = {"Authorization": f"Bearer {server.tokens['grid_worker']}"}
+    reader = {"Authorization": f"Bearer {server.tokens['city_commander']}"}
+    case = server.probe.get("case")
+    detail = f"/api/v1/cases/{case}"
+    detail_reader = {"Authorization": f"Bearer {server.tokens['town_commander']}"}
     out = {
         "minimal": wrk(server, "/__bench__/minimal"),
         "insert": wrk(server, "/__bench__/insert", "insert.lua"),
         "intake": wrk(server, "/api/v1/cases", "intake.lua", auth, env={"JISHI_BENCH_INTAKE_DATA": data}),
+        "open311": wrk(server, "/open311/v2/requests.json", "open311.lua",
+                       env={"JISHI_BENCH_INTAKE_DATA": data, "JISHI_BENCH_API_KEY": server.tokens["grid_worker"]}),
+        "list": wrk(server, LIST, headers={**reader, "Cache-Control": "no-cache"}),
+        "detail": wrk(server, detail, headers={**detail_reader, "Cache-Control": "no-cache"}),
+        "open311_list": wrk(server, f"{OPEN311_LIST}?api_key={server.tokens['city_commander']}"),
     }
+    # repeat views: revalidated with the ETag the first answer gave (304)
+    tag = server.get(detail, detail_reader)[1].get("etag", "")
+    out["detail_304"] = wrk(server, detail, headers={**detail_reader, "If-None-Match": tag})
+    tag = server.get(LIST, reader)[1].get("etag", "")
+    out["list_304"] = wrk(server, LIST, headers={**reader, "If-None-Match": tag})
+    rows = {"list": _rows(server, LIST, reader),
+            "open311_list": _rows(server, f"{OPEN311_LIST}?api_key={server.tokens['city_commander']}", {})}
     for name, load in out.items():
         print(f"bench: {server.kind} {name}: {load.rps:,.0f} req/s, p50 {load.p50_ms:.1f} ms, "
               f"p99 {load.p99_ms:.1f} ms, {load.errors} errors", file=sys.stderr)
@@ -50,27 +85,40 @@ def measure(server: Server) -> dict[str, Load]:
     if facts:
         print(f"bench: {server.kind} intake in-process (test client): {facts['queries']} SQL queries, "
               f"{facts['server_ms']:.1f} ms wall, {facts['cpu_ms']:.1f} ms CPU per intake", file=sys.stderr)
-    return out
+    return out, rows
 
 
 def results_for(kind: str) -> list[Result]:
     server = serving(kind)
-    m = measure(server)
-    mini, ins, intake = m["minimal"], m["insert"], m["intake"]
+    m, rows = measure(server)
+    mini, ins, intake, o311 = m["minimal"], m["insert"], m["intake"], m["open311"]
     rss = server.rss_kib()
     b = f"intake ({kind})"
     errors = "" if not any(x.errors for x in m.values()) else (
-        f" — errors: minimal {mini.errors}, insert {ins.errors}, intake {intake.errors}")
+        " — errors: " + ", ".join(f"{k} {x.errors}" for k, x in m.items() if x.errors))
+    per50 = [(rows[name], label, m[name]) for name, label in (
+        ("list", f"GET {LIST} (items/s ÷ 50 vs minimal)"),
+        ("open311_list", f"GET {OPEN311_LIST} with api_key (items/s ÷ 50 vs minimal)"))]
+    probe = server.probe.get("intake") or {}
     return [
         Result(b, "GET /__bench__/minimal (baseline)", mini.rps, mini.rps, "req/s", "baseline"),
         Result(b, "POST /__bench__/insert vs minimal", ins.rps, mini.rps, "req/s", "(insert baseline)"),
-        Result(b, f"POST /api/v1/cases vs insert{errors}", intake.rps, ins.rps, "req/s", "ratio ≥ 0.5"),
+        Result(b, f"POST /api/v1/cases vs insert{errors}", intake.rps, ins.rps, "req/s", "ratio ≥ 0.35"),
+        Result(b, "POST /open311/v2/requests.json (form) vs insert", o311.rps, ins.rps, "req/s", "ratio ≥ 0.35"),
         Result(b, "POST /api/v1/cases vs minimal", intake.rps, mini.rps, "req/s", "(for reference)"),
+        *[Result(b, f"{label} ({n} rows)", load.rps * n / 50, mini.rps, "req/s", "ratio ≥ 0.12")
+          for n, label, load in per50 if n],
+        Result(b, "GET /api/v1/cases/{id} (detail) vs minimal", m["detail"].rps, mini.rps, "req/s", "ratio ≥ 0.12"),
+        Result(b, "GET /api/v1/cases/{id} repeat (304) vs minimal", m["detail_304"].rps, mini.rps, "req/s",
+               "ratio ≥ 0.30"),
+        Result(b, f"GET {LIST} repeat (304) vs minimal", m["list_304"].rps, mini.rps, "req/s", "ratio ≥ 0.30"),
         Result(b, "p50 latency: intake vs insert", intake.p50_ms, ins.p50_ms, "ms", "ratio ≤ 2"),
         Result(b, "p99 latency: intake vs insert", intake.p99_ms, ins.p99_ms, "ms", "ratio ≤ 2"),
         Result(b, "p50 latency: minimal (ms)", mini.p50_ms, mini.p50_ms, "ms", ""),
-        *([Result(b, f"in-process intake, {facts['queries']} SQL queries: CPU ms per intake",
-                  facts["cpu_ms"], facts["cpu_ms"], "ms", "")] if (facts := server.probe.get("intake")) else []),
+        *([Result(b, f"in-process intake, {probe['queries']} SQL queries: CPU ms per intake",
+                  probe["cpu_ms"], probe["cpu_ms"], "ms", "")] if probe else []),
+        *([Result(b, f"in-process Open311 POST, {probe['open311']['queries']} SQL queries: CPU ms per POST",
+                  probe["open311"]["cpu_ms"], probe["open311"]["cpu_ms"], "ms", "")] if probe.get("open311") else []),
         Result(b, f"peak RSS, largest granian process ({rss['processes']} processes, total "
                   f"{rss['total'] / 1024:,.0f} MiB)", rss["max_worker"] / 1024, 1024, "MiB", "ratio = share of 1 GiB"),
     ]

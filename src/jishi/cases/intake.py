@@ -8,24 +8,25 @@ loser reads the winner's row.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from jishi.cases import deadlines
+from jishi.cases import deadlines, reference
 from jishi.cases import files as case_files
 from jishi.cases.choices import AttachmentKind, Channel, CommandLevel, Priority, State
-from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Category, Supervision, Whistle
+from jishi.cases.models import Attachment, Case, CaseAssignment, CaseEvent, Supervision, Whistle
 from jishi.cases.timeline import emit
 from jishi.core import audit, consumers, limits
 from jishi.core.actor import Actor
 from jishi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jishi.core.scope import holds
 from jishi.org import privacy
-from jishi.org.geo import locate_point
 from jishi.org.models import Person, Region, StaffAssignment
 from jishi.org.policy import GRANTS, GRID_STAFF_ROLES, OWNER_ROLES, PROXY_ROLES, as_actor
 from jishi.org.queries import NumberSearchRefused, search_people
@@ -49,14 +50,23 @@ def _existing(channel: str, external_ref: str | None, idempotency_key: str | Non
 
 
 def _person(actor: Actor) -> Person | None:
-    return Person.objects.filter(pk=actor.person_id).first() if actor.person_id else None
+    """The actor's person: the one a token's row brought with its user (``platform.tokens.authenticate``), else read."""
+    if not actor.person_id:
+        return None
+    try:
+        person = actor.user.person if actor.user is not None else None
+    except ObjectDoesNotExist:
+        person = None
+    return person if person is not None and person.pk == actor.person_id else (
+        Person.objects.filter(pk=actor.person_id).first())
 
 
 def report_case(actor, *, channel: str, category_code: str, title: str, description: str = "",
                 lng: float | None = None, lat: float | None = None, region_code: str | None = None,
                 address: str = "", reporter_name: str = "", reporter_phone: str = "", photos=(),
                 external_ref: str | None = None, idempotency_key: str | None = None, anonymous: bool = False,
-                priority: str | None = None, on_behalf_of: Person | int | None = None) -> Case:
+                priority: str | None = None, on_behalf_of: Person | int | None = None,
+                channel_rows: Callable[[Case], object] | None = None) -> Case:
     """Create a case (state ``reported``) or return the one an earlier try made (``case.created``).
 
     ``on_behalf_of`` (a Person or its id): grid staff, village cadres and commanders report for a
@@ -65,6 +75,9 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     audit record name the staff member who submitted it.
 
     ``actor``: an Actor (bridge: a User, or None for a system channel such as the hotline gateway).
+
+    ``channel_rows(case)``: the channel's own record of what its client sent (Open311's ``Submission``), written in
+    the intake's transaction after the case, so the case never exists without it; not called for a retry.
     """
     actor = as_actor(actor)
     external_ref = (external_ref or "").strip() or None
@@ -74,8 +87,8 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
     existing = _existing(channel, external_ref, idempotency_key)
     if existing is not None:
         return existing
-    category = Category.objects.select_related("parent").filter(code=category_code, is_active=True).first()
-    if category is None:
+    category = reference.category(category_code)  # reference data: no statement (cases.reference)
+    if category is None or not category.is_active:
         raise ValidationFailed(f"事件分类“{category_code}”不存在或已停用", field="category")
     title = (title or "").strip()
     if not title:
@@ -158,6 +171,8 @@ def report_case(actor, *, channel: str, category_code: str, title: str, descript
                                  f"：{title[:60]}",
                          data={"channel": channel, "category": category.code, "external_ref": external_ref,
                                **({"on_behalf_of": getattr(person, "pk", None)} if proxy_role else {})})
+            if channel_rows is not None:
+                channel_rows(case)
     except IntegrityError:
         again = _existing(channel, external_ref, idempotency_key)
         if again is None:
@@ -299,7 +314,7 @@ def _actor_name(actor: Actor, case: Case) -> str:
     return case.reporter_name or "系统"
 
 
-def _locate(lng, lat, region_code) -> Region:
+def _locate(lng, lat, region_code) -> Region | reference.Place:
     if lng is not None and lat is not None:
         try:
             lng, lat = float(lng), float(lat)
@@ -307,7 +322,7 @@ def _locate(lng, lat, region_code) -> Region:
             raise ValidationFailed("经纬度必须是数字", field="location")
         if not (math.isfinite(lng) and math.isfinite(lat)):
             raise ValidationFailed("经纬度必须是有限数字", field="location")
-        region = locate_point(lng, lat)
+        region = reference.place_of(lng, lat)  # the located region's ancestor ids, held per process
         if region is None:
             raise ValidationFailed("该位置不在本市任何网格内，请检查地图上的点位", field="location")
         return region

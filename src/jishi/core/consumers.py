@@ -33,6 +33,8 @@ inside the test's transaction, as the worker would right after the commit.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,12 +159,31 @@ def kick_on_commit() -> None:
     transaction.on_commit(_kick, robust=True)
 
 
+KICK_WINDOW = 0.5  # seconds: at most two kicks a window per process (each is a write to the task queue)
+_kick_lock = threading.Lock()
+_window = {"until": 0.0, "follow_up": False}
+
+
 def _kick() -> None:
+    """Ask for a drain. Coalesced per process (issue 16: a kick is a write and a commit of the task queue, which
+    cost an intake more than its own transaction): the first commit of a window asks at once; later commits in
+    the window ask once more, for a drain that starts when the window ends — after all of them have committed."""
     if settings.HUEY.get("immediate"):  # tests: no worker; ``settled()`` drains, or the test drives the worker
         return
     from jishi.core.tasks import drain_consumers_soon
 
-    drain_consumers_soon()
+    now = time.monotonic()
+    with _kick_lock:
+        if now >= _window["until"]:
+            _window["until"], _window["follow_up"], delay = now + KICK_WINDOW, False, None
+        elif not _window["follow_up"]:
+            _window["follow_up"], delay = True, _window["until"] - now
+        else:
+            return  # the window's follow-up drain starts after this commit
+    if delay is None:
+        drain_consumers_soon()
+    else:
+        drain_consumers_soon.schedule(delay=delay)
 
 
 def settled() -> None:

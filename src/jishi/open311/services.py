@@ -24,11 +24,11 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from jishi.cases import reference
 from jishi.cases import services as case_services
 from jishi.cases.choices import FINAL_STATES, Channel, Priority, State
 from jishi.cases.models import Case, CaseEvent, Category
@@ -160,8 +160,9 @@ def service_list() -> list[dict]:
 
 
 def _service(code: str) -> Category:
-    category = _services().filter(code=code).first() if code else None
-    if category is None:
+    """An active 小类 under an active 大类 (as ``service_list``), from the reference data held per process."""
+    category = reference.category(code) if code else None
+    if category is None or not (category.is_active and category.parent_id and category.parent.is_active):
         raise Open311Error(404, f"service_code“{code[:20]}”不存在或已停用")
     return category
 
@@ -239,19 +240,23 @@ def submit(actor: Actor, form, *, photos=(), idempotency_key: str | None = None,
     _check_contact(email, media_url)
     first_line = description.splitlines()[0].strip() if description else ""
     title = (first_line[:60] or category.name)
+    details = {
+        "api_token": api_token, "jurisdiction_id": _field(form, "jurisdiction_id"),
+        "account_id": _field(form, "account_id"), "device_id": _field(form, "device_id"), "email": email,
+        "first_name": first, "last_name": last, "media_url": media_url, "attributes": _attributes(form),
+    }
     try:
-        with transaction.atomic():
-            case = case_services.report_case(
-                actor.user, channel=CHANNEL, category_code=category.code, title=title, description=description,
-                lng=lng, lat=lat, region_code=None if lat is not None else address_id, address=address_string,
-                reporter_name=_name(first, last), reporter_phone=phone, photos=photos,
-                idempotency_key=f"open311:{actor.user_id}:{idempotency_key}" if idempotency_key else None,
-            )
-            Submission.objects.get_or_create(case=case, defaults={
-                "api_token": api_token, "jurisdiction_id": _field(form, "jurisdiction_id"),
-                "account_id": _field(form, "account_id"), "device_id": _field(form, "device_id"), "email": email,
-                "first_name": first, "last_name": last, "media_url": media_url, "attributes": _attributes(form),
-            })
+        # the caller's Actor as it is (no second read of its posts); the submission is written in the intake's
+        # own transaction (``channel_rows``), so no savepoints around it
+        case = case_services.report_case(
+            actor, channel=CHANNEL, category_code=category.code, title=title, description=description,
+            lng=lng, lat=lat, region_code=None if lat is not None else address_id, address=address_string,
+            reporter_name=_name(first, last), reporter_phone=phone, photos=photos,
+            idempotency_key=f"open311:{actor.user_id}:{idempotency_key}" if idempotency_key else None,
+            channel_rows=lambda made: Submission.objects.create(case=made, **details),
+        )
+        if not getattr(case, "created", False):  # a retry: the first try wrote its submission with its case
+            Submission.objects.get_or_create(case=case, defaults=details)
     except ServiceError as exc:
         if exc.field == "location" and lat is not None:
             city = getattr(settings, "JISHI_CITY_NAME", "本市")
