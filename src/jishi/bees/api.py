@@ -83,7 +83,7 @@ class RedeemIn(Schema):
     item_id: Id
 
 
-class OrderOut(Schema):
+class WelfareOrderOut(Schema):
     id: int
     code: str
     points: int
@@ -102,19 +102,19 @@ class FundOut(Schema):
 
 class IncomeIn(Schema):
     kind: FundEntryKind
-    amount: Decimal = Field(..., gt=0, le=1000000, decimal_places=2)
+    amount: float = Field(..., gt=0, le=1000000, description="金额（元），最多两位小数")
     source: str = Field(..., max_length=100)
 
 
 class GrantIn(Schema):
     reason: GrantReason
     story: str = Field(..., max_length=500)
-    requested: Decimal = Field(..., gt=0, le=1000000, decimal_places=2)
+    requested: float = Field(..., gt=0, le=1000000, description="金额（元），最多两位小数")
 
 
-class ReviewIn(Schema):
+class GrantReviewIn(Schema):
     approve: bool
-    amount: Decimal | None = Field(None, gt=0, le=1000000, decimal_places=2)
+    amount: float | None = Field(None, gt=0, le=1000000, description="金额（元），最多两位小数")
     note: str = Field("", max_length=200)
 
 
@@ -227,7 +227,7 @@ def merchant_list(request: HttpRequest):
              "items": items.get(c.merchant_id, [])} for c in caring.merchants()[:500]]
 
 
-@router.post("/redemptions", response={201: OrderOut}, summary="用公益积分在爱心商家兑换（商家在积分商户页核销）")
+@router.post("/redemptions", response={201: WelfareOrderOut}, summary="用公益积分在爱心商家兑换（商家在积分商户页核销）")
 @require_scope("bees:write")
 def redemption_create(request: HttpRequest, payload: RedeemIn):
     actor = _actor(request)
@@ -274,7 +274,7 @@ def grant_list(request: HttpRequest, filters: Query[ListFilters]):
 
 @router.post("/grants/{grant_id}/review", response=GrantOut, summary="镇(街道)审核：批准金额或不予救助")
 @require_scope("bees:write")
-def grant_review(request: HttpRequest, grant_id: PathId, payload: ReviewIn):
+def grant_review(request: HttpRequest, grant_id: PathId, payload: GrantReviewIn):
     actor = _actor(request)
     g = fund.review(actor, access.grant_for(actor, grant_id), approve=payload.approve, amount=payload.amount,
                     note=payload.note)

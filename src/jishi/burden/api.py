@@ -6,10 +6,11 @@ query; what a caller sees goes through ``restrict``/``holds`` like the pages; ou
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from jishi.burden import access, book, excel, queries, requests, sources
 from jishi.burden.models import DataRequest
@@ -25,6 +26,9 @@ data_requests_router = Router()
 
 
 # --- ledgers -------------------------------------------------------------------------------------------------
+
+
+LedgerCode = Annotated[str, Path(max_length=60, description="台账代码，如 cases.monthly")]
 
 class LedgerOut(Schema):
     code: str
@@ -87,7 +91,7 @@ def ledger_list(request: HttpRequest):
 @ledgers_router.get("/{code}.xlsx", summary="台账 Excel（个人信息已脱敏）",
                     openapi_extra={"responses": {"200": {"description": "xlsx", "content": {excel.XLSX: {}}}}})
 @require_scope("burden:read")
-def ledger_xlsx(request: HttpRequest, code: str, q: Query[LedgerQuery]):
+def ledger_xlsx(request: HttpRequest, code: LedgerCode, q: Query[LedgerQuery]):
     actor = actor_of(request)
     o = _open(request, code, q)
     body = excel.ledger_xlsx(str(o["ledger"].label), o["region"].name, o["first"], o["last"], o["table"],
@@ -101,7 +105,7 @@ def ledger_xlsx(request: HttpRequest, code: str, q: Query[LedgerQuery]):
 
 @ledgers_router.get("/{code}", response=LedgerTableOut, summary="一本台账：某区域某月的明细行与合计")
 @require_scope("burden:read")
-def ledger_get(request: HttpRequest, code: str, q: Query[LedgerQuery]):
+def ledger_get(request: HttpRequest, code: LedgerCode, q: Query[LedgerQuery]):
     o = _open(request, code, q)
     t = o["table"]
     keys = [c.key for c in t.columns]
@@ -120,7 +124,7 @@ class FieldIn(Schema):
     kind: str = Field("", max_length=8, description="text/int/decimal/date/choice；留空：按数据来源或文本")
     required: bool = True
     help: str = Field("", max_length=200)
-    choices: list[str] = Field(default_factory=list, max_length=20)
+    choices: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
     source: str = Field("", max_length=40, description="可预填的数据来源代码（GET /data-requests/sources）")
     minutes: float = Field(5, ge=0.5, le=480, description="村里填这一项预计用时（分钟）")
 

@@ -32,7 +32,7 @@ class Page(Schema):
     town: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class RoundOut(Schema):
+class RecruitRoundOut(Schema):
     id: int
     name: str
     plan: str
@@ -49,11 +49,11 @@ class RoundOut(Schema):
 
 
 class RoundPage(Schema):
-    items: list[RoundOut]
+    items: list[RecruitRoundOut]
     next_cursor: str | None = None
 
 
-class RoundIn(Schema):
+class RecruitRoundIn(Schema):
     name: str = Field(..., max_length=80)
     plan: Plan = Plan.QINGMIAO
     region_id: Id
@@ -110,7 +110,7 @@ class ApplicantIn(Schema):
     phone: str = Field("", max_length=20)
 
 
-class ReasonIn(Schema):
+class CadreReasonIn(Schema):
     reason: str = Field("", max_length=300)
 
 
@@ -122,7 +122,7 @@ class PlaceIn(Schema):
     post: str = Field("村务工作者", max_length=60)
 
 
-class MemberOut(Schema):
+class ReserveMemberOut(Schema):
     id: int
     person_id: int
     name: str
@@ -139,7 +139,7 @@ class MemberOut(Schema):
 
 
 class MemberPage(Schema):
-    items: list[MemberOut]
+    items: list[ReserveMemberOut]
     next_cursor: str | None = None
 
 
@@ -255,7 +255,7 @@ class JudgeScoreOut(Schema):
     score: Decimal
 
 
-class StandingOut(Schema):
+class ContestStandingOut(Schema):
     id: int
     village: str
     village_id: int
@@ -267,7 +267,7 @@ class StandingOut(Schema):
 
 
 class ContestDetailOut(ContestOut):
-    standings: list[StandingOut]
+    standings: list[ContestStandingOut]
 
 
 class JoinIn(Schema):
@@ -280,7 +280,7 @@ class JudgeIn(Schema):
     score: Score
 
 
-class EventOut(Schema):
+class CadreEventOut(Schema):
     id: int
     verb: str
     at: datetime
@@ -290,16 +290,16 @@ class EventOut(Schema):
     note: str
 
 
-class RecordOut(Schema):
+class CadreRecordOut(Schema):
     person_id: int
     name: str
     age: int | None
     phone: str
     place: str
     applications: list[ApplicantOut]
-    memberships: list[MemberOut]
+    memberships: list[ReserveMemberOut]
     secondments: list[SecondmentOut]
-    events: list[EventOut]
+    events: list[CadreEventOut]
 
 
 # --- rounds and applicants ---------------------------------------------------------------------------
@@ -311,13 +311,13 @@ def round_list(request: HttpRequest, filters: Query[Page], plan: str | None = Qu
     return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",))
 
 
-@router.post("/rounds", response={201: RoundOut}, summary="发布招录批次（笔试、面试权重之和为 100）")
+@router.post("/rounds", response={201: RecruitRoundOut}, summary="发布招录批次（笔试、面试权重之和为 100）")
 @require_scope("cadres:write")
-def round_create(request: HttpRequest, payload: RoundIn):
+def round_create(request: HttpRequest, payload: RecruitRoundIn):
     return Status(201, recruitment.open_round(actor_of(request), **payload.dict()))
 
 
-@router.get("/rounds/{round_id}", response=RoundOut, summary="招录批次详情")
+@router.get("/rounds/{round_id}", response=RecruitRoundOut, summary="招录批次详情")
 @require_scope("cadres:read")
 def round_get(request: HttpRequest, round_id: PathId):
     return access.round_for(actor_of(request), round_id)
@@ -368,14 +368,14 @@ def _applicant(request, applicant_id):
 
 @router.post("/applicants/{applicant_id}/qualify", response=ApplicantOut, summary="资格审查通过")
 @require_scope("cadres:write")
-def applicant_qualify(request: HttpRequest, applicant_id: PathId, payload: ReasonIn):
+def applicant_qualify(request: HttpRequest, applicant_id: PathId, payload: CadreReasonIn):
     actor, a = _applicant(request, applicant_id)
     return recruitment.qualify(actor, a, note=payload.reason)
 
 
 @router.post("/applicants/{applicant_id}/disqualify", response=ApplicantOut, summary="资格审查不通过（须写原因）")
 @require_scope("cadres:write")
-def applicant_disqualify(request: HttpRequest, applicant_id: PathId, payload: ReasonIn):
+def applicant_disqualify(request: HttpRequest, applicant_id: PathId, payload: CadreReasonIn):
     actor, a = _applicant(request, applicant_id)
     return recruitment.disqualify(actor, a, reason=payload.reason)
 
@@ -403,14 +403,14 @@ def applicant_place(request: HttpRequest, applicant_id: PathId, payload: PlaceIn
 
 @router.post("/applicants/{applicant_id}/reserve", response=ApplicantOut, summary="纳入后备力量储备库")
 @require_scope("cadres:write")
-def applicant_reserve(request: HttpRequest, applicant_id: PathId, payload: ReasonIn):
+def applicant_reserve(request: HttpRequest, applicant_id: PathId, payload: CadreReasonIn):
     actor, a = _applicant(request, applicant_id)
     return recruitment.to_reserve(actor, a, note=payload.reason)
 
 
 @router.post("/applicants/{applicant_id}/not-select", response=ApplicantOut, summary="不予录用")
 @require_scope("cadres:write")
-def applicant_not_select(request: HttpRequest, applicant_id: PathId, payload: ReasonIn):
+def applicant_not_select(request: HttpRequest, applicant_id: PathId, payload: CadreReasonIn):
     actor, a = _applicant(request, applicant_id)
     return recruitment.not_select(actor, a, reason=payload.reason)
 
@@ -424,7 +424,7 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]):
     return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("id",))
 
 
-@router.post("/reserve", response={201: MemberOut}, summary="组织推荐进入储备库")
+@router.post("/reserve", response={201: ReserveMemberOut}, summary="组织推荐进入储备库")
 @require_scope("cadres:write")
 def member_create(request: HttpRequest, payload: NominateIn):
     return Status(201, pool.nominate(actor_of(request), person_id=payload.person_id, village_id=payload.village_id,
@@ -439,7 +439,7 @@ def member_evaluate(request: HttpRequest, member_id: PathId, payload: Evaluation
     return Status(201, pool.evaluate(actor, m, year=payload.year, grade=payload.grade, comment=payload.comment))
 
 
-@router.post("/reserve/{member_id}/promote", response=MemberOut, summary="使用（出库到岗位）")
+@router.post("/reserve/{member_id}/promote", response=ReserveMemberOut, summary="使用（出库到岗位）")
 @require_scope("cadres:write")
 def member_promote(request: HttpRequest, member_id: PathId, payload: PromoteIn):
     actor = actor_of(request)
@@ -537,7 +537,7 @@ def contest_close(request: HttpRequest, contest_id: PathId):
 
 # --- the record ----------------------------------------------------------------------------------------
 
-@router.get("/people/{person_id}/record", response=RecordOut, summary="干部档案：一人在招录、储备、墩苗、比拼中的全部记录")
+@router.get("/people/{person_id}/record", response=CadreRecordOut, summary="干部档案：一人在招录、储备、墩苗、比拼中的全部记录")
 @require_scope("cadres:read")
 def person_record(request: HttpRequest, person_id: PathId):
     r = queries.record(actor_of(request), person_id)

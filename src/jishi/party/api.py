@@ -136,7 +136,7 @@ class RecordIn(Schema):
     place: str | None = Field(None, max_length=120)
 
 
-class ReasonIn(Schema):
+class PartyReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
@@ -181,7 +181,7 @@ def activity_record(request: HttpRequest, activity_id: PathId, payload: RecordIn
 
 @router.post("/activities/{activity_id}/cancel", response=ActivityOut, summary="取消活动")
 @require_scope("party:write")
-def activity_cancel(request: HttpRequest, activity_id: PathId, payload: ReasonIn):
+def activity_cancel(request: HttpRequest, activity_id: PathId, payload: PartyReasonIn):
     actor = actor_of(request)
     return activities.cancel_activity(actor, activities.activity_for(actor, activity_id), reason=payload.reason)
 
@@ -227,7 +227,7 @@ class ChooseIn(Schema):
 
 class ServeIn(Schema):
     date: Date
-    hours: Decimal = Field(..., gt=0, le=24, max_digits=4, decimal_places=1)
+    hours: float = Field(..., gt=0, le=24, description="小时，以 0.5 小时为单位")
     content: str = Field(..., min_length=1, max_length=300)
     choice_id: Id | None = None
 
@@ -239,7 +239,7 @@ class ItemIn(Schema):
     description: str = Field("", max_length=300)
 
 
-class ItemOut(Schema):
+class ServiceItemOut(Schema):
     id: int
     community_id: int
     kind: str
@@ -256,7 +256,7 @@ class ChoiceOut(Schema):
     title: str
 
 
-class RecordOut(Schema):
+class ServiceRecordOut(Schema):
     id: int
     registration_id: int
     person_id: int
@@ -342,7 +342,7 @@ def registration_accept(request: HttpRequest, registration_id: PathId):
 
 @router.post("/registrations/{registration_id}/reject", response=RegistrationOut, summary="不予接收")
 @require_scope("party:write")
-def registration_reject(request: HttpRequest, registration_id: PathId, payload: ReasonIn):
+def registration_reject(request: HttpRequest, registration_id: PathId, payload: PartyReasonIn):
     return _reg_verb(request, registration_id, reportin.reject_registration, reason=payload.reason)
 
 
@@ -355,7 +355,7 @@ def registration_choose(request: HttpRequest, registration_id: PathId, payload: 
     return Status(201, c)
 
 
-@router.post("/registrations/{registration_id}/records", response={201: RecordOut}, summary="登记服务记录（党员本人）")
+@router.post("/registrations/{registration_id}/records", response={201: ServiceRecordOut}, summary="登记服务记录（党员本人）")
 @require_scope("party:write")
 def registration_serve(request: HttpRequest, registration_id: PathId, payload: ServeIn):
     actor = actor_of(request)
@@ -364,7 +364,7 @@ def registration_serve(request: HttpRequest, registration_id: PathId, payload: S
     return Status(201, rec)
 
 
-@router.post("/service-items", response={201: ItemOut}, summary="社区(村)登记服务岗位或项目")
+@router.post("/service-items", response={201: ServiceItemOut}, summary="社区(村)登记服务岗位或项目")
 @require_scope("party:write")
 def item_create(request: HttpRequest, payload: ItemIn):
     item = reportin.add_service_item(actor_of(request), community=payload.community_id, title=payload.title,
@@ -372,7 +372,7 @@ def item_create(request: HttpRequest, payload: ItemIn):
     return Status(201, item)
 
 
-@router.get("/records", response=page_of(RecordOut), summary="服务记录：我范围内")
+@router.get("/records", response=page_of(ServiceRecordOut), summary="服务记录：我范围内")
 @require_scope("party:read")
 def record_list(request: HttpRequest, filters: Query[RecordFilters]):
     qs = ServiceRecord.objects.restrict(actor_of(request), "view")
@@ -383,21 +383,21 @@ def record_list(request: HttpRequest, filters: Query[RecordFilters]):
     return paginate(qs, cursor=filters.cursor, limit=filters.limit, keys=("date", "id"))
 
 
-@router.get("/records/{record_id}", response=RecordOut, summary="服务记录详情")
+@router.get("/records/{record_id}", response=ServiceRecordOut, summary="服务记录详情")
 @require_scope("party:read")
 def record_get(request: HttpRequest, record_id: PathId):
     return reportin.record_for(actor_of(request), record_id)
 
 
-@router.post("/records/{record_id}/verify", response=RecordOut, summary="社区(村)核实服务记录")
+@router.post("/records/{record_id}/verify", response=ServiceRecordOut, summary="社区(村)核实服务记录")
 @require_scope("party:write")
 def record_verify(request: HttpRequest, record_id: PathId):
     actor = actor_of(request)
     return reportin.verify_record(actor, reportin.record_for(actor, record_id))
 
 
-@router.post("/records/{record_id}/reject", response=RecordOut, summary="服务记录不予核实")
+@router.post("/records/{record_id}/reject", response=ServiceRecordOut, summary="服务记录不予核实")
 @require_scope("party:write")
-def record_reject(request: HttpRequest, record_id: PathId, payload: ReasonIn):
+def record_reject(request: HttpRequest, record_id: PathId, payload: PartyReasonIn):
     actor = actor_of(request)
     return reportin.reject_record(actor, reportin.record_for(actor, record_id), reason=payload.reason)
