@@ -122,3 +122,20 @@ def test_concurrent_orders_confirmations_and_cancellations_stay_consistent(city,
     assert ledger.system_account(AccountKind.HOLD, city.regions["A1"].pk).balance == 10 * held
     assert not Account.objects.filter(kind=AccountKind.REDEEMABLE, balance__lt=0).exists()
     assert reconcile().ok
+
+
+def test_the_same_order_sent_by_many_clients_at_once_orders_once(city, items, shop):
+    """A double tap, a retry on a flaky line: eight copies of one order (one key) at once make one order, one
+    hold and one reserved unit, and every copy answers with that order."""
+    from tests.concurrency import at_once
+
+    cadre, resident = city.user("village_cadre"), city.people["resident"]
+    for n in range(4):
+        apply_item(cadre, resident, items["HR01"], key=f"g{n}")
+    user = city.user("resident")
+    results, errors = at_once(8, lambda t: place_order(user, StoreItem.objects.get(pk=shop.soap.pk), key="tap"))
+    assert not errors, errors
+    assert {o.pk for o in results} == {Order.objects.get().pk}
+    assert StoreItem.objects.get(pk=shop.soap.pk).reserved == 1
+    assert ledger.person_account(resident).balance == 40 - shop.soap.price
+    assert reconcile().ok

@@ -35,6 +35,40 @@ def test_an_order_holds_points_and_reserves_a_unit(city, shop, rich):
     assert reconcile().ok
 
 
+def test_an_order_locks_the_item_only_for_its_last_three_statements(city, shop, rich):
+    """On a market day every order of one item queues on the item's row: the accounts are found and the order
+    and its audit row written before the reservation locks the row; then the accounts are locked, the hold is
+    posted and the transaction commits."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jishi.org.policy import actor_for_user
+    from jishi.points.models import StoreItem
+
+    place_order(city.user("resident"), shop.soap)  # opens the hold account
+    item = StoreItem.objects.select_related("merchant").get(pk=shop.soap.pk)
+    actor = actor_for_user(city.user("resident"))
+    with CaptureQueriesContext(connection) as ctx:
+        place_order(actor, item, person=rich)
+    skip = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
+    sql = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0].upper() not in skip]
+    reserve = next(i for i, q in enumerate(sql) if q.startswith("UPDATE") and "points_storeitem" in q)
+    assert 'INSERT INTO "points_order"' in " ".join(sql[:reserve]) and "core_auditrecord" in sql[reserve - 1]
+    # under the item's lock: the reservation, the accounts FOR UPDATE, the posting (SQLite: its insert, the
+    # balances and the entries apart)
+    assert len(sql) - reserve == (3 if settings.IS_POSTGRES else 5), sql[reserve:]
+    assert len(sql) == reserve + len(sql[reserve:]) and reserve == 4, sql[:reserve]  # 2 accounts, order, audit
+    assert reconcile().ok
+
+
+def test_a_retried_order_returns_the_first_and_reserves_nothing_more(city, shop, rich):
+    a = place_order(city.user("resident"), shop.soap, key="tap-2")
+    b = place_order(city.user("resident"), shop.soap, key="tap-2")
+    shop.soap.refresh_from_db()
+    assert b.pk == a.pk and b.replayed and shop.soap.reserved == 1 and Order.objects.count() == 1
+
+
 def test_an_order_beyond_the_balance_is_refused_and_changes_nothing(city, shop, rich):
     with pytest.raises(Conflict, match="余额不足"):
         place_order(city.user("resident"), shop.rice)

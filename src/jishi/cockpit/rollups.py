@@ -4,12 +4,13 @@ the difference between the new contribution and the one remembered in ``CaseMark
 in one upsert (no read-modify-write of a total), in the consumer's transaction with its cursor move.
 ``add_new_case`` is the short path for a case just made in memory (its contribution without a read).
 
-``rebuild()`` recomputes the whole table from the raw rows with SQL aggregation (a second,
-independent path — the property test checks that both agree)."""
+``recompute()`` computes the whole table from the raw rows with SQL aggregation (a second, independent
+path — the property test checks that both agree); ``rebuild()`` rewrites every mark from the raw rows and
+the table as their sum."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from datetime import date, datetime
 
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ from jishi.cases.choices import Rating, State, SupervisionKind, SupervisionLevel
 from jishi.cases.models import Case, CaseEvent, Category, Supervision, Whistle
 from jishi.cockpit.models import CHANNEL, COUNTERS, DIMS, FINE, TOWN, CaseMark, DailyRollup
 from jishi.core.calendar import TZ
+from jishi.org.demo.bulk import insert_rows
 
 SATISFIED = (Rating.SATISFIED, Rating.BASIC)  # the ``satisfied`` counter: 满意 or 基本满意 (``rated_basic``: the latter)
 Key = tuple  # (grain, day iso, town, village, grid, category, channel, counter)
@@ -214,18 +216,25 @@ def stored() -> dict[tuple, dict[str, int]]:
     return out
 
 
+_MARK_FIELDS = ("id", "town_id", "village_id", "grid_id", "category_id", "channel", "state", "reported_at",
+                "closed_at", "handle_due_at", "rework_count")
+_MarkRow = namedtuple("_MarkRow", _MARK_FIELDS)  # what ``contribution`` reads of a case, without a model instance
+
+
 @transaction.atomic
 def rebuild(*, chunk: int = 5000) -> int:
-    """Recompute every rollup row and every case's mark from the raw rows; returns the row count."""
-    total = recompute()
+    """Recompute every case's mark from the raw rows, and the rollup table as the sum of the marks (the
+    consumers keep exactly that sum up to date; ``recompute`` is the independent SQL path the property test
+    compares it with). One pass over the cases; rows written with ``executemany``. Returns the rollup rows."""
+    total = _rebuild_marks(chunk)
     DailyRollup.objects.all().delete()
-    rows = [DailyRollup(**_key(k), **v) for k, v in total.items()]
-    DailyRollup.objects.bulk_create(rows, batch_size=1000)
-    _rebuild_marks(chunk)
-    return len(rows)
+    day = str if connection.vendor == "sqlite" else date.fromisoformat  # the key holds the ISO date
+    rows = ((k[0], day(k[1]), *k[2:], *(v.get(c, 0) for c in COUNTERS)) for k, v in sorted(total.items()))
+    return insert_rows(DailyRollup, [*DIMS, *COUNTERS], rows, stamps=False)
 
 
-def _rebuild_marks(chunk: int) -> None:
+def _rebuild_marks(chunk: int) -> dict[tuple, dict[str, int]]:
+    """Write every case's mark; returns the sum of all marks (key → {counter: n}, zero counters left out)."""
     CaseMark.objects.all().delete()
     sups: dict[int, list] = defaultdict(list)
     for cid, *rest in Supervision.objects.values_list("case_id", "created_at", "kind", "level"):
@@ -238,15 +247,23 @@ def _rebuild_marks(chunk: int) -> None:
                                                                                          "data__rating"):
         rates[cid].append((at, rating))
     mains = dict(Category.objects.values_list("pk", "parent_id"))
-    fields = ("id", "town_id", "village_id", "grid_id", "category_id", "channel", "state", "reported_at",
-              "closed_at", "handle_due_at", "rework_count", "rating", "rated_at")
+    contrib_field = CaseMark._meta.get_field("contrib")
+    total: dict[tuple, dict[str, int]] = defaultdict(dict)
     last = 0
     while True:
-        batch = list(Case.objects.filter(pk__gt=last).order_by("pk").only(*fields)[:chunk])
+        batch = [_MarkRow(*r) for r in Case.objects.filter(pk__gt=last).order_by("pk")
+                 .values_list(*_MARK_FIELDS)[:chunk]]
         if not batch:
             break
-        CaseMark.objects.bulk_create([CaseMark(case_id=c.pk, contrib=_encode(contribution(
-            c, sups.get(c.pk, []), whs.get(c.pk, []), mains.get(c.category_id) or c.category_id,
-            rates.get(c.pk, []))))
-                                      for c in batch], batch_size=1000)
-        last = batch[-1].pk
+        marks = []
+        for c in batch:
+            con = contribution(c, sups.get(c.id, []), whs.get(c.id, []), mains.get(c.category_id) or c.category_id,
+                               rates.get(c.id, []))
+            for (*key, counter), n in con.items():
+                if n:
+                    row = total[tuple(key)]
+                    row[counter] = row.get(counter, 0) + n
+            marks.append((c.id, contrib_field.get_db_prep_save(_encode(con), connection)))
+        insert_rows(CaseMark, ["case_id", "contrib"], marks, stamps=False)
+        last = batch[-1].id
+    return total

@@ -44,10 +44,26 @@ def store_items_for(person: Person, programme: str = Programme.VILLAGE):
     return qs.select_related("merchant")
 
 
+def _sold_here(item: StoreItem, person: Person, programme: str) -> bool:
+    """``store_items_for(person, programme)`` holds ``item`` — decided from the rows in hand, no query."""
+    if not (item.is_active and item.merchant.is_active and item.merchant.programme == programme):
+        return False
+    if programme != Programme.VILLAGE:
+        return True
+    return item.village_id == person.village_id or (item.village_id is None and item.town_id == person.town_id)
+
+
 @transaction.atomic
 def place_order(actor, item: StoreItem, *, key: str | None = None, person: Person | None = None,
                 now: datetime | None = None) -> Order:
-    """Hold the item's price from the person's redeemable points, reserve one unit, issue a voucher."""
+    """Hold the item's price from the person's redeemable points, reserve one unit, issue a voucher.
+
+    On a market day every order of a popular item queues on that item's row, so the row is locked as late as
+    possible: the accounts are found, the order and its audit row written first (no lock on anything shared),
+    then the unit is reserved (``UPDATE … WHERE stock > reserved``, which locks the row), the accounts locked
+    and the hold posted, and the transaction commits — four round trips under the item's lock instead of ten.
+    Lock order stays item row, then accounts (confirm and cancel take them in that order too). A retried
+    request finds its order: the order's unique key makes a concurrent twin wait for the first to commit."""
     actor = as_actor(actor)
     user = actor.user
     person = person or person_of(actor)
@@ -56,26 +72,12 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
     if person.pk != actor.person_id and not manages(actor, person):
         raise PermissionDenied("只能为自己兑换")
     programme = item.merchant.programme
-    if not item.is_active or not store_items_for(person, programme).filter(pk=item.pk).exists():
+    if not _sold_here(item, person, programme):
         raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
     kinds = PROGRAMME_KINDS[programme]
     key = key or f"order:{person.pk}:{secrets.token_hex(8)}"
-    # Lock order: the store item row first, everywhere (place, confirm, cancel). A retry racing the first call
-    # waits here for it, then finds its order (each statement reads what is committed) and returns it.
-    list(StoreItem.objects.select_for_update().filter(pk=item.pk).values_list("pk", flat=True))
-    prior = Order.objects.filter(key=key).first()
-    if prior is not None:  # a retried request: the same order again
-        prior.replayed = True
-        return prior
-    hold_key = f"hold:{key}"
-    if StoreItem.objects.filter(pk=item.pk, stock__gt=F("reserved"), is_active=True).update(reserved=F("reserved") + 1) != 1:
-        raise Conflict(f"“{item.name}”已兑完", code="out_of_stock")
     redeemable = ledger.person_account(person, kinds.own)
     hold = ledger.system_account(kinds.hold, person.village_id)
-    posting = ledger.post(key=hold_key, kind=PostingKind.HOLD, legs=[(redeemable, -item.price), (hold, item.price)],
-                          reason=f"兑换{item.name}", person=person, points=-item.price, actor=user, source=f"item:{item.pk}")
-    if posting.replayed:  # the same request is being processed concurrently; this copy rolls back
-        raise Conflict("该兑换正在处理，请勿重复提交", code="duplicate_request")
     now = now or timezone.now()
     order = Order(key=key, person=person, item=item, merchant_id=item.merchant_id, points=item.price,
                   expires_at=now + timedelta(days=VOUCHER_DAYS))
@@ -88,12 +90,22 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
                 order.save()
             break
         except IntegrityError:
-            continue
+            prior = Order.objects.filter(key=key).first()
+            if prior is not None:  # a retried request (its twin has committed): the same order again
+                prior.replayed = True
+                return prior
     else:
         raise Conflict("兑换码生成失败，请重试")
-    order.replayed = False
     audit.record(user, "points.order", order, summary=f"{person.name}兑换{item.name}（{item.price}分）",
                  data={"code": order.code, "item": item.pk})
+    # From here on the item's row is locked until the commit.
+    if StoreItem.objects.filter(pk=item.pk, stock__gt=F("reserved"), is_active=True).update(reserved=F("reserved") + 1) != 1:
+        raise Conflict(f"“{item.name}”已兑完", code="out_of_stock")
+    posting = ledger.post(key=f"hold:{key}", kind=PostingKind.HOLD, legs=[(redeemable, -item.price), (hold, item.price)],
+                          reason=f"兑换{item.name}", person=person, points=-item.price, actor=user, source=f"item:{item.pk}")
+    if posting.replayed:  # cannot happen while the order key is new; never hold twice
+        raise Conflict("该兑换正在处理，请勿重复提交", code="duplicate_request")
+    order.replayed = False
     return order
 
 

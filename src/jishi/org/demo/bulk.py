@@ -22,19 +22,20 @@ def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def insert_rows(model, fields: list[str], rows: Iterable[tuple], batch: int = 5000) -> int:
+def insert_rows(model, fields: list[str], rows: Iterable[tuple], batch: int = 5000, *, stamps: bool = True) -> int:
     """INSERT ``rows`` (tuples in ``fields`` order, values already in database form) into ``model``'s
-    table, adding created_at/updated_at. Returns the number of rows."""
+    table, adding created_at/updated_at unless ``stamps`` is False. Returns the number of rows."""
     qn = connection.ops.quote_name
     meta = model._meta
-    columns = [meta.get_field(f).column for f in fields] + ["created_at", "updated_at"]
+    columns = [meta.get_field(f).column for f in fields] + (["created_at", "updated_at"] if stamps else [])
     sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    extra = (now, now) if stamps else ()
     n = 0
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, batch):
-            cursor.executemany(sql, [(*row, now, now) for row in chunk])
+            cursor.executemany(sql, [(*row, *extra) for row in chunk])
             n += len(chunk)
     return n
 

@@ -43,6 +43,7 @@ class Result:
     seconds: float = 0.0
     logins: list = field(default_factory=list)
     hooks: list[str] = field(default_factory=list)
+    hook_times: dict[str, tuple[float, float]] = field(default_factory=dict)  # app label → (wall s, CPU s)
 
 
 def _step(result: Result, name: str, started: float, summary: str, data: dict) -> float:
@@ -101,7 +102,7 @@ def generate(scale: str = "small", seed: int = DEFAULT_SEED, *, hooks: bool = Tr
     if hooks:
         ctx = DemoContext(scale=scale, seed=seed, rng=random.Random(f"hooks:{seed}"), progress=progress,
                           today=DEMO_TODAY)
-        result.hooks = run_hooks(ctx)
+        result.hooks = run_hooks(ctx, result.hook_times)
         t = _step(result, "hooks", t, "演示数据：各业务域", {"hooks": result.hooks})
     result.counts = count_city()
     result.seconds = round(time.perf_counter() - t0, 1)
@@ -128,9 +129,10 @@ def _name_secretaries() -> None:
     PartyOrganization.objects.bulk_update(orgs, ["secretary"], batch_size=1000)
 
 
-def run_hooks(ctx: DemoContext) -> list[str]:
+def run_hooks(ctx: DemoContext, times: dict[str, tuple[float, float]] | None = None) -> list[str]:
     """Call ``<app>.demo.generate(ctx)`` for every installed jishi app other than org that has one.
-    Returns the apps called (with the one-line summary a hook may return)."""
+    Returns the apps called (with the one-line summary a hook may return); ``times`` gets each hook's wall
+    and CPU seconds (the CPU of this process: what the hook costs in Python, not in a database server)."""
     called = []
     for app in settings.INSTALLED_APPS:
         if not app.startswith("jishi.") or app == "jishi.org":
@@ -139,6 +141,10 @@ def run_hooks(ctx: DemoContext) -> list[str]:
             continue
         hook = getattr(importlib.import_module(f"{app}.demo"), "generate", None)
         if callable(hook):
+            wall, cpu = time.perf_counter(), time.process_time()
             summary = hook(ctx)
+            if times is not None:
+                times[app.removeprefix("jishi.")] = (round(time.perf_counter() - wall, 1),
+                                                     round(time.process_time() - cpu, 1))
             called.append(f"{app}（{summary}）" if isinstance(summary, str) and summary else app)
     return called

@@ -46,4 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(_("  业务域演示数据：") + "、".join(result.hooks))
         steps = "  ".join(f"{k} {v:.1f}s" for k, v in result.steps.items())
         self.stdout.write(_("用时 %(s).1f 秒（%(steps)s）") % {"s": result.seconds, "steps": steps})
+        if result.hook_times:
+            each = "  ".join(f"{app} {wall:.1f}s/{cpu:.1f}s" for app, (wall, cpu) in result.hook_times.items())
+            self.stdout.write(_("各业务域用时（墙钟/CPU）：%(each)s") % {"each": each})
         self.stdout.write(_("演示账号见 `jishi demo-logins`（密码均为 jishi-demo，仅供演示）。"))
