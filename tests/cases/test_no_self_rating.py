@@ -103,3 +103,23 @@ def test_a_commander_who_handled_the_case_in_their_region_may_not_revisit_it(cit
     assert not offered(city, "village_cadre", case)
     with pytest.raises((PermissionDenied, Conflict)):
         services.rate(cadre, case, rating="satisfied")
+
+
+def test_a_list_page_offers_the_same_rating_as_the_case_alone(city, report):
+    """Lists read who handled their cases and how staff reports were made once a page (``prime_rating``); the
+    verbs offered must be exactly those the case alone gives."""
+    from jishi.cases.guards import prime_rating
+
+    spot = report(photos=[JPEG])
+    services.resolve_on_spot(city.user("grid_worker"), spot, after=[JPEG])  # handled by the grid worker
+    patrol = walk_to(city, report(), "closed")  # a staff report, not on behalf of a resident
+    for_resident = walk_to(city, report(on_behalf_of=city.people["resident"].pk), "closed")
+    cases = [spot, patrol, for_resident]
+    for who in ("grid_worker", "town_commander", "city_commander", "dept_urban"):
+        actor = actor_for_user(city.user(who))
+        alone = [services.available_verbs(actor, Case.objects.get(pk=c.pk)) for c in cases]
+        page = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+        prime_rating(actor, page)
+        assert all(hasattr(c, "primed_handled") for c in page)
+        by_pk = {c.pk: services.available_verbs(actor, c) for c in page}
+        assert [by_pk[c.pk] for c in cases] == alone, who

@@ -99,8 +99,41 @@ def staff_report(case) -> bool:
 
     if case.channel not in STAFF_CHANNELS:
         return False
+    primed = getattr(case, "primed_staff_report", None)
+    if primed is not None:
+        return primed
     data = case.events.filter(verb="report").values_list("data", flat=True).first() or {}
     return not data.get("on_behalf_of")
+
+
+def prime_rating(actor: Actor, cases: list) -> None:
+    """Read once for a page of cases what ``rating_refusal`` asks of each case that may still be rated: which of
+    them ``actor`` handled, and whether each staff report was made on behalf of a resident — one statement
+    a page instead of two a row. Each case keeps the answers (``primed_handled``, ``primed_staff_report``)."""
+    from django.db.models import Q
+
+    from jishi.cases.figures import HANDLING_VERBS, STAFF_CHANNELS
+    from jishi.cases.models import CaseEvent
+
+    rate = TRANSITIONS["rate"]
+    open_to_rating = [c for c in cases if not c.rating and rate.allows_from(c.state)]
+    if actor.is_system or not open_to_rating:
+        return
+    staff = [c.pk for c in open_to_rating if c.channel in STAFF_CHANNELS]
+    handled: set[int] = set()
+    first_report: dict[int, dict] = {}
+    for case_id, verb, data in (CaseEvent.objects
+                                .filter(Q(case_id__in=[c.pk for c in open_to_rating], actor_id=actor.user_id,
+                                          verb__in=HANDLING_VERBS) | Q(case_id__in=staff, verb="report"))
+                                .order_by("case_id", "at", "id").values_list("case_id", "verb", "data")):
+        if verb == "report":
+            first_report.setdefault(case_id, data or {})  # the first report row of the case
+        else:
+            handled.add(case_id)
+    for c in open_to_rating:
+        c.primed_handled = (actor.user_id, c.pk in handled)
+        if c.channel in STAFF_CHANNELS:
+            c.primed_staff_report = not first_report.get(c.pk, {}).get("on_behalf_of")
 
 
 def rating_refusal(actor: Actor, case) -> Refusal | None:
@@ -113,8 +146,10 @@ def rating_refusal(actor: Actor, case) -> Refusal | None:
     if actor.is_system:
         return None
     rel = relations(actor, case)
-    if "handler" in rel or "whistled" in rel or case.events.filter(
-            actor_id=actor.user_id, verb__in=HANDLING_VERBS).exists():
+    primed = getattr(case, "primed_handled", None)  # (user id, handled): ``prime_rating`` for a page of cases
+    if "handler" in rel or "whistled" in rel or (
+            primed[1] if primed is not None and primed[0] == actor.user_id
+            else case.events.filter(actor_id=actor.user_id, verb__in=HANDLING_VERBS).exists()):
         return Refusal("您参与了该事件的处置，不能评价自己的工作；评价由上报群众或他人回访作出", "self_rating")
     if "commander" not in rel and "reporter" in rel and staff_report(case):
         return Refusal("工作人员巡查、走访上报的事件不由上报人评价，由他人核查，满意率中另计", "staff_report")

@@ -178,6 +178,9 @@ class Case(TimeStampedModel, Located):
             models.Index(fields=["reporter", "created_at"], name="case_reporter_idx"),
             models.Index(fields=["category", "created_at"], name="case_category_created_idx"),
             models.Index(fields=["state", "handle_due_at"], name="case_state_handle_due_idx"),
+            # recently closed (the grid list's and the boards' 已结案 sections): without it SQLite walked every
+            # closed case of the city by state (87 ms of a grid worker's list at city scale)
+            models.Index(fields=["state", "closed_at"], name="case_state_closed_idx"),
             # newest-first lists (the API's created_at order, the board's reported_at order), city-wide and per town:
             # without them a city commander's first page sorted all of a year's cases (120 ms at city scale)
             models.Index(fields=["created_at", "id"], name="case_created_idx"),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jishi.cases import contact, export, lists, pickers, progress, replies, services, sql
+from jishi.cases import contact, export, guards, lists, pickers, progress, replies, services, sql
 from jishi.cases.choices import Channel, Rating, State
 from jishi.cases.detail import (
     action_label,
@@ -101,6 +101,7 @@ def verbs_for(actor: Actor, case: Case) -> list[str]:
 
 def rows_for(actor: Actor, page_cases: list[Case], *, duplicates: bool = False) -> list[Row]:
     attach_pending_whistles(page_cases)
+    guards.prime_rating(actor, page_cases)
     dups = duplicates_for(page_cases) if duplicates else {}
     detail = reverse("case-detail", args=[0])[:-2]  # "/cases/": one reverse a page, not two a row
     for found in dups.values():
