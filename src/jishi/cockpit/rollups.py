@@ -22,8 +22,8 @@ from jishi.cases import figures
 from jishi.cases.choices import Rating, State, SupervisionKind, SupervisionLevel
 from jishi.cases.models import Case, CaseEvent, Category, Supervision, Whistle
 from jishi.cockpit.models import CHANNEL, COUNTERS, DIMS, FINE, TOWN, CaseMark, DailyRollup
+from jishi.core.bulk import insert_rows
 from jishi.core.calendar import TZ
-from jishi.org.demo.bulk import insert_rows
 
 SATISFIED = (Rating.SATISFIED, Rating.BASIC)  # the ``satisfied`` counter: 满意 or 基本满意 (``rated_basic``: the latter)
 Key = tuple  # (grain, day iso, town, village, grid, category, channel, counter)
@@ -85,10 +85,6 @@ def _encode(c: Counter) -> list:
 
 def _decode(rows: list) -> Counter:
     return Counter({tuple(r[:-1]): r[-1] for r in rows})
-
-
-def _key(k: tuple) -> dict:
-    return dict(zip(DIMS, (k[0], date.fromisoformat(k[1]), *k[2:]), strict=True))
 
 
 def apply_delta(delta: Counter) -> None:
@@ -225,12 +221,12 @@ _MarkRow = namedtuple("_MarkRow", _MARK_FIELDS)  # what ``contribution`` reads o
 def rebuild(*, chunk: int = 5000) -> int:
     """Recompute every case's mark from the raw rows, and the rollup table as the sum of the marks (the
     consumers keep exactly that sum up to date; ``recompute`` is the independent SQL path the property test
-    compares it with). One pass over the cases; rows written with ``executemany``. Returns the rollup rows."""
+    compares it with). One pass over the cases; rows written as tuples (``core.bulk``). Returns the rollup rows."""
     total = _rebuild_marks(chunk)
     DailyRollup.objects.all().delete()
-    day = str if connection.vendor == "sqlite" else date.fromisoformat  # the key holds the ISO date
-    rows = ((k[0], day(k[1]), *k[2:], *(v.get(c, 0) for c in COUNTERS)) for k, v in sorted(total.items()))
-    return insert_rows(DailyRollup, [*DIMS, *COUNTERS], rows, stamps=False)
+    rows = ((k[0], connection.ops.adapt_datefield_value(date.fromisoformat(k[1])), *k[2:],
+             *(v.get(c, 0) for c in COUNTERS)) for k, v in sorted(total.items()))
+    return insert_rows(DailyRollup, [*DIMS, *COUNTERS], rows)
 
 
 def _rebuild_marks(chunk: int) -> dict[tuple, dict[str, int]]:
@@ -247,7 +243,7 @@ def _rebuild_marks(chunk: int) -> dict[tuple, dict[str, int]]:
                                                                                          "data__rating"):
         rates[cid].append((at, rating))
     mains = dict(Category.objects.values_list("pk", "parent_id"))
-    contrib_field = CaseMark._meta.get_field("contrib")
+    contrib = CaseMark._meta.get_field("contrib")
     total: dict[tuple, dict[str, int]] = defaultdict(dict)
     last = 0
     while True:
@@ -263,7 +259,7 @@ def _rebuild_marks(chunk: int) -> dict[tuple, dict[str, int]]:
                 if n:
                     row = total[tuple(key)]
                     row[counter] = row.get(counter, 0) + n
-            marks.append((c.id, contrib_field.get_db_prep_save(_encode(con), connection)))
-        insert_rows(CaseMark, ["case_id", "contrib"], marks, stamps=False)
+            marks.append((c.id, contrib.get_db_prep_save(_encode(con), connection)))
+        insert_rows(CaseMark, ["case_id", "contrib"], marks)
         last = batch[-1].id
     return total

@@ -44,15 +44,6 @@ def store_items_for(person: Person, programme: str = Programme.VILLAGE):
     return qs.select_related("merchant")
 
 
-def _sold_here(item: StoreItem, person: Person, programme: str) -> bool:
-    """``store_items_for(person, programme)`` holds ``item`` — decided from the rows in hand, no query."""
-    if not (item.is_active and item.merchant.is_active and item.merchant.programme == programme):
-        return False
-    if programme != Programme.VILLAGE:
-        return True
-    return item.village_id == person.village_id or (item.village_id is None and item.town_id == person.town_id)
-
-
 @transaction.atomic
 def place_order(actor, item: StoreItem, *, key: str | None = None, person: Person | None = None,
                 now: datetime | None = None) -> Order:
@@ -72,7 +63,8 @@ def place_order(actor, item: StoreItem, *, key: str | None = None, person: Perso
     if person.pk != actor.person_id and not manages(actor, person):
         raise PermissionDenied("只能为自己兑换")
     programme = item.merchant.programme
-    if not _sold_here(item, person, programme):
+    # not under any lock yet: the one definition of what a person may buy, asked once
+    if not item.is_active or not store_items_for(person, programme).filter(pk=item.pk).exists():
         raise ValidationFailed("该商品不在您所在村(镇)的积分超市", field="item")
     kinds = PROGRAMME_KINDS[programme]
     key = key or f"order:{person.pk}:{secrets.token_hex(8)}"

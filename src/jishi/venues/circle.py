@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 # scipy is imported by the functions that use it: a web worker loads these modules with the venue pages, and
-# scipy (sparse, csgraph, optimize, spatial) would add ~43 MiB (measured: 179 → 136 MiB after setup and URL loading) and ~0.3 s to every worker that never computes
-# a circle; the consumer's and the planning page's process pays it once, on first use.
+# scipy (sparse, csgraph, optimize, spatial) would add ~43 MiB (179 → 136 MiB after setup and URL loading) and
+# ~0.3 s to every worker that never computes a circle; the consumer's process pays it once, on first use.
 
 EARTH_M = 6_371_008.8
 EPS = 1e-6  # a zero-length edge would be no edge in a sparse matrix
