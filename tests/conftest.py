@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import time_machine
 
 from jishi.cases.models import Category
 from jishi.cases.seed import load
@@ -20,6 +23,15 @@ def _own_files_and_fresh_caches(settings, tmp_path):
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture
+def steady_minute():
+    """Start the test at the top of the next minute (the clock moves on from there, never back), so that the
+    one-minute windows of the rate limits and of revalidation tags cannot turn over in the middle of it."""
+    now = time.time()
+    with time_machine.travel((now // 60 + 1) * 60 + 0.05, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from django.test import Client
 from jishi.platform import clients, ratelimit
 from tests.concurrency import at_once
 
+pytestmark = pytest.mark.usefixtures("steady_minute")  # the rate and revalidation windows are minutes
+
 
 def _port_client(city, limit: int, name: str = "限流测试") -> Client:
     port = clients.open_client(city.user("admin"), name=name, kind="partner", owner=city.user("admin"),

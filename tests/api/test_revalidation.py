@@ -15,6 +15,8 @@ from jishi.cases.intake import report_case
 from jishi.http import conditional as revalidation
 from jishi.platform import clients, tokens
 
+pytestmark = pytest.mark.usefixtures("steady_minute")  # the rate and revalidation windows are minutes
+
 
 @pytest.fixture(autouse=True)
 def _one_minute(monkeypatch):

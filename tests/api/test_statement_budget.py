@@ -24,6 +24,8 @@ from jishi.open311.models import Submission
 from jishi.org.geo import locator
 from jishi.platform import tokens
 
+pytestmark = pytest.mark.usefixtures("steady_minute")  # the rate and revalidation windows are minutes
+
 # statements of one request (the token, its rate-limit count on PostgreSQL, the caller's posts, …)
 PG = connection.vendor == "postgresql"
 BUDGET = {

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from jishi.http import conditional as revalidation
 from tests.cases_pages.conftest import advance
 
+pytestmark = pytest.mark.usefixtures("steady_minute")  # the rate and revalidation windows are minutes
+
 # page → (user, fresh statements, 304 statements)
 PAGES = {
     "/cases/board/?tab=all": ("city_commander", 14, 4),

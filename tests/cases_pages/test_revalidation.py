@@ -15,6 +15,8 @@ from jishi.notify.services import mark_read, notify, unread_count
 from jishi.org.models import StaffAssignment
 from tests.cases_pages.conftest import advance
 
+pytestmark = pytest.mark.usefixtures("steady_minute")  # the rate and revalidation windows are minutes
+
 
 @pytest.fixture(autouse=True)
 def _one_minute(monkeypatch):

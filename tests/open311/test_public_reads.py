@@ -21,7 +21,7 @@ from jishi.open311.models import Submission
 from jishi.open311.public import coarse, redact, road
 from tests.open311.conftest import BASE, error_of, xml_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_minute")]  # minute windows
 UTC = ZoneInfo("UTC")
 LAT, LNG = "31.80823456", "120.20741234"  # inside micro-grid A1a1 of the test city
 DESCRIPTION = ("王小明反映：花山路18号门口路面塌陷约一米见方，联系电话 139 1234 5678，"
