@@ -237,3 +237,16 @@ def test_an_app_account_without_a_person_record_reads_exactly_the_requests_it_su
     assert sent.status_code == 201
     listed = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
     assert [r["service_request_id"] for r in listed] == [sent.json()[0]["service_request_id"]]
+
+
+def test_the_list_reads_only_the_columns_a_request_shows(client, api_key, make_case):
+    """A list of 1,000 once read five regions' whole rows a case, boundary polygons included (issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = api_key("town_commander")
+    make_case()
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(client.get(f"{BASE}/requests.json", {"api_key": key}).json()) == 1
+    [listing] = [q["sql"] for q in ctx.captured_queries if "cases_case" in q["sql"] and "LIMIT" in q["sql"]]
+    assert "boundary" not in listing and "attributes" not in listing and "reporter_phone" not in listing

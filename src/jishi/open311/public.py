@@ -44,13 +44,7 @@ from jishi.org import policy
 
 HIDDEN = "***"
 PLACES = 3  # decimals of lat/long: 0.001° ≈ 111 m north–south, ≈ 95 m east–west at 31° N
-FIELDS = (
-    "number", "state", "priority", "title", "description", "address", "lat", "lng", "reporter_name", "reported_at",
-    "updated_at", "handle_due_at", "category__code", "category__name", "category__default_priority",
-    "category__handle_days", "category__urgent_handle_hours", "category__parent__name", "handling_department__name",
-    "handling_region__name", "town__name", "village__name", "grid__name", "grid__code", "village__code",
-    "town__code", "open311__media_url", "open311__media_public", "open311__first_name", "open311__last_name",
-)
+FIELDS = tuple(f for f in services.FIELDS if not f.startswith("microgrid__"))  # the public place stops at the grid
 RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
            "open311")
 
