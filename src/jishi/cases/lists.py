@@ -111,9 +111,9 @@ def _dept_tab_q(tab: str, depts: list[int], now: datetime) -> Q:
                                                            is_active=True))
         return Q(mine_active) & Q(state=State.IN_PROGRESS)
     if tab == "near_due":
-        return lead & near_due_q(now) & ~overdue_q(now)
+        return near_due_q(now, within=lead) & ~overdue_q(now)
     if tab == "overdue":
-        return lead & overdue_q(now)
+        return overdue_q(now, within=lead)
     raise ValueError(tab)
 
 
