@@ -59,6 +59,7 @@ def _awaits_report_in(case) -> bool:
 # (handling_department, state, handle_due_at) index — 2 ms.
 EVERY = Q()  # no condition (never changed: Q(within, …) copies it)
 
+
 def overdue_q(now: datetime, within: Q = EVERY) -> Q:
     return (Q(within, state=State.DISPATCHED, ack_due_at__lt=now)
             | Q(within, state__in=[State.REPORTED, State.ACCEPTED, State.RETURNED, State.IN_PROGRESS],
