@@ -60,6 +60,16 @@ def test_bad_wish_input_is_a_422_problem(client, login, city):
     assert not Wish.objects.exists()
 
 
+@pytest.mark.parametrize("wisher_id", [0, -1, 2**63 - 2, 99_999_999])
+def test_a_wisher_id_that_names_no_person_is_a_422_problem(client, login, city, wisher_id):
+    """Found by the OpenAPI fuzz: an id out of any row's range was passed on as a bare number (500)."""
+    login("grid_worker")
+    r = client.post(W, {"title": "想要一台助行器", "wisher_id": wisher_id, "region_id": city.regions["A1a"].pk},
+                    content_type=JSON)
+    assert r.status_code == 422 and r.json()["field"] in ("wisher", "wisher_id")  # the service, or the schema's bounds
+    assert not Wish.objects.exists()
+
+
 def test_a_need_call_bid_award_and_completion_through_the_api(client, login, city):
     login("village_cadre")
     a1 = city.regions["A1"].pk

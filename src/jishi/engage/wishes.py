@@ -90,9 +90,10 @@ def post_wish(actor, *, title: str, content: str = "", kind: str = WishKind.GOOD
     content = _text(content, 500, "content", "心愿内容")
     if kind not in WishKind.values:
         raise ValidationFailed(f"未知的心愿类别“{kind}”", field="kind")
-    if isinstance(wisher, int | str) and pk_of(wisher):
-        wisher = Person.objects.filter(pk=pk_of(wisher)).first()
-        if wisher is None:
+    if isinstance(wisher, int | str):  # an id from a form or a payload: "" names no one; 0, -1 or 2**63 no row
+        given = str(wisher).strip()
+        wisher = Person.objects.filter(pk=pk_of(given)).first() if pk_of(given) else None
+        if given and wisher is None:
             raise ValidationFailed("心愿人不存在", field="wisher")
     proxy = wisher is not None or bool((wisher_name or "").strip())
     if proxy:
