@@ -54,7 +54,7 @@ def _rows(server: Server, path: str, headers: dict[str, str]) -> int:
     return len(body["items"]) if isinstance(body, dict) else len(body)
 
 
-def measure(server: Server) -> tuple[dict[str, Load], dict]:
+def measure(server: Server) -> tuple[dict[str, Load], dict[str, int], dict[str, int]]:
     data = write_intake_data(server)
     auth = {"Authorization": f"Bearer {server.tokens['grid_worker']}"}
     reader = {"Authorization": f"Bearer {server.tokens['city_commander']}"}
@@ -80,8 +80,7 @@ def measure(server: Server) -> tuple[dict[str, Load], dict]:
     tag = server.get(LIST, reader)[1].get("etag", "")
     out["list_304"] = wrk(server, LIST, headers={**reader, "If-None-Match": tag})
     rows = {"list": _rows(server, LIST, reader),
-            "open311_list": _rows(server, f"{OPEN311_LIST}?api_key={server.tokens['city_commander']}", {}),
-            "rss_intake": rss_intake}
+            "open311_list": _rows(server, f"{OPEN311_LIST}?api_key={server.tokens['city_commander']}", {})}
     for name, load in out.items():
         print(f"bench: {server.kind} {name}: {load.rps:,.0f} req/s, p50 {load.p50_ms:.1f} ms, "
               f"p99 {load.p99_ms:.1f} ms, {load.errors} errors", file=sys.stderr)
@@ -89,14 +88,14 @@ def measure(server: Server) -> tuple[dict[str, Load], dict]:
     if facts:
         print(f"bench: {server.kind} intake in-process (test client): {facts['queries']} SQL queries, "
               f"{facts['server_ms']:.1f} ms wall, {facts['cpu_ms']:.1f} ms CPU per intake", file=sys.stderr)
-    return out, rows
+    return out, rows, rss_intake
 
 
 def results_for(kind: str) -> list[Result]:
     server = serving(kind)
-    m, rows = measure(server)
+    m, rows, rss_intake = measure(server)
     mini, ins, intake, o311 = m["minimal"], m["insert"], m["intake"], m["open311"]
-    rss, rss_intake = server.rss_kib(), rows.pop("rss_intake")
+    rss = server.rss_kib()
     b = f"intake ({kind})"
     errors = "" if not any(x.errors for x in m.values()) else (
         " — errors: " + ", ".join(f"{k} {x.errors}" for k, x in m.items() if x.errors))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
-from jishi.cases import services
+from jishi.cases import lists, services
 from jishi.cases.models import Case
+from jishi.org.policy import actor_for_user
 from tests.cases_pages.conftest import PNG, advance
 
 
@@ -108,12 +111,6 @@ def test_the_late_tabs_seek_the_department_s_open_cases_not_all_of_its_cases(cit
     """超期/临期: the department is in each branch of the OR, so SQLite seeks (department, state) instead of walking
     every case the department ever handled by its foreign key (41,000 rows at city scale). PostgreSQL plans by its
     statistics; the plan is checked on SQLite, whose plan does not depend on the data."""
-    import pytest
-    from django.db import connection
-
-    from jishi.cases import lists
-    from jishi.org.policy import actor_for_user
-
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's query plan")
     actor = actor_for_user(city.user("dept_urban"))

@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from jishi.burden.models import DataRequest, Reply
 from jishi.core.errors import NotFound
+from jishi.core.ids import pk_of
 from jishi.core.scope import holds
 from jishi.org.policy import as_actor
-
-
-def pk_of(value) -> int | None:
-    """A row id from a form, a path or a payload, or None for what cannot name a row."""
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return n if 1 <= n <= 2**53 else None
 
 
 def managed_requests(actor):

@@ -20,6 +20,7 @@ from jishi.cases.intake import report_case
 from jishi.cases.models import Category
 from jishi.core import audit
 from jishi.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jishi.core.ids import pk_of
 from jishi.core.scope import holds
 from jishi.engage.choices import ClaimantKind, Verb, WishKind, WishSource, WishState
 from jishi.engage.models import Wish
@@ -31,14 +32,6 @@ from jishi.org.privacy import valid_phone
 STALE = "该心愿刚被他人办理过，请刷新页面后再试"
 TAKEN = "来晚了一步：这个心愿刚刚已被他人认领"
 
-
-def pk_of(value) -> int | None:
-    """A row id from a form or a payload ("12", 12), or None for what cannot name a row ("x", "-1", 2**70)."""
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return n if 1 <= n <= 2**53 else None
 
 
 def name_of(actor) -> str:
@@ -91,8 +84,8 @@ def post_wish(actor, *, title: str, content: str = "", kind: str = WishKind.GOOD
     if kind not in WishKind.values:
         raise ValidationFailed(f"未知的心愿类别“{kind}”", field="kind")
     if isinstance(wisher, int | str):  # an id from a form or a payload: "" names no one; 0, -1 or 2**63 no row
-        given = str(wisher).strip()
-        wisher = Person.objects.filter(pk=pk_of(given)).first() if pk_of(given) else None
+        given, pk = str(wisher).strip(), pk_of(wisher)
+        wisher = Person.objects.filter(pk=pk).first() if pk else None
         if given and wisher is None:
             raise ValidationFailed("心愿人不存在", field="wisher")
     proxy = wisher is not None or bool((wisher_name or "").strip())

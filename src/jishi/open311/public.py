@@ -45,8 +45,7 @@ from jishi.org import policy
 HIDDEN = "***"
 PLACES = 3  # decimals of lat/long: 0.001° ≈ 111 m north–south, ≈ 95 m east–west at 31° N
 FIELDS = tuple(f for f in services.FIELDS if not f.startswith("microgrid__"))  # the public place stops at the grid
-RELATED = ("category", "category__parent", "handling_department", "handling_region", "town", "village", "grid",
-           "open311")
+RELATED = tuple(r for r in services.RELATED if r != "microgrid")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DIGITS = re.compile(r"(?<![\dA-Za-z])(?:\+?86[ -]?)?\d(?:[ -]?\d){5,}[Xx]?(?!\d)")  # phones, ID numbers, …

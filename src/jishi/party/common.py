@@ -5,16 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from jishi.core.errors import ValidationFailed
+from jishi.core.ids import pk_of  # noqa: F401 (the party modules import it from here)
 from jishi.core.limits import too_long
-
-
-def pk_of(value) -> int | None:
-    """A row id from a form or a payload ("12", 12), or None for what cannot name a row ("x", "-1", 2**70)."""
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return n if 1 <= n <= 2**53 else None
 
 
 def name_of(actor) -> str:
