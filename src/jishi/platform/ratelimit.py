@@ -39,12 +39,27 @@ def _side_file() -> sqlite3.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None or getattr(_local, "path", None) != path:
         conn = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("CREATE TABLE IF NOT EXISTS window (key TEXT NOT NULL, minute INTEGER NOT NULL, "
-                     "count INTEGER NOT NULL, PRIMARY KEY (key, minute))")
+        _prepare(conn)
         _local.conn, _local.path = conn, path
     return conn
+
+
+def _prepare(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """WAL and the table, on a file that other threads or processes may be opening at the same moment: switching
+    a new file to WAL takes an exclusive lock and SQLite answers "database is locked" at once, without waiting
+    for its busy timeout, to whoever loses that race — so the loser tries again (seen: eight threads on a fresh
+    file, tests/api/test_rate_limits.py)."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("CREATE TABLE IF NOT EXISTS window (key TEXT NOT NULL, minute INTEGER NOT NULL, "
+                         "count INTEGER NOT NULL, PRIMARY KEY (key, minute))")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 def _count(key: str, minute: int) -> int:
